@@ -1,0 +1,66 @@
+# Parity: `make run` serves the demo on SQLite; `make test` runs the suite on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := parity/web/static/vendor
+export DJANGO_SETTINGS_MODULE := config.settings
+# PostgreSQL for the second test run; pytest-django creates and drops test_<name>.
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/parity
+DEMO_PEOPLE ?= 3000
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui-dist
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png $(VENDOR)/swagger-ui-dist/
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
+messages: $(BIN)/.installed
+	cd parity && ../$(BIN)/django-admin compilemessages --ignore=.venv >/dev/null
+
+setup: $(BIN)/.installed vendor messages
+
+run: setup
+	$(BIN)/parity migrate --noinput
+	$(BIN)/parity load_areas
+	$(BIN)/parity seed_demo --people $(DEMO_PEOPLE)
+	$(BIN)/parity collectstatic --noinput --verbosity 0
+	$(BIN)/parity ensure_admin
+	@echo "Serving Parity on http://$(HOST):$(PORT)/"
+	$(BIN)/parity runserver $(HOST):$(PORT)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy parity config
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: setup
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: setup
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q
+
+test: lint test-sqlite test-postgres
+
+bench: setup
+	$(BIN)/python bench/import_people.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("parity.api.urls")),
+    path("accounts/", include("parity.accounts.urls")),
+    path("", include("parity.web.urls")),
+]

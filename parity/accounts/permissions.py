@@ -1,0 +1,48 @@
+"""The one permission gate: which area subtree a user may see or change, by role.
+
+``scope_code(user, action)`` returns the area-code prefix the user may act on (``""`` for
+the whole city), or ``None`` when the role does not allow the action at all. Every
+``.restrict(user, action)`` queryset method is built on it.
+"""
+
+from __future__ import annotations
+
+from parity.accounts.choices import Role
+
+VIEW, CHANGE, REVEAL, AUDIT = "view", "change", "reveal", "audit"
+
+# What each role may do on registry records inside its access area.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, AUDIT}),
+    Role.OFFICIAL: frozenset({VIEW}),
+    Role.COMMUNITY_OFFICER: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.GRID_WORKER: frozenset({VIEW, CHANGE, REVEAL}),
+    Role.SERVICE_PROVIDER: frozenset({VIEW}),
+    Role.AUDITOR: frozenset({VIEW, AUDIT}),
+}
+
+
+def allows(user, action: str) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def scope_code(user, action: str = VIEW) -> str | None:
+    if not allows(user, action):
+        return None
+    if user.is_superuser:
+        return ""
+    if user.area_id is None:
+        # A user without an access area sees nothing, whatever the role.
+        return None
+    return user.area.code
+
+
+def in_scope(user, area_code: str | None, action: str = VIEW) -> bool:
+    code = scope_code(user, action)
+    if code is None or area_code is None:
+        return code == ""
+    return area_code.startswith(code)

@@ -1,0 +1,95 @@
+"""Writes to the area tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parity.areas.choices import Level
+from parity.areas.models import Area
+from parity.core.models import audit
+
+BUNDLED_TREE = Path(__file__).parent / "data" / "baotou.yaml"
+
+
+@dataclass
+class TreeLoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _walk(node: dict[str, Any], parent_code: str | None, level: int, out: list) -> None:
+    code = str(node.get("code", "")).strip()
+    name = str(node.get("name", "")).strip()
+    if not code or not name:
+        raise ValidationError(_("区划节点缺少代码或名称:%(node)s") % {"node": node})
+    if not code.isdigit():
+        raise ValidationError(_("区划代码只能是数字:%(code)s") % {"code": code})
+    if level > Level.GRID:
+        raise ValidationError(_("区划层级超过网格一级:%(code)s") % {"code": code})
+    if parent_code is not None and (not code.startswith(parent_code) or code == parent_code):
+        raise ValidationError(
+            _("区划代码 %(code)s 应以上级代码 %(parent)s 开头")
+            % {"code": code, "parent": parent_code}
+        )
+    out.append((code, name, level, parent_code))
+    for child in node.get("children") or []:
+        _walk(child, code, level + 1, out)
+
+
+@transaction.atomic
+def area_tree_load(*, acting_user, tree: dict[str, Any]) -> TreeLoadResult:
+    """Create or update the area tree from nested ``{code, name, children}`` data.
+
+    Validates the whole tree before writing anything; running it twice changes nothing.
+    """
+    rows: list[tuple[str, str, int, str | None]] = []
+    _walk(tree, None, Level.CITY, rows)
+    codes = [r[0] for r in rows]
+    if len(codes) != len(set(codes)):
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        raise ValidationError(_("区划代码重复:%(codes)s") % {"codes": ", ".join(dupes)})
+    existing = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    result = TreeLoadResult()
+    by_code: dict[str, Area] = {}
+    for code, name, level, parent_code in rows:
+        parent = by_code.get(parent_code) if parent_code else None
+        area = existing.get(code)
+        if area is None:
+            area = Area.objects.create(code=code, name=name, level=level, parent=parent)
+            result.created += 1
+        elif (area.name, area.level, area.parent_id) != (
+            name,
+            level,
+            parent.pk if parent else None,
+        ):
+            area.name, area.level, area.parent = name, level, parent
+            area.save(update_fields=["name", "level", "parent"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        by_code[code] = area
+    if result.created or result.updated:
+        audit(
+            acting_user=acting_user,
+            action="area.load",
+            object_type="areas.area",
+            area_code=rows[0][0],
+            after={"created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def load_tree_file(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise ValidationError(_("区划文件格式不正确:顶层应为一个区划节点"))
+    return data

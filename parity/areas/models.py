@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parity.areas.choices import Level
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def within(self, code: str) -> AreaQuerySet:
+        """The node with this code and everything below it."""
+        return self.filter(code__startswith=code)
+
+    def grids(self) -> AreaQuerySet:
+        return self.filter(level=Level.GRID)
+
+    def restrict(self, user, action: str = "view") -> AreaQuerySet:
+        from parity.accounts.permissions import scope_code
+
+        code = scope_code(user, action)
+        if code is None:
+            return self.none()
+        return self.within(code) if code else self
+
+    # Users see the branch above their own node too, for orientation, but not its siblings.
+    def visible_to(self, user) -> AreaQuerySet:
+        from parity.accounts.permissions import scope_code
+
+        code = scope_code(user, "view")
+        if code is None:
+            return self.none()
+        if not code:
+            return self
+        ancestors = [code[:n] for n in range(1, len(code))]
+        return self.filter(models.Q(code__startswith=code) | models.Q(code__in=ancestors))
+
+
+class Area(models.Model):
+    """A node of the area tree: city → district → street → community → grid.
+
+    Codes nest: a child's code starts with its parent's (city 1502, district 150203,
+    street 150203001, community 150203001001, grid 150203001001001), so a subtree is a
+    code prefix and every record can be restricted with one indexed ``LIKE 'prefix%'``.
+    """
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区划")
+        verbose_name_plural = _("区划")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5),
+                name="%(app_label)s_%(class)s_level_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "code"], name="areas_area_level_code")]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.code})"
+
+    @property
+    def is_grid(self) -> bool:
+        return self.level == Level.GRID
+
+    def ancestors(self) -> list[Area]:
+        chain: list[Area] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def full_name(self) -> str:
+        return "".join(a.name for a in [*self.ancestors(), self][1:]) or self.name

@@ -1,0 +1,99 @@
+"""Shared fixtures: the demo area tree and, in it, an owner, a colleague and an outsider.
+
+- ``owner``: grid worker of grid 150203001001001 (昆都仑区 沼潭街道 …第1网格)
+- ``colleague``: community officer of that grid's community 150203001001
+- ``outsider``: grid worker in another district (青山区, 150204001001001)
+- ``official``: district official of 昆都仑区 (view only)
+- ``admin_user``: superuser
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from parity.accounts.choices import Role
+from parity.areas.actions import BUNDLED_TREE, area_tree_load, load_tree_file
+from parity.areas.models import Area
+from parity.people import actions as people_actions
+from parity.people.idnumber import with_check_digit
+
+GRID = "150203001001001"
+SISTER_GRID = "150203001001002"
+COMMUNITY = "150203001001"
+DISTRICT = "150203"
+OTHER_GRID = "150204001001001"
+
+
+def make_id(address: str = "410102", birth: str = "19900101", seq: int = 123) -> str:
+    """A valid 18-digit ID number for the given address code, birth date and sequence."""
+    return with_check_digit(f"{address}{birth}{seq:03d}")
+
+
+@pytest.fixture
+def areas(db) -> dict[str, Area]:
+    area_tree_load(acting_user=None, tree=load_tree_file(BUNDLED_TREE))
+    return {a.code: a for a in Area.objects.all()}
+
+
+def _user(django_user_model, username: str, role: str, area: Area | None, **extra):
+    return django_user_model.objects.create_user(
+        username=username, password="pw-" + username + "-123", role=role, area=area, **extra
+    )
+
+
+@pytest.fixture
+def owner(django_user_model, areas):
+    return _user(django_user_model, "owner", Role.GRID_WORKER, areas[GRID])
+
+
+@pytest.fixture
+def colleague(django_user_model, areas):
+    return _user(django_user_model, "colleague", Role.COMMUNITY_OFFICER, areas[COMMUNITY])
+
+
+@pytest.fixture
+def outsider(django_user_model, areas):
+    return _user(django_user_model, "outsider", Role.GRID_WORKER, areas[OTHER_GRID])
+
+
+@pytest.fixture
+def official(django_user_model, areas):
+    return _user(django_user_model, "official", Role.OFFICIAL, areas[DISTRICT])
+
+
+@pytest.fixture
+def admin_user(django_user_model, areas):
+    return django_user_model.objects.create_superuser(
+        username="admin", password="pw-admin-123", role=Role.ADMIN, area=areas["1502"]
+    )
+
+
+@pytest.fixture
+def register(owner, areas):
+    """Register a person in the owner's grid (or another grid), as the owner unless told."""
+
+    def _register(
+        *,
+        id_number: str | None = None,
+        name: str = "张三",
+        grid: str = GRID,
+        by=None,
+        arrived_on: dt.date = dt.date(2024, 3, 1),
+        **extra,
+    ):
+        kwargs = {"housing_type": "rented", **extra}
+        if kwargs.get("outflow_region_code"):
+            kwargs.pop("housing_type")
+            arrived_on = None  # type: ignore[assignment]
+        return people_actions.person_register(
+            acting_user=by or owner,
+            id_number=id_number or make_id(),
+            name=name,
+            grid=areas[grid],
+            arrived_on=arrived_on,
+            **kwargs,
+        )
+
+    return _register

@@ -1,0 +1,28 @@
+"""Machine-readable error codes shared by forms, imports and the API."""
+
+from django.db import models
+
+
+class ErrorCode(models.TextChoices):
+    REQUIRED = "required"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_DATE = "invalid_date"
+    DATE_IN_FUTURE = "date_in_future"
+    DATE_ORDER = "date_order"
+    ID_LENGTH = "id_length"
+    ID_FORMAT = "id_format"
+    ID_BIRTH_DATE = "id_birth_date"
+    ID_CHECKSUM = "id_checksum"
+    ID_DUPLICATE = "id_duplicate"
+    PHONE_FORMAT = "phone_format"
+    AREA_UNKNOWN = "area_unknown"
+    AREA_NOT_GRID = "area_not_grid"
+    AREA_OUT_OF_SCOPE = "area_out_of_scope"
+    REGION_CODE = "region_code"
+    OPEN_RESIDENCE = "open_residence"
+    NO_OPEN_RESIDENCE = "no_open_residence"
+    STATUS_CONFLICT = "status_conflict"
+    FILE_FORMAT = "file_format"
+    FILE_HEADER = "file_header"
+    PERMISSION = "permission"
+    TOO_LONG = "too_long"

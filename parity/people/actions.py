@@ -1,0 +1,474 @@
+"""Writes to the registry. Each action checks permission, validates, audits and commits
+in one transaction (STYLE.md rule 3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parity.accounts.permissions import REVEAL, allows, in_scope
+from parity.areas.choices import Level
+from parity.areas.models import Area
+from parity.core.actions import changed, ensure_can, snapshot
+from parity.core.error_codes import ErrorCode
+from parity.core.models import audit
+from parity.housing.models import Dwelling
+from parity.people import validators
+from parity.people.choices import Relation, Status
+from parity.people.models import (
+    Employment,
+    Household,
+    HouseholdMember,
+    Person,
+    Residence,
+    status_for,
+)
+
+REVEALABLE = {"id_number", "phone"}
+
+
+def _require_grid(grid: Area | None, field: str = "grid") -> Area:
+    if grid is None:
+        raise ValidationError({field: ValidationError(_("请选择网格"), code=ErrorCode.REQUIRED)})
+    if grid.level != Level.GRID:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("%(name)s 不是网格,请选择网格一级") % {"name": grid.name},
+                    code=ErrorCode.AREA_NOT_GRID,
+                )
+            }
+        )
+    return grid
+
+
+def _check_dates(arrived_on: dt.date, departed_on: dt.date | None = None) -> None:
+    validators.clean_past_date(arrived_on, label=_("来本地日期"))
+    if departed_on is not None:
+        validators.clean_past_date(departed_on, label=_("离开日期"))
+        if departed_on < arrived_on:
+            raise ValidationError(
+                {
+                    "departed_on": ValidationError(
+                        _("离开日期不能早于来本地日期"), code=ErrorCode.DATE_ORDER
+                    )
+                }
+            )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    acting_user,
+    id_number: str,
+    name: str,
+    grid: Area,
+    arrived_on: dt.date | None = None,
+    housing_type: str = "",
+    address: str = "",
+    move_reason: str = "",
+    dwelling: Dwelling | None = None,
+    ethnicity: str = "01",
+    education: str = "",
+    marital_status: str = "",
+    hukou_code: str = "",
+    hukou_type: str = "",
+    phone: str = "",
+    outflow_region_code: str = "",
+    outflow_since: dt.date | None = None,
+) -> Person:
+    """Register a person. Someone living here gets an open residence in ``grid``; an outflow
+    person (``outflow_region_code`` given) is managed at ``grid``, where they are registered."""
+    _require_grid(grid)
+    ensure_can(acting_user, "change", grid.code)
+    try:
+        parsed = validators.clean_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc}) from exc
+    errors: dict[str, ValidationError] = {}
+    if Person.objects.by_id_number(parsed.number).exists():
+        errors["id_number"] = ValidationError(_("该身份证号码已登记"), code=ErrorCode.ID_DUPLICATE)
+    try:
+        hukou = validators.clean_region_code(hukou_code) if hukou_code else parsed.address_code
+    except ValidationError as exc:
+        errors["hukou_code"] = exc
+        hukou = ""
+    try:
+        phone = validators.clean_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc
+    outflow = bool(outflow_region_code)
+    if outflow:
+        try:
+            outflow_region_code = validators.clean_region_code(outflow_region_code)
+        except ValidationError as exc:
+            errors["outflow_region_code"] = exc
+        if hukou and not hukou.startswith(_city_code()):
+            errors["outflow_region_code"] = ValidationError(
+                _("流出人口应为本市户籍"), code=ErrorCode.STATUS_CONFLICT
+            )
+    elif arrived_on is None:
+        errors["arrived_on"] = ValidationError(_("请填写来本地日期"), code=ErrorCode.REQUIRED)
+    elif not housing_type:
+        errors["housing_type"] = ValidationError(_("请选择住所类型"), code=ErrorCode.REQUIRED)
+    if errors:
+        raise ValidationError(errors)
+    if arrived_on is not None and not outflow:
+        _check_dates(arrived_on)
+        if arrived_on < parsed.birth_date:
+            raise ValidationError(
+                {
+                    "arrived_on": ValidationError(
+                        _("来本地日期早于出生日期"), code=ErrorCode.DATE_ORDER
+                    )
+                }
+            )
+
+    person = Person(
+        name=name.strip(),
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        ethnicity=ethnicity,
+        education=education,
+        marital_status=marital_status,
+        hukou_code=hukou,
+        hukou_type=hukou_type,
+        status=status_for(hukou, lives_here=not outflow),
+        area_code=grid.code,
+        grid=grid,
+        outflow_region_code=outflow_region_code if outflow else "",
+        outflow_since=outflow_since if outflow else None,
+    )
+    person.set_id_number(parsed.number)
+    person.set_phone(phone)
+    person.full_clean(exclude=["id_hash"])
+    person.save()
+    if not outflow:
+        assert arrived_on is not None
+        residence = Residence(
+            person=person,
+            grid=grid,
+            area_code=grid.code,
+            arrived_on=arrived_on,
+            housing_type=housing_type,
+            address=address or (dwelling.address if dwelling else ""),
+            move_reason=move_reason,
+            dwelling=dwelling,
+        )
+        residence.full_clean()
+        residence.save()
+    audit(
+        acting_user=acting_user,
+        action="person.register",
+        obj=person,
+        area_code=person.area_code,
+        after=snapshot(person),
+    )
+    return person
+
+
+def _city_code() -> str:
+    from django.conf import settings
+
+    return settings.PARITY_CITY_CODE
+
+
+PERSON_EDITABLE = (
+    "name",
+    "ethnicity",
+    "education",
+    "marital_status",
+    "hukou_code",
+    "hukou_type",
+    "outflow_region_code",
+    "outflow_since",
+)
+
+
+@transaction.atomic
+def person_update(*, acting_user, person: Person, phone: str | None = None, **fields) -> Person:
+    """Change a person's details. The ID number is not editable: it is the identity."""
+    ensure_can(acting_user, "change", person.area_code)
+    unknown = set(fields) - set(PERSON_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person)
+    errors: dict[str, ValidationError] = {}
+    if fields.get("hukou_code"):
+        try:
+            fields["hukou_code"] = validators.clean_region_code(fields["hukou_code"])
+        except ValidationError as exc:
+            errors["hukou_code"] = exc
+    if phone is not None:
+        try:
+            person.set_phone(validators.clean_phone(phone))
+        except ValidationError as exc:
+            errors["phone"] = exc
+    if errors:
+        raise ValidationError(errors)
+    for key, value in fields.items():
+        setattr(person, key, value)
+    if person.status != Status.OUTFLOW:
+        person.status = status_for(person.hukou_code, lives_here=True)
+    person.full_clean(exclude=["id_hash"])
+    person.save()
+    old, new = changed(before, snapshot(person))
+    if new:
+        audit(
+            acting_user=acting_user,
+            action="person.update",
+            obj=person,
+            area_code=person.area_code,
+            before=old,
+            after=new,
+        )
+    return person
+
+
+@transaction.atomic
+def residence_move(
+    *,
+    acting_user,
+    person: Person,
+    grid: Area,
+    arrived_on: dt.date,
+    housing_type: str,
+    address: str = "",
+    move_reason: str = "",
+    dwelling: Dwelling | None = None,
+) -> Residence:
+    """Move a person to a new address in the city (or back into it): the open residence,
+    if any, is closed on the day of arrival at the new one."""
+    _require_grid(grid)
+    ensure_can(acting_user, "change", person.area_code)
+    ensure_can(acting_user, "change", grid.code)
+    _check_dates(arrived_on)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    current = person.residences.filter(departed_on__isnull=True).first()
+    if current is not None:
+        if arrived_on < current.arrived_on:
+            raise ValidationError(
+                {
+                    "arrived_on": ValidationError(
+                        _("新住址的来本地日期不能早于当前住址的来本地日期(%(d)s)")
+                        % {"d": current.arrived_on},
+                        code=ErrorCode.DATE_ORDER,
+                    )
+                }
+            )
+        current.departed_on = arrived_on
+        current.save(update_fields=["departed_on", "updated_at"])
+    residence = Residence(
+        person=person,
+        grid=grid,
+        area_code=grid.code,
+        arrived_on=arrived_on,
+        housing_type=housing_type,
+        address=address or (dwelling.address if dwelling else ""),
+        move_reason=move_reason,
+        dwelling=dwelling,
+    )
+    residence.full_clean()
+    residence.save()
+    before = snapshot(person)
+    person.grid = grid
+    person.area_code = grid.code
+    person.status = status_for(person.hukou_code, lives_here=True)
+    person.outflow_region_code = ""
+    person.outflow_since = None
+    person.save(
+        update_fields=[
+            "grid",
+            "area_code",
+            "status",
+            "outflow_region_code",
+            "outflow_since",
+            "updated_at",
+        ]
+    )
+    old, new = changed(before, snapshot(person))
+    audit(
+        acting_user=acting_user,
+        action="residence.move",
+        obj=residence,
+        area_code=grid.code,
+        before={"residence_id": current.pk if current else None, **old},
+        after={**snapshot(residence), **new},
+    )
+    return residence
+
+
+@transaction.atomic
+def residence_close(
+    *, acting_user, person: Person, departed_on: dt.date, destination_code: str = ""
+) -> Residence:
+    """A person leaves the city. A person registered here becomes outflow population
+    (with the destination and date); an inflow person simply leaves the register's present."""
+    ensure_can(acting_user, "change", person.area_code)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    current = person.residences.filter(departed_on__isnull=True).first()
+    if current is None:
+        raise ValidationError(_("该人员没有在住的居住登记"), code=ErrorCode.NO_OPEN_RESIDENCE)
+    if destination_code:
+        try:
+            destination_code = validators.clean_region_code(destination_code)
+        except ValidationError as exc:
+            raise ValidationError({"destination_code": exc}) from exc
+    _check_dates(current.arrived_on, departed_on)
+    before = snapshot(person)
+    current.departed_on = departed_on
+    current.departed_to_code = destination_code
+    current.full_clean()
+    current.save(update_fields=["departed_on", "departed_to_code", "updated_at"])
+    if person.hukou_code.startswith(_city_code()):
+        if not destination_code or destination_code.startswith(_city_code()):
+            raise ValidationError(
+                {
+                    "destination_code": ValidationError(
+                        _("本市户籍人员离开本市时须填写市外去向地代码"), code=ErrorCode.REGION_CODE
+                    )
+                }
+            )
+        person.status = Status.OUTFLOW
+        person.outflow_region_code = destination_code
+        person.outflow_since = departed_on
+        person.save(update_fields=["status", "outflow_region_code", "outflow_since", "updated_at"])
+    old, new = changed(before, snapshot(person))
+    audit(
+        acting_user=acting_user,
+        action="residence.close",
+        obj=current,
+        area_code=current.area_code,
+        before=old or None,
+        after={"departed_on": departed_on.isoformat(), "departed_to_code": destination_code, **new},
+    )
+    return current
+
+
+def person_reveal(*, acting_user, person: Person, field: str) -> str:
+    """The clear ID or phone number, for a user whose role allows it in this area; audited."""
+    if field not in REVEALABLE:
+        raise ValueError(f"{field} is not a revealable field")
+    if not (allows(acting_user, REVEAL) and in_scope(acting_user, person.area_code, REVEAL)):
+        raise PermissionDenied(_("您无权查看完整的个人敏感信息"))
+    value = person.id_number if field == "id_number" else person.phone
+    audit(
+        acting_user=acting_user,
+        action="person.reveal",
+        obj=person,
+        area_code=person.area_code,
+        note=field,
+    )
+    return value
+
+
+@transaction.atomic
+def household_create(*, acting_user, head: Person, address: str = "") -> Household:
+    ensure_can(acting_user, "change", head.area_code)
+    if HouseholdMember.objects.filter(person=head).exists():
+        raise ValidationError(
+            _("%(name)s 已属于另一个家庭户") % {"name": head.name}, code=ErrorCode.STATUS_CONFLICT
+        )
+    household = Household.objects.create(head=head, address=address, area_code=head.area_code)
+    HouseholdMember.objects.create(household=household, person=head, relation=Relation.HEAD)
+    audit(
+        acting_user=acting_user,
+        action="household.create",
+        obj=household,
+        area_code=household.area_code,
+        after={"head_id": head.pk, "address": address},
+    )
+    return household
+
+
+@transaction.atomic
+def household_add_member(
+    *, acting_user, household: Household, person: Person, relation: str
+) -> HouseholdMember:
+    ensure_can(acting_user, "change", household.area_code)
+    ensure_can(acting_user, "change", person.area_code)
+    if relation == Relation.HEAD:
+        raise ValidationError(
+            {
+                "relation": ValidationError(
+                    _("一个家庭户只能有一个户主"), code=ErrorCode.STATUS_CONFLICT
+                )
+            }
+        )
+    if HouseholdMember.objects.filter(person=person).exists():
+        raise ValidationError(
+            {
+                "person": ValidationError(
+                    _("%(name)s 已属于一个家庭户") % {"name": person.name},
+                    code=ErrorCode.STATUS_CONFLICT,
+                )
+            }
+        )
+    member = HouseholdMember(household=household, person=person, relation=relation)
+    member.full_clean()
+    member.save()
+    audit(
+        acting_user=acting_user,
+        action="household.add_member",
+        obj=household,
+        area_code=household.area_code,
+        after={"person_id": person.pk, "relation": relation},
+    )
+    return member
+
+
+@transaction.atomic
+def household_remove_member(*, acting_user, member: HouseholdMember) -> None:
+    household = member.household
+    ensure_can(acting_user, "change", household.area_code)
+    if member.relation == Relation.HEAD:
+        raise ValidationError(_("不能移除户主;请先更换户主"), code=ErrorCode.STATUS_CONFLICT)
+    audit(
+        acting_user=acting_user,
+        action="household.remove_member",
+        obj=household,
+        area_code=household.area_code,
+        before={"person_id": member.person_id, "relation": member.relation},
+    )
+    member.delete()
+
+
+@transaction.atomic
+def employment_record(
+    *,
+    acting_user,
+    person: Person,
+    industry: str,
+    occupation: str = "",
+    employer: str = "",
+    started_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
+) -> Employment:
+    ensure_can(acting_user, "change", person.area_code)
+    employment = Employment(
+        person=person,
+        industry=industry,
+        occupation=occupation,
+        employer=employer,
+        started_on=started_on,
+        ended_on=ended_on,
+        area_code=person.area_code,
+    )
+    if started_on and ended_on and ended_on < started_on:
+        raise ValidationError(
+            {"ended_on": ValidationError(_("结束日期不能早于开始日期"), code=ErrorCode.DATE_ORDER)}
+        )
+    employment.full_clean()
+    employment.save()
+    audit(
+        acting_user=acting_user,
+        action="employment.record",
+        obj=employment,
+        area_code=employment.area_code,
+        after=snapshot(employment),
+    )
+    return employment

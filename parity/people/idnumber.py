@@ -1,0 +1,75 @@
+"""Resident Identity Card numbers (GB 11643-1999), by the rules in DOMAIN.md §1.
+
+Validity is length, digits, the ISO 7064 MOD 11-2 check character and a real birth date
+not in the future. The address code is never a reason to reject a number: retired codes,
+and codes newer than the birth year, are valid. (``stdnum.cn.ric.validate`` rejects those,
+so only its checksum is used here.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from stdnum.cn import ric
+
+from parity.core.error_codes import ErrorCode
+
+
+class IDNumberError(ValueError):
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class IDNumber:
+    number: str
+    address_code: str
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+
+
+def _birth_date(text: str) -> dt.date | None:
+    try:
+        return dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
+    """Validate and normalise an ID number; 15-digit numbers come back as 18 digits."""
+    from django.utils.translation import gettext as _
+
+    number = "".join(str(raw).split()).upper()
+    if len(number) == 15:
+        if not number.isdigit():
+            raise IDNumberError(ErrorCode.ID_FORMAT, _("15位身份证号码只能由数字组成"))
+        body = number[:6] + "19" + number[6:]
+        number = body + ric.calc_check_digit(body + "0")
+    if len(number) != 18:
+        raise IDNumberError(
+            ErrorCode.ID_LENGTH,
+            _("身份证号码应为18位(或15位旧号码),实际为%(n)d位") % {"n": len(number)},
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise IDNumberError(ErrorCode.ID_FORMAT, _("身份证号码前17位须为数字,末位为数字或X"))
+    birth = _birth_date(number[6:14])
+    if birth is None:
+        raise IDNumberError(ErrorCode.ID_BIRTH_DATE, _("身份证号码中的出生日期不存在"))
+    if birth > (today or dt.date.today()):
+        raise IDNumberError(ErrorCode.ID_BIRTH_DATE, _("身份证号码中的出生日期晚于今天"))
+    if number[17] != ric.calc_check_digit(number):
+        raise IDNumberError(ErrorCode.ID_CHECKSUM, _("身份证号码校验位错误"))
+    return IDNumber(
+        number=number,
+        address_code=number[:6],
+        birth_date=birth,
+        sex="M" if int(number[16]) % 2 else "F",
+    )
+
+
+def with_check_digit(first17: str) -> str:
+    """Complete a 17-digit body with its check character (used by generators and tests)."""
+    return first17 + ric.calc_check_digit(first17 + "0")
