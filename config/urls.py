@@ -6,5 +6,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("parity.api.urls")),
     path("accounts/", include("parity.accounts.urls")),
+    path("people/io/", include("parity.people.urls")),
     path("", include("parity.web.urls")),
 ]

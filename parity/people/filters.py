@@ -1,0 +1,55 @@
+"""One FilterSet for people, shared by the HTML list, the API and exports (netbox style)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parity.core import crypto
+from parity.people import idnumber
+from parity.people.choices import Sex, Status
+from parity.people.models import Person
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话"))
+    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("人口类别"))
+    floating = django_filters.BooleanFilter(method="filter_floating", label=_("流动人口"))
+    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("性别"))
+    area = django_filters.CharFilter(method="filter_area", label=_("区划代码(含下级)"))
+    grid = django_filters.NumberFilter(field_name="grid_id", label=_("网格"))
+    hukou_province = django_filters.CharFilter(
+        method="filter_hukou_province", label=_("户籍省份代码")
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "status", "floating", "sex", "area", "grid", "hukou_province"]
+
+    def filter_q(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        compact = "".join(value.split()).upper()
+        if len(compact) in (15, 18) and compact[:17].isdigit():
+            # Exact ID number: look it up by its blind index, never by scanning ciphertext.
+            try:
+                number = idnumber.parse(compact).number
+            except idnumber.IDNumberError:
+                return queryset.none()
+            return queryset.filter(id_hash=crypto.blind_index(number))
+        if compact.isdigit() and len(compact) == 11:
+            return queryset.filter(phone_hash=crypto.blind_index(compact))
+        return queryset.filter(Q(name__contains=value))
+
+    def filter_floating(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.floating() if value else queryset.registered()
+
+    def filter_area(self, queryset, name, value: str):
+        return queryset.filter(area_code__startswith=value.strip()) if value.strip() else queryset
+
+    def filter_hukou_province(self, queryset, name, value: str):
+        return queryset.filter(hukou_code__startswith=value.strip()[:2]) if value else queryset
