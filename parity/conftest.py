@@ -31,6 +31,12 @@ def make_id(address: str = "410102", birth: str = "19900101", seq: int = 123) ->
     return with_check_digit(f"{address}{birth}{seq:03d}")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness buys nothing in tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def areas(db) -> dict[str, Area]:
     area_tree_load(acting_user=None, tree=load_tree_file(BUNDLED_TREE))

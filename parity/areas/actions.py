@@ -58,24 +58,27 @@ def area_tree_load(*, acting_user, tree: dict[str, Any]) -> TreeLoadResult:
         raise ValidationError(_("区划代码重复:%(codes)s") % {"codes": ", ".join(dupes)})
     existing = {a.code: a for a in Area.objects.filter(code__in=codes)}
     result = TreeLoadResult()
-    by_code: dict[str, Area] = {}
-    for code, name, level, parent_code in rows:
-        parent = by_code.get(parent_code) if parent_code else None
-        area = existing.get(code)
-        if area is None:
-            area = Area.objects.create(code=code, name=name, level=level, parent=parent)
-            result.created += 1
-        elif (area.name, area.level, area.parent_id) != (
-            name,
-            level,
-            parent.pk if parent else None,
-        ):
-            area.name, area.level, area.parent = name, level, parent
-            area.save(update_fields=["name", "level", "parent"])
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        by_code[code] = area
+    by_code: dict[str, Area] = dict(existing)
+    # Level by level, so that every parent has its primary key before its children.
+    for level in range(Level.CITY, Level.GRID + 1):
+        new, changed = [], []
+        for code, name, row_level, parent_code in rows:
+            if row_level != level:
+                continue
+            parent = by_code[parent_code] if parent_code else None
+            area = existing.get(code)
+            if area is None:
+                new.append(Area(code=code, name=name, level=level, parent=parent))
+            elif (area.name, area.level, area.parent_id) != (name, level, parent and parent.pk):
+                area.name, area.level, area.parent = name, level, parent
+                changed.append(area)
+            else:
+                result.unchanged += 1
+        for area in Area.objects.bulk_create(new):
+            by_code[area.code] = area
+        Area.objects.bulk_update(changed, ["name", "level", "parent"])
+        result.created += len(new)
+        result.updated += len(changed)
     if result.created or result.updated:
         audit(
             acting_user=acting_user,

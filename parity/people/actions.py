@@ -46,17 +46,24 @@ def _require_grid(grid: Area | None, field: str = "grid") -> Area:
 
 
 def _check_dates(arrived_on: dt.date, departed_on: dt.date | None = None) -> None:
-    validators.clean_past_date(arrived_on, label=_("来本地日期"))
-    if departed_on is not None:
+    try:
+        validators.clean_past_date(arrived_on, label=_("来本地日期"))
+    except ValidationError as exc:
+        raise ValidationError({"arrived_on": exc}) from exc
+    if departed_on is None:
+        return
+    try:
         validators.clean_past_date(departed_on, label=_("离开日期"))
-        if departed_on < arrived_on:
-            raise ValidationError(
-                {
-                    "departed_on": ValidationError(
-                        _("离开日期不能早于来本地日期"), code=ErrorCode.DATE_ORDER
-                    )
-                }
-            )
+    except ValidationError as exc:
+        raise ValidationError({"departed_on": exc}) from exc
+    if departed_on < arrived_on:
+        raise ValidationError(
+            {
+                "departed_on": ValidationError(
+                    _("离开日期不能早于来本地日期"), code=ErrorCode.DATE_ORDER
+                )
+            }
+        )
 
 
 @transaction.atomic
@@ -319,20 +326,21 @@ def residence_close(
         except ValidationError as exc:
             raise ValidationError({"destination_code": exc}) from exc
     _check_dates(current.arrived_on, departed_on)
+    registered_here = person.hukou_code.startswith(_city_code())
+    if registered_here and (not destination_code or destination_code.startswith(_city_code())):
+        raise ValidationError(
+            {
+                "destination_code": ValidationError(
+                    _("本市户籍人员离开本市时须填写市外去向地代码"), code=ErrorCode.REGION_CODE
+                )
+            }
+        )
     before = snapshot(person)
     current.departed_on = departed_on
     current.departed_to_code = destination_code
     current.full_clean()
     current.save(update_fields=["departed_on", "departed_to_code", "updated_at"])
-    if person.hukou_code.startswith(_city_code()):
-        if not destination_code or destination_code.startswith(_city_code()):
-            raise ValidationError(
-                {
-                    "destination_code": ValidationError(
-                        _("本市户籍人员离开本市时须填写市外去向地代码"), code=ErrorCode.REGION_CODE
-                    )
-                }
-            )
+    if registered_here:
         person.status = Status.OUTFLOW
         person.outflow_region_code = destination_code
         person.outflow_since = departed_on
