@@ -57,4 +57,4 @@ class User(AbstractUser):
 
     @property
     def area_code(self) -> str | None:
-        return self.area.code if self.area_id else None
+        return self.area.code if self.area is not None else None

@@ -212,7 +212,7 @@ class Household(TimeStamped):
         ordering = ["area_code", "id"]
 
     def __str__(self) -> str:
-        head = self.head.name if self.head_id else "—"
+        head = self.head.name if self.head is not None else "—"
         return f"{head}户"
 
 
