@@ -103,3 +103,63 @@ def register(owner, areas):
         )
 
     return _register
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A phone-sized page in Debian's Chromium (never a downloaded browser), driven by
+    Playwright. Any request that would leave 127.0.0.1 is blocked and recorded, and so is
+    every console error; the test fails at teardown if either happened."""
+    import os
+    from urllib.parse import urlparse
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run should have installed it")
+        pytest.skip(f"browser test skipped: {CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it are ordinary synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    console_errors: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            locale="zh-CN",
+            is_mobile=True,
+            has_touch=True,
+        )
+        page = context.new_page()
+        page.route("**/*", guard)
+        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not console_errors, f"console errors: {console_errors}"
