@@ -1,0 +1,29 @@
+import pytest
+from cryptography.exceptions import InvalidTag
+
+from parity.core import crypto
+
+
+def test_sealing_twice_gives_different_ciphertexts_that_both_open():
+    a, b = crypto.encrypt("13812345678"), crypto.encrypt("13812345678")
+    assert a != b
+    assert crypto.decrypt(a) == crypto.decrypt(b) == "13812345678"
+
+
+def test_the_blind_index_is_stable_and_keyed(settings):
+    first = crypto.blind_index("360426199101010071")
+    assert first == crypto.blind_index("360426199101010071")
+    settings.FIELD_ENCRYPTION_KEY = "another-key-entirely"
+    assert crypto.blind_index("360426199101010071") != first
+
+
+def test_a_ciphertext_does_not_open_under_another_key(settings):
+    token = crypto.encrypt("360426199101010071")
+    settings.FIELD_ENCRYPTION_KEY = "another-key-entirely"
+    with pytest.raises(InvalidTag):
+        crypto.decrypt(token)
+
+
+def test_masks_keep_only_the_address_code_and_the_last_four():
+    assert crypto.mask_id_number("15020319900101123X") == "150203********123X"
+    assert crypto.mask_phone("13812345678") == "138****5678"
