@@ -141,6 +141,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "流动人口登记与基本公共服务均等化平台 — REST API v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # HousingType names both a residence's and a dwelling's type: one enum in the schema.
+    "ENUM_NAME_OVERRIDES": {"HousingTypeEnum": "parity.people.choices.HousingType"},
     # Browsable docs use the vendored Swagger UI (no CDN): see parity/web/static/vendor.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist/favicon-32x32.png",

@@ -1,5 +1,84 @@
+"""One error shape for the whole API: ``{"errors": [{"field", "code", "message"}]}``.
+
+Actions raise Django's ``ValidationError`` (with an error dict and ``ErrorCode`` codes) and
+``PermissionDenied``; serializers raise DRF's ``ValidationError``. Both become 400s with the
+same machine-readable list, so a client (or a partner region's system) can act on ``code``
+and show ``message``. ``field`` is ``null`` for errors about the request as a whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from parity.core.error_codes import ErrorCode
 
-def exception_handler(exc, context):
-    return drf_exception_handler(exc, context)
+# DRF's own codes, renamed where Parity already has a word for the same thing.
+_CODE_ALIASES = {
+    "blank": ErrorCode.REQUIRED.value,
+    "null": ErrorCode.REQUIRED.value,
+    "max_length": ErrorCode.TOO_LONG.value,
+    "permission_denied": ErrorCode.PERMISSION.value,
+}
+
+
+def _code(code: Any) -> str:
+    code = str(code or "invalid")
+    return _CODE_ALIASES.get(code, code)
+
+
+def _error(field: str | None, code: Any, message: Any) -> dict[str, Any]:
+    if field in (NON_FIELD_ERRORS, api_settings.NON_FIELD_ERRORS_KEY, ""):
+        field = None
+    return {"field": field, "code": _code(code), "message": str(message)}
+
+
+def django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """Flatten a Django ValidationError, keeping each error's field and code."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    errors = []
+    for field, items in by_field.items():
+        for item in items:
+            message = item.message % item.params if item.params else item.message
+            errors.append(_error(field, item.code, message))
+    return errors
+
+
+def drf_errors(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
+    """Flatten DRF error details; nested fields are joined with dots (``members.0.relation``)."""
+    if isinstance(detail, dict):
+        errors = []
+        for key, value in detail.items():
+            is_top = key == api_settings.NON_FIELD_ERRORS_KEY
+            name = field if is_top else (f"{field}.{key}" if field else str(key))
+            errors += drf_errors(value, name)
+        return errors
+    if isinstance(detail, list):
+        errors = []
+        for index, value in enumerate(detail):
+            nested = isinstance(value, dict | list)
+            errors += drf_errors(value, f"{field}.{index}" if nested and field else field)
+        return errors
+    return [_error(field, getattr(detail, "code", None), detail)]
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        return Response({"errors": django_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException):
+        response.data = {"errors": drf_errors(exc.detail)}
+    else:
+        # Http404 and Django's PermissionDenied, already turned into DRF's by the handler.
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        code = "not_found" if response.status_code == 404 else "permission_denied"
+        response.data = {"errors": [_error(None, code, detail)]}
+    return response

@@ -1,1 +1,58 @@
-urlpatterns: list = []
+"""REST API v1: one root router for every app, token login, OpenAPI schema and docs."""
+
+from __future__ import annotations
+
+import json
+
+from django.urls import path
+from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import AnonRateThrottle
+
+from parity.api.areas import AreaViewSet
+from parity.api.households import EmploymentViewSet, HouseholdViewSet
+from parity.api.housing import DwellingViewSet
+from parity.api.people import PersonViewSet, ResidenceViewSet
+from parity.api.schema import SCHEMA_SETTINGS
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("areas", AreaViewSet, basename="area")
+router.register("persons", PersonViewSet, basename="person")
+router.register("residences", ResidenceViewSet, basename="residence")
+router.register("households", HouseholdViewSet, basename="household")
+router.register("dwellings", DwellingViewSet, basename="dwelling")
+router.register("employments", EmploymentViewSet, basename="employment")
+
+
+class LoginThrottle(AnonRateThrottle):
+    # Slows password guessing against the token endpoint; per client address.
+    rate = "20/min"
+
+
+class TokenView(ObtainAuthToken):
+    throttle_classes = [LoginThrottle]
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI from the vendored copy under /static/, with no call out of the intranet:
+    Swagger UI's default validator badge would fetch validator.swagger.io."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        ui_settings = {**spectacular_settings.SWAGGER_UI_SETTINGS, "validatorUrl": None}
+        response.data["settings"] = json.dumps(ui_settings, indent=2)
+        return response
+
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

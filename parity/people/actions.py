@@ -379,7 +379,12 @@ def household_create(*, acting_user, head: Person, address: str = "") -> Househo
     ensure_can(acting_user, "change", head.area_code)
     if HouseholdMember.objects.filter(person=head).exists():
         raise ValidationError(
-            _("%(name)s 已属于另一个家庭户") % {"name": head.name}, code=ErrorCode.STATUS_CONFLICT
+            {
+                "head": ValidationError(
+                    _("%(name)s 已属于另一个家庭户") % {"name": head.name},
+                    code=ErrorCode.STATUS_CONFLICT,
+                )
+            }
         )
     household = Household.objects.create(head=head, address=address, area_code=head.area_code)
     HouseholdMember.objects.create(household=household, person=head, relation=Relation.HEAD)

@@ -1,0 +1,94 @@
+"""Pieces every API module shares: scoped related fields, area codes, pagination, errors."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from parity.areas.models import Area
+from parity.core.error_codes import ErrorCode
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class ActionViewSet(viewsets.GenericViewSet):
+    """Writes parse input with the action's serializer, then call one action function with
+    what it validated. Naming the input serializers per action also gives the browsable API
+    the right form for each."""
+
+    input_serializers: dict[str, type[serializers.Serializer]] = {}
+
+    def get_serializer_class(self):
+        return self.input_serializers.get(self.action or "", self.serializer_class)
+
+    def parse(self) -> dict:
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A reference by id to a record the requesting user may see; others do not exist."""
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        # Only gives the schema its type: ``get_queryset`` is what validation uses.
+        kwargs.setdefault("queryset", model.objects.none())
+        kwargs.setdefault(
+            "error_messages", {"does_not_exist": _("编号为 {pk_value} 的记录不存在或不在您的辖区")}
+        )
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.context["request"].user, "view")
+
+
+class AreaCodeField(serializers.SlugRelatedField):
+    """An area named by its code (``150203001001001``); actions check level and scope."""
+
+    default_error_messages = {ErrorCode.AREA_UNKNOWN.value: _("区划代码 {code} 不存在")}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Area.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        code = str(data).strip()
+        area = Area.objects.filter(code=code).first()
+        if area is None:
+            self.fail(ErrorCode.AREA_UNKNOWN.value, code=code)
+        return area
+
+
+class AreaBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level"]
+        read_only_fields = fields
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, label=_("字段"))
+    code = serializers.CharField(label=_("错误代码"))
+    message = serializers.CharField(label=_("说明"))
+
+
+class ErrorsSerializer(serializers.Serializer):
+    # Declared in get_fields: a class attribute named ``errors`` would hide Serializer.errors.
+    def get_fields(self):
+        return {"errors": ErrorItemSerializer(many=True)}
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorsSerializer, description=_("数据有误(逐字段列出错误代码)")),
+    403: OpenApiResponse(ErrorsSerializer, description=_("无权执行此操作")),
+    404: OpenApiResponse(ErrorsSerializer, description=_("记录不存在或不在您的辖区")),
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: ERRORS[code] for code in codes}

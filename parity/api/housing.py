@@ -1,0 +1,144 @@
+"""Dwellings: registered addresses, landlords, and how many people live there now."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.response import Response
+
+from parity.api.base import (
+    ActionViewSet,
+    AreaBriefSerializer,
+    AreaCodeField,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
+from parity.api.people import PersonBriefSerializer
+from parity.housing import actions
+from parity.housing.models import Dwelling
+from parity.people.choices import HousingType, LandlordKind
+from parity.people.models import Person
+
+
+class DwellingSerializer(serializers.ModelSerializer):
+    grid = AreaBriefSerializer(read_only=True)
+    landlord_person = PersonBriefSerializer(read_only=True, allow_null=True)
+    resident_count = serializers.IntegerField(read_only=True, label=_("在住人数"))
+
+    class Meta:
+        model = Dwelling
+        fields = [
+            "id",
+            "address",
+            "grid",
+            "area_code",
+            "dwelling_type",
+            "is_let",
+            "landlord_kind",
+            "landlord_person",
+            "landlord_name",
+            "landlord_phone_masked",
+            "resident_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DwellingUpdateSerializer(serializers.Serializer):
+    address = serializers.CharField(max_length=200, required=False, label=_("地址"))
+    dwelling_type = serializers.ChoiceField(
+        choices=HousingType.choices, required=False, label=_("房屋类型")
+    )
+    is_let = serializers.BooleanField(required=False, label=_("是否出租"))
+    landlord_kind = serializers.ChoiceField(
+        choices=LandlordKind.choices, required=False, allow_blank=True, label=_("房东类型")
+    )
+    landlord_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, label=_("房东/单位名称")
+    )
+    landlord_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, write_only=True, label=_("房东电话")
+    )
+    landlord_person = ScopedPrimaryKeyField(
+        model=Person, required=False, allow_null=True, label=_("房东(个人)")
+    )
+
+
+class DwellingRegisterSerializer(DwellingUpdateSerializer):
+    address = serializers.CharField(max_length=200, label=_("地址"))
+    grid = AreaCodeField(label=_("网格代码"))
+    dwelling_type = serializers.ChoiceField(choices=HousingType.choices, label=_("房屋类型"))
+
+
+class DwellingFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="address", lookup_expr="contains", label=_("地址"))
+    area = django_filters.CharFilter(
+        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
+    )
+    grid = django_filters.CharFilter(field_name="grid__code", label=_("网格代码"))
+    dwelling_type = django_filters.ChoiceFilter(choices=HousingType.choices, label=_("房屋类型"))
+    is_let = django_filters.BooleanFilter(label=_("是否出租"))
+
+    class Meta:
+        model = Dwelling
+        fields = ["q", "area", "grid", "dwelling_type", "is_let"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("房屋列表")),
+    retrieve=extend_schema(
+        summary=_("房屋详情"), responses={200: DwellingSerializer, **errors(404)}
+    ),
+)
+class DwellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
+    """房屋(出租房屋与房东);房东电话只显示脱敏值。"""
+
+    queryset = Dwelling.objects.none()
+    serializer_class = DwellingSerializer
+    input_serializers = {
+        "create": DwellingRegisterSerializer,
+        "partial_update": DwellingUpdateSerializer,
+    }
+    filterset_class = DwellingFilterSet
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return (
+            Dwelling.objects.restrict(self.request.user, "view")
+            .select_related("grid", "landlord_person")
+            .annotate(
+                resident_count=Count("residences", filter=Q(residences__departed_on__isnull=True))
+            )
+            # Meta.ordering does not order an aggregated (GROUP BY) query: say it again.
+            .order_by("area_code", "address", "id")
+        )
+
+    def _render(self, dwelling: Dwelling, code: int = status.HTTP_200_OK) -> Response:
+        dwelling = self.get_queryset().get(pk=dwelling.pk)
+        return Response(DwellingSerializer(dwelling).data, code)
+
+    @extend_schema(
+        summary=_("登记房屋"),
+        request=DwellingRegisterSerializer,
+        responses={201: DwellingSerializer, **errors(400, 403)},
+    )
+    def create(self, request):
+        data = self.parse()
+        dwelling = actions.dwelling_register(acting_user=request.user, **data)
+        return self._render(dwelling, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("修改房屋信息"),
+        request=DwellingUpdateSerializer,
+        responses={200: DwellingSerializer, **errors(400, 403, 404)},
+    )
+    def partial_update(self, request, pk=None):
+        dwelling = self.get_object()
+        data = self.parse()
+        dwelling = actions.dwelling_update(acting_user=request.user, dwelling=dwelling, **data)
+        return self._render(dwelling)
