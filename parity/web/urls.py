@@ -1,2 +1,30 @@
+from django.urls import path
+
+from parity.web.views import home, households, housing, people
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("areas/", home.area_detail, name="area_root"),
+    path("areas/<str:code>/", home.area_detail, name="area_detail"),
+    path("audit/", home.audit_list, name="audit_list"),
+    path("people/", people.person_list, name="person_list"),
+    path("people/new/", people.person_register, name="person_register"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/move/", people.residence_move, name="residence_move"),
+    path("people/<int:pk>/depart/", people.residence_close, name="residence_close"),
+    path("people/<int:pk>/employment/", people.employment_record, name="employment_record"),
+    path("people/<int:pk>/reveal/<str:field>/", people.person_reveal, name="person_reveal"),
+    path("households/", households.household_list, name="household_list"),
+    path("households/new/", households.household_create, name="household_create"),
+    path("households/<int:pk>/", households.household_detail, name="household_detail"),
+    path(
+        "households/<int:pk>/members/new/",
+        households.household_add_member,
+        name="household_add_member",
+    ),
+    path("dwellings/", housing.dwelling_list, name="dwelling_list"),
+    path("dwellings/new/", housing.dwelling_register, name="dwelling_register"),
+    path("dwellings/<int:pk>/", housing.dwelling_detail, name="dwelling_detail"),
+]

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from parity.accounts.permissions import AUDIT, allows
+from parity.areas.models import Area
+from parity.core.models import AuditEvent
+from parity.people.choices import Status
+from parity.web import selectors
+from parity.web.pagination import paginate
+
+
+@login_required
+def home(request):
+    counts = selectors.people_by_status(request.user)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "counts": counts,
+            "statuses": [(s, counts[s.value]) for s in Status],
+            "floating": counts[Status.INFLOW] + counts[Status.OUTFLOW],
+            "recent": selectors.recently_changed_people(request.user),
+            "root": selectors.user_root_area(request.user),
+        },
+    )
+
+
+@login_required
+def area_detail(request, code: str | None = None):
+    if code is None:
+        node = selectors.user_root_area(request.user)
+        if node is None:
+            raise Http404
+    else:
+        node = Area.objects.visible_to(request.user).filter(code=code).first()
+        if node is None:
+            raise Http404
+    counts = selectors.people_by_status(request.user, within=node.code)
+    return render(
+        request,
+        "web/area_detail.html",
+        {
+            "node": node,
+            "breadcrumbs": selectors.area_breadcrumbs(request.user, node),
+            "children": selectors.area_children_with_counts(request.user, node),
+            "statuses": [(s, counts[s.value]) for s in Status],
+            "in_scope": Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists(),
+        },
+    )
+
+
+class AuditEventFilterSet(django_filters.FilterSet):
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
+    area = django_filters.CharFilter(
+        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "area"]
+
+
+@login_required
+def audit_list(request):
+    if not allows(request.user, AUDIT):
+        raise PermissionDenied
+    events = AuditEvent.objects.restrict(request.user, AUDIT).select_related("actor")
+    filterset = AuditEventFilterSet(request.GET, queryset=events)
+    return render(
+        request,
+        "web/audit_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
+    )

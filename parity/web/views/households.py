@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
+from parity.people import actions
+from parity.people.models import Household, HouseholdMember, Person
+from parity.web import forms as web_forms
+from parity.web.pagination import paginate
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="head__name", lookup_expr="contains", label=gettext_lazy("户主姓名")
+    )
+    area = django_filters.CharFilter(
+        field_name="area_code", lookup_expr="startswith", label=gettext_lazy("区划代码(含下级)")
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "area"]
+
+
+@login_required
+def household_list(request):
+    households = (
+        Household.objects.restrict(request.user, VIEW)
+        .select_related("head")
+        .annotate(member_count=Count("members"))
+    )
+    filterset = HouseholdFilterSet(request.GET, queryset=households)
+    return render(
+        request,
+        "web/household_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "can_create": allows(request.user, CHANGE),
+        },
+    )
+
+
+def _visible_household(request, pk: int) -> Household:
+    return get_object_or_404(
+        Household.objects.restrict(request.user, VIEW).select_related("head"), pk=pk
+    )
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = _visible_household(request, pk)
+    members = (
+        HouseholdMember.objects.restrict(request.user, VIEW)
+        .filter(household=household)
+        .select_related("person")
+        .order_by("id")
+    )
+    return render(
+        request,
+        "web/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "can_change": in_scope(request.user, household.area_code, CHANGE),
+        },
+    )
+
+
+@login_required
+def household_create(request):
+    if not allows(request.user, CHANGE):
+        raise PermissionDenied
+    head = None
+    person_pk = request.GET.get("person") or request.POST.get("person")
+    if person_pk:
+        head = get_object_or_404(
+            Person.objects.restrict(request.user, VIEW),
+            pk=int(person_pk) if person_pk.isdigit() else 0,
+        )
+    form = web_forms.HouseholdCreateForm(request.POST or None, user=request.user, head=head)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = actions.household_create(
+                acting_user=request.user,
+                head=form.cleaned_data["head"],
+                address=form.cleaned_data["address"],
+            )
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已创建家庭户"))
+            return redirect("web:household_detail", pk=household.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": _("新建家庭户"),
+            "person": head,
+            "hidden": {"person": head.pk} if head else {},
+            "submit": _("创建"),
+        },
+    )
+
+
+@login_required
+def household_add_member(request, pk: int):
+    household = _visible_household(request, pk)
+    if not in_scope(request.user, household.area_code, CHANGE):
+        raise PermissionDenied
+    form = web_forms.HouseholdMemberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.household_add_member(
+                acting_user=request.user, household=household, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已添加家庭成员"))
+            return redirect("web:household_detail", pk=household.pk)
+    return render(
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": _("添加家庭成员"),
+            "household": household,
+            "submit": _("添加"),
+        },
+    )

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
+from parity.areas.models import Area
+from parity.areas.origins import lookup
+from parity.people import actions
+from parity.people.actions import PERSON_EDITABLE, REVEALABLE
+from parity.people.choices import Sex, Status
+from parity.people.filters import PersonFilterSet
+from parity.people.models import Employment, HouseholdMember, Person, Residence
+from parity.web import forms as web_forms
+from parity.web.pagination import paginate
+
+
+def _visible_person(request, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
+    )
+
+
+def _changeable_person(request, pk: int) -> Person:
+    """A person the user can see (else 404) and may change (else 403)."""
+    person = _visible_person(request, pk)
+    if not in_scope(request.user, person.area_code, CHANGE):
+        raise PermissionDenied
+    return person
+
+
+def _area_choices(user) -> list[tuple[str, str]]:
+    # Down to communities for wide scopes; a community or grid user also sees grids.
+    areas = Area.objects.restrict(user, VIEW).filter(level__gte=2)
+    scope = user.area.level if user.area_id and not user.is_superuser else 1
+    areas = areas.filter(level__lte=max(4, scope + 1)).order_by("code")
+    choices = [("", _("全部区划"))]
+    choices += [(a.code, "\u3000" * max(a.level - 2, 0) + a.name) for a in areas]
+    return choices
+
+
+@login_required
+def person_list(request):
+    people = Person.objects.restrict(request.user, VIEW).select_related("grid")
+    filterset = PersonFilterSet(request.GET, queryset=people)
+    form = filterset.form
+    form.fields["area"].widget = forms.Select(choices=_area_choices(request.user))
+    for name, choices in (("status", Status.choices), ("sex", Sex.choices)):
+        form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
+    for name in ("floating", "grid", "hukou_province"):
+        form.fields[name].widget = forms.HiddenInput()
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "web/person_list.html",
+        {"filter": filterset, "page": page, "can_register": allows(request.user, CHANGE)},
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = _visible_person(request, pk)
+    user = request.user
+    residences = list(
+        Residence.objects.restrict(user, VIEW)
+        .filter(person=person)
+        .select_related("grid", "dwelling")
+    )
+    membership = (
+        HouseholdMember.objects.restrict(user, VIEW)
+        .filter(person=person)
+        .select_related("household")
+        .first()
+    )
+    members = (
+        HouseholdMember.objects.restrict(user, VIEW)
+        .filter(household_id=membership.household_id)
+        .select_related("person")
+        .order_by("id")
+        if membership
+        else []
+    )
+    employments = Employment.objects.restrict(user, VIEW).filter(person=person)
+    can_change = in_scope(user, person.area_code, CHANGE)
+    return render(
+        request,
+        "web/person_detail.html",
+        {
+            "person": person,
+            "origin": lookup(person.hukou_code),
+            "outflow_region": lookup(person.outflow_region_code)
+            if person.outflow_region_code
+            else None,
+            "residences": residences,
+            "open_residence": next((r for r in residences if r.departed_on is None), None),
+            "membership": membership,
+            "members": members,
+            "employments": employments,
+            "can_change": can_change,
+            "can_reveal": allows(user, REVEAL) and in_scope(user, person.area_code, REVEAL),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int, field: str):
+    if field not in REVEALABLE:
+        raise PermissionDenied
+    person = _visible_person(request, pk)
+    value = actions.person_reveal(acting_user=request.user, person=person, field=field)
+    template = "web/_revealed.html" if request.headers.get("HX-Request") else "web/revealed.html"
+    return render(request, template, {"person": person, "field": field, "value": value})
+
+
+def _form_page(request, form, *, title: str, person: Person | None = None, submit: str = ""):
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "person": person, "submit": submit or _("保存")},
+    )
+
+
+@login_required
+def person_register(request):
+    if not allows(request.user, CHANGE):
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("dwelling"):
+        initial["dwelling"] = request.GET["dwelling"]
+    form = web_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
+    if not form.fields["grid"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.person_register(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s") % {"name": person.name})
+            return redirect("web:person_detail", pk=person.pk)
+    return _form_page(request, form, title=_("人员登记"), submit=_("登记"))
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = _changeable_person(request, pk)
+    initial = {key: getattr(person, key) for key in PERSON_EDITABLE}
+    form = web_forms.PersonEditForm(request.POST or None, person=person, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        phone = data.pop("phone") or None
+        try:
+            actions.person_update(acting_user=request.user, person=person, phone=phone, **data)
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("web:person_detail", pk=person.pk)
+    return _form_page(request, form, title=_("修改人员信息"), person=person)
+
+
+@login_required
+def residence_move(request, pk: int):
+    person = _changeable_person(request, pk)
+    form = web_forms.ResidenceMoveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.residence_move(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记迁居"))
+            return redirect("web:person_detail", pk=person.pk)
+    return _form_page(request, form, title=_("迁居登记"), person=person)
+
+
+@login_required
+def residence_close(request, pk: int):
+    person = _changeable_person(request, pk)
+    form = web_forms.ResidenceCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.residence_close(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记离开"))
+            return redirect("web:person_detail", pk=person.pk)
+    return _form_page(request, form, title=_("离开登记"), person=person)
+
+
+@login_required
+def employment_record(request, pk: int):
+    person = _changeable_person(request, pk)
+    form = web_forms.EmploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.employment_record(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            web_forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("已记录就业信息"))
+            return redirect("web:person_detail", pk=person.pk)
+    return _form_page(request, form, title=_("就业登记"), person=person)
