@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,6 +13,7 @@ from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, er
 from parity.api.people import PersonBriefSerializer
 from parity.people import actions
 from parity.people.choices import Industry, Relation
+from parity.people.filters import EmploymentFilterSet, HouseholdFilterSet
 from parity.people.models import Employment, Household, HouseholdMember, Person
 
 # --- households ----------------------------------------------------------------------------
@@ -50,17 +50,6 @@ class HouseholdAddMemberSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(
         choices=[c for c in Relation.choices if c[0] != Relation.HEAD], label=_("与户主关系")
     )
-
-
-class HouseholdFilterSet(django_filters.FilterSet):
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-    person = django_filters.NumberFilter(field_name="members__person_id", label=_("成员"))
-
-    class Meta:
-        model = Household
-        fields = ["area", "person"]
 
 
 @extend_schema_view(
@@ -147,18 +136,6 @@ class EmploymentRecordSerializer(serializers.Serializer):
     )
     started_on = serializers.DateField(required=False, allow_null=True, label=_("开始日期"))
     ended_on = serializers.DateField(required=False, allow_null=True, label=_("结束日期"))
-
-
-class EmploymentFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
-    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("行业"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-
-    class Meta:
-        model = Employment
-        fields = ["person", "industry", "area"]
 
 
 @extend_schema_view(list=extend_schema(summary=_("就业信息列表")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -19,6 +18,7 @@ from parity.api.base import (
 )
 from parity.api.people import PersonBriefSerializer
 from parity.housing import actions
+from parity.housing.filters import DwellingFilterSet
 from parity.housing.models import Dwelling
 from parity.people.choices import HousingType, LandlordKind
 from parity.people.models import Person
@@ -73,20 +73,6 @@ class DwellingRegisterSerializer(DwellingUpdateSerializer):
     address = serializers.CharField(max_length=200, label=_("地址"))
     grid = AreaCodeField(label=_("网格代码"))
     dwelling_type = serializers.ChoiceField(choices=HousingType.choices, label=_("房屋类型"))
-
-
-class DwellingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="address", lookup_expr="contains", label=_("地址"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-    grid = django_filters.CharFilter(field_name="grid__code", label=_("网格代码"))
-    dwelling_type = django_filters.ChoiceFilter(choices=HousingType.choices, label=_("房屋类型"))
-    is_let = django_filters.BooleanFilter(label=_("是否出租"))
-
-    class Meta:
-        model = Dwelling
-        fields = ["q", "area", "grid", "dwelling_type", "is_let"]
 
 
 @extend_schema_view(

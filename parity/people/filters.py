@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
+from parity.core.filters import area_prefix_filter
 from parity.people import idnumber
-from parity.people.choices import Sex, Status
-from parity.people.models import Person
+from parity.people.choices import Industry, Sex, Status
+from parity.people.models import Employment, Household, Person
 
 
 class PersonFilterSet(django_filters.FilterSet):
@@ -53,3 +54,25 @@ class PersonFilterSet(django_filters.FilterSet):
 
     def filter_hukou_province(self, queryset, name, value: str):
         return queryset.filter(hukou_code__startswith=value.strip()[:2]) if value else queryset
+
+
+class HouseholdFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="head__name", lookup_expr="contains", label=_("户主姓名")
+    )
+    area = area_prefix_filter()
+    person = django_filters.NumberFilter(field_name="members__person_id", label=_("成员"))
+
+    class Meta:
+        model = Household
+        fields = ["q", "area", "person"]
+
+
+class EmploymentFilterSet(django_filters.FilterSet):
+    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("行业"))
+    area = area_prefix_filter()
+
+    class Meta:
+        model = Employment
+        fields = ["person", "industry", "area"]

@@ -1,32 +1,18 @@
 from __future__ import annotations
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.people import actions
+from parity.people.filters import HouseholdFilterSet
 from parity.people.models import Household, HouseholdMember, Person
 from parity.web import forms as web_forms
 from parity.web.pagination import paginate
-
-
-class HouseholdFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="head__name", lookup_expr="contains", label=gettext_lazy("户主姓名")
-    )
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=gettext_lazy("区划代码(含下级)")
-    )
-
-    class Meta:
-        model = Household
-        fields = ["q", "area"]
 
 
 @login_required

@@ -1,44 +1,19 @@
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.housing import actions
+from parity.housing.filters import DwellingFilterSet
 from parity.housing.models import Dwelling
 from parity.people.models import Residence
 from parity.web import forms as web_forms
 from parity.web.pagination import paginate
-
-
-class DwellingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        field_name="address", lookup_expr="contains", label=gettext_lazy("地址")
-    )
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=gettext_lazy("区划代码(含下级)")
-    )
-    is_let = django_filters.BooleanFilter(
-        label=gettext_lazy("是否出租"),
-        widget=forms.Select(
-            choices=[
-                ("", gettext_lazy("全部")),
-                ("true", gettext_lazy("出租")),
-                ("false", gettext_lazy("未出租")),
-            ]
-        ),
-    )
-
-    class Meta:
-        model = Dwelling
-        fields = ["q", "area", "is_let"]
 
 
 @login_required
