@@ -1,0 +1,32 @@
+"""What an import reports: counts, and each bad cell with its row, column and reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One reason a row was skipped. ``row`` is the spreadsheet row number (the header is
+    row 1, so the first data row is 2); ``column`` is the Chinese header."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+    code: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_file: Path | None = None
+    total_rows: int = 0
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})

@@ -1,0 +1,41 @@
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from parity.people.imports import import_people
+from parity.people.management.commands._acting import acting_user
+
+
+class Command(BaseCommand):
+    help = (
+        "Import people from a .csv or .xlsx file with the template's Chinese headers: "
+        "`parity import people FILE`. Bad rows are listed in FILE's .errors.csv; good rows "
+        "are committed; importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["people"], help="what the file holds")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--user", help="acting user (default: the first superuser)")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="validation processes (default: auto)"
+        )
+
+    def handle(self, *args, kind: str, file: Path, user: str | None, workers, **options):
+        try:
+            result = import_people(
+                file,
+                acting_user=acting_user(user),
+                progress=options["verbosity"] > 0,
+                workers=workers,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            raise CommandError("; ".join(messages)) from exc
+        self.stdout.write(
+            f"rows: {result.total_rows}, created: {result.created}, updated: {result.updated}, "
+            f"unchanged: {result.unchanged}, rows with errors: {result.error_rows}"
+        )
+        if result.error_file:
+            self.stdout.write(self.style.WARNING(f"errors: {result.error_file}"))

@@ -1,0 +1,154 @@
+"""The import page, template and export downloads on the web."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parity.conftest import GRID, make_id
+from parity.people.imports import HEADERS
+from parity.people.models import Person
+
+GOOD = make_id("410102", "19900101", 123)
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return settings.IMPORT_DIR
+
+
+def upload(name: str, rows: list[dict[str, str]]) -> io.BytesIO:
+    text = io.StringIO()
+    out = csv.writer(text)
+    out.writerow(HEADERS)
+    for values in rows:
+        out.writerow([values.get(h, "") for h in HEADERS])
+    data = io.BytesIO(text.getvalue().encode("utf-8-sig"))
+    data.name = name
+    return data
+
+
+def good_row(**extra) -> dict[str, str]:
+    return {
+        "姓名": "王五",
+        "身份证号码": GOOD,
+        "网格代码": GRID,
+        "来本地日期": "2024-03-01",
+        "住所类型": "出租房屋",
+        **extra,
+    }
+
+
+def test_an_anonymous_visitor_is_sent_to_login(client, areas):
+    response = client.get(reverse("people_io:import"))
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_view_only_official_may_not_open_the_import_page(client, official):
+    client.force_login(official)
+
+    assert client.get(reverse("people_io:import")).status_code == 403
+
+
+def test_the_import_page_offers_templates(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("people_io:import"))
+
+    assert response.status_code == 200
+    assert reverse("people_io:template", args=["xlsx"]) in response.content.decode()
+
+
+def test_an_upload_imports_good_rows_and_lists_the_bad_ones(client, owner, import_dir):
+    client.force_login(owner)
+    rows = [good_row(), good_row(身份证号码=make_id(seq=9), 联系电话="12345")]
+
+    response = client.post(reverse("people_io:import"), {"file": upload("人员.csv", rows)})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "导入结果" in page
+    assert "电话号码格式不正确" in page
+    assert Person.objects.by_id_number(GOOD).exists()
+    stored = list((import_dir / str(owner.pk)).iterdir())
+    assert len(stored) == 2  # the upload and its error file
+    assert response.context["result"].created == 1
+    assert response.context["errors"][0].row == 3
+
+
+def test_the_error_file_downloads_only_for_the_uploader(client, owner, colleague):
+    client.force_login(owner)
+    rows = [good_row(联系电话="1")]
+    response = client.post(reverse("people_io:import"), {"file": upload("a.csv", rows)})
+    url = reverse("people_io:error_file", args=[response.context["error_file"]])
+
+    mine = client.get(url)
+    client.force_login(colleague)
+    theirs = client.get(url)
+
+    assert mine.status_code == 200
+    content = b"".join(mine.streaming_content).decode("utf-8-sig")
+    assert content.splitlines()[0] == "行号,列,值,错误原因"
+    assert "联系电话" in content
+    assert theirs.status_code == 404
+
+
+def test_a_file_of_the_wrong_kind_is_refused_with_a_form_error(client, owner):
+    client.force_login(owner)
+    data = io.BytesIO(b"hello")
+    data.name = "people.txt"
+
+    response = client.post(reverse("people_io:import"), {"file": data})
+
+    assert response.status_code == 200
+    assert "请上传 .csv 或 .xlsx 文件" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_a_file_without_the_headers_writes_nothing_and_says_why(client, owner):
+    client.force_login(owner)
+    data = io.BytesIO("名字\n张三\n".encode())
+    data.name = "people.csv"
+
+    response = client.post(reverse("people_io:import"), {"file": data})
+
+    assert "文件缺少必需的列" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_template_downloads_in_both_formats(client, owner, fmt):
+    client.force_login(owner)
+
+    response = client.get(reverse("people_io:template", args=[fmt]))
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        assert body.decode("utf-8-sig").strip() == ",".join(HEADERS)
+    else:
+        sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+        assert [c.value for c in sheet[1]] == HEADERS
+
+
+def test_the_export_download_is_restricted_masked_and_filtered(client, register, outsider, owner):
+    register(id_number=GOOD, name="张三")
+    register(id_number=make_id(seq=7), name="本市人", hukou_code="150203")
+    client.force_login(owner)
+
+    mine = client.get(reverse("people_io:export"), {"format": "csv", "status": "inflow"})
+    client.force_login(outsider)
+    theirs = client.get(reverse("people_io:export"), {"format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(b"".join(mine.streaming_content).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["张三"]
+    assert GOOD not in str(rows)
+    other = b"".join(theirs.streaming_content).decode("utf-8-sig").splitlines()
+    assert other == [",".join(HEADERS)]

@@ -1,0 +1,139 @@
+"""Web pages for people files: upload an import, download the template, an export and
+an import's error file. Thin: they parse the request, call the engine and render."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parity.accounts.permissions import CHANGE, VIEW, allows
+from parity.people.exports import FORMATS, export_people
+from parity.people.filters import PersonFilterSet
+from parity.people.imports import error_file_path, import_people, write_template
+from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
+from parity.people.models import Person
+
+SHOWN_ERRORS = 100
+_CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("人员信息文件"),
+        help_text=gettext_lazy("CSV 或 Excel(.xlsx)文件,表头与导入模板一致"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
+            raise ValidationError(_("请上传 .csv 或 .xlsx 文件"), code="file_format")
+        return upload
+
+
+def _user_dir(user) -> Path:
+    return Path(settings.IMPORT_DIR) / str(user.pk)
+
+
+def _store(upload, user) -> Path:
+    folder = _user_dir(user)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{stamp}-{get_valid_filename(Path(upload.name).name)}"
+    with open(target, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return target
+
+
+@login_required
+def import_page(request):
+    if not allows(request.user, CHANGE):
+        raise PermissionDenied
+    result = None
+    file_error = ""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        path = _store(form.cleaned_data["file"], request.user)
+        try:
+            result = import_people(path, acting_user=request.user)
+        except ValidationError as exc:
+            file_error = "; ".join(exc.messages)
+            error_file_path(path).unlink(missing_ok=True)
+    return render(
+        request,
+        "people/import.html",
+        {
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+            "errors": result.errors[:SHOWN_ERRORS] if result else [],
+            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
+            "error_file": result.error_file.name if result and result.error_file else "",
+        },
+    )
+
+
+@login_required
+def error_file(request, name: str):
+    """An import's error file, only for the user who uploaded the import."""
+    if "/" in name or "\\" in name or not name.endswith(".errors.csv"):
+        raise Http404
+    path = _user_dir(request.user) / name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=name.split("-", 3)[-1],
+        content_type=_CONTENT_TYPES["csv"],
+    )
+
+
+@login_required
+def template_download(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    buffer = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115
+    write_template(buffer, fmt)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=_("人员信息导入模板") + f".{fmt}",
+        content_type=_CONTENT_TYPES[fmt],
+    )
+
+
+@login_required
+def export_download(request):
+    """The people the user may see, filtered like the person list, masked."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    people = Person.objects.restrict(request.user, VIEW)
+    filterset = PersonFilterSet(request.GET, queryset=people)
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+    export_people(filterset.qs, buffer, fmt)
+    buffer.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=_("人员信息") + f"-{stamp}.{fmt}",
+        content_type=_CONTENT_TYPES[fmt],
+    )
