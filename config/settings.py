@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parity.accounts",
     "parity.housing",
     "parity.people",
+    "parity.services",
     "parity.web",
     "parity.api",
 ]

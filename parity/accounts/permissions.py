@@ -10,14 +10,16 @@ from __future__ import annotations
 from parity.accounts.choices import Role
 
 VIEW, CHANGE, REVEAL, AUDIT = "view", "change", "reveal", "audit"
+# Record a service delivered to a person (health record, vaccination, visit, …).
+SERVE = "serve"
 
-# What each role may do on registry records inside its access area.
+# What each role may do on records inside its access area.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, AUDIT}),
+    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, AUDIT, SERVE}),
     Role.OFFICIAL: frozenset({VIEW}),
-    Role.COMMUNITY_OFFICER: frozenset({VIEW, CHANGE, REVEAL}),
-    Role.GRID_WORKER: frozenset({VIEW, CHANGE, REVEAL}),
-    Role.SERVICE_PROVIDER: frozenset({VIEW}),
+    Role.COMMUNITY_OFFICER: frozenset({VIEW, CHANGE, REVEAL, SERVE}),
+    Role.GRID_WORKER: frozenset({VIEW, CHANGE, REVEAL, SERVE}),
+    Role.SERVICE_PROVIDER: frozenset({VIEW, SERVE}),
     Role.AUDITOR: frozenset({VIEW, AUDIT}),
 }
 

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
-from parity.core.models import RestrictedQuerySet, TimeStamped
+from parity.core.models import RestrictedQuerySet, TimeStamped, area_code_index
 from parity.people.choices import HousingType, LandlordKind
 
 
@@ -18,7 +18,7 @@ class Dwelling(TimeStamped):
     grid = models.ForeignKey(
         "areas.Area", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="dwellings"
     )
-    area_code = models.CharField(_("区划代码"), max_length=20, db_index=True)
+    area_code = models.CharField(_("区划代码"), max_length=20)
     dwelling_type = models.CharField(_("房屋类型"), max_length=16, choices=HousingType.choices)
     is_let = models.BooleanField(_("是否出租"), default=False)
     landlord_kind = models.CharField(
@@ -43,6 +43,7 @@ class Dwelling(TimeStamped):
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")
         ordering = ["area_code", "address"]
+        indexes = [area_code_index("housing_dwelling_area")]
         constraints = [
             models.UniqueConstraint(
                 fields=["grid", "address"], name="%(app_label)s_%(class)s_unique_address"

@@ -148,6 +148,8 @@ def person_register(
         grid=grid,
         outflow_region_code=outflow_region_code if outflow else "",
         outflow_since=outflow_since if outflow else None,
+        arrived_city_on=None if outflow else arrived_on,
+        left_city_on=outflow_since if outflow else None,
     )
     person.set_id_number(parsed.number)
     person.set_phone(phone)
@@ -282,6 +284,10 @@ def residence_move(
     residence.full_clean()
     residence.save()
     before = snapshot(person)
+    if current is None:
+        # Back in the city (or first stay on record): a new stay starts today.
+        person.arrived_city_on = arrived_on
+        person.left_city_on = None
     person.grid = grid
     person.area_code = grid.code
     person.status = status_for(person.hukou_code, lives_here=True)
@@ -294,6 +300,8 @@ def residence_move(
             "status",
             "outflow_region_code",
             "outflow_since",
+            "arrived_city_on",
+            "left_city_on",
             "updated_at",
         ]
     )
@@ -340,6 +348,8 @@ def residence_close(
     current.departed_to_code = destination_code
     current.full_clean()
     current.save(update_fields=["departed_on", "departed_to_code", "updated_at"])
+    person.left_city_on = departed_on
+    person.save(update_fields=["left_city_on", "updated_at"])
     if registered_here:
         person.status = Status.OUTFLOW
         person.outflow_region_code = destination_code

@@ -9,7 +9,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
-from parity.core.models import RestrictedQuerySet, TimeStamped
+from parity.core.models import RestrictedQuerySet, TimeStamped, area_code_index
 from parity.people.choices import (
     FLOATING,
     Education,
@@ -93,7 +93,7 @@ class Person(TimeStamped):
     """
 
     id_number_enc = models.TextField(_("身份证号码(密文)"))
-    id_hash = models.CharField(_("身份证号码索引"), max_length=64, unique=True)
+    id_hash = models.CharField(_("身份证号码索引"), max_length=64)
     id_masked = models.CharField(_("身份证号码"), max_length=18)
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
@@ -112,10 +112,10 @@ class Person(TimeStamped):
         _("户口性质"), max_length=20, choices=HukouType.choices, blank=True
     )
     phone_enc = models.TextField(_("联系电话(密文)"), blank=True)
-    phone_hash = models.CharField(_("联系电话索引"), max_length=64, blank=True, db_index=True)
+    phone_hash = models.CharField(_("联系电话索引"), max_length=64, blank=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     status = models.CharField(_("人口类别"), max_length=16, choices=Status.choices)
-    area_code = models.CharField(_("管理区划代码"), max_length=20, db_index=True)
+    area_code = models.CharField(_("管理区划代码"), max_length=20)
     grid = models.ForeignKey(
         "areas.Area",
         verbose_name=_("网格"),
@@ -123,9 +123,14 @@ class Person(TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="people",
+        db_index=False,  # people are found by area_code; the grid is for display
     )
     outflow_region_code = models.CharField(_("流向地代码"), max_length=6, blank=True)
     outflow_since = models.DateField(_("流出日期"), null=True, blank=True)
+    # The current (or last) stay in the city, kept by the actions: eligibility rules and
+    # "resident on a date" read these two columns instead of the residence history.
+    arrived_city_on = models.DateField(_("本次来本市日期"), null=True, blank=True)
+    left_city_on = models.DateField(_("离开本市日期"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
     area_code_field = "area_code"
@@ -134,12 +139,15 @@ class Person(TimeStamped):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["area_code", "name", "id"]
+        # Every index costs each bulk import: keep only those that queries use.
         indexes = [
-            models.Index(fields=["status", "area_code"], name="people_person_status_area"),
-            models.Index(fields=["name"], name="people_person_name"),
+            area_code_index("people_person_area"),
+            area_code_index("people_person_status_area", "status"),
+            models.Index(fields=["phone_hash"], name="people_person_phone_hash"),
             models.Index(fields=["birth_date"], name="people_person_birth"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["id_hash"], name="%(app_label)s_%(class)s_unique_id"),
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in Status]),
                 name="%(app_label)s_%(class)s_status_valid",
@@ -201,7 +209,7 @@ class Household(TimeStamped):
         related_name="+",
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    area_code = models.CharField(_("区划代码"), max_length=20, db_index=True)
+    area_code = models.CharField(_("区划代码"), max_length=20)
 
     objects = RestrictedQuerySet.as_manager()
     area_code_field = "area_code"
@@ -210,6 +218,7 @@ class Household(TimeStamped):
         verbose_name = _("家庭户")
         verbose_name_plural = _("家庭户")
         ordering = ["area_code", "id"]
+        indexes = [area_code_index("people_household_area")]
 
     def __str__(self) -> str:
         head = self.head.name if self.head is not None else "—"
@@ -278,9 +287,13 @@ class Residence(TimeStamped):
     )
     address = models.CharField(_("居住地址"), max_length=200, blank=True)
     grid = models.ForeignKey(
-        "areas.Area", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="residences"
+        "areas.Area",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="residences",
+        db_index=False,  # found by area_code
     )
-    area_code = models.CharField(_("区划代码"), max_length=20, db_index=True)
+    area_code = models.CharField(_("区划代码"), max_length=20)
     arrived_on = models.DateField(_("来本地日期"))
     departed_on = models.DateField(_("离开日期"), null=True, blank=True)
     housing_type = models.CharField(_("住所类型"), max_length=16, choices=HousingType.choices)
@@ -307,7 +320,10 @@ class Residence(TimeStamped):
                 name="%(app_label)s_%(class)s_departure_after_arrival",
             ),
         ]
-        indexes = [models.Index(fields=["arrived_on"], name="people_residence_arrived")]
+        indexes = [
+            area_code_index("people_residence_area"),
+            models.Index(fields=["arrived_on"], name="people_residence_arrived"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.grid.name} {self.arrived_on}"
@@ -327,7 +343,7 @@ class Employment(TimeStamped):
     employer = models.CharField(_("工作单位"), max_length=200, blank=True)
     started_on = models.DateField(_("开始日期"), null=True, blank=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
-    area_code = models.CharField(_("区划代码"), max_length=20, db_index=True)
+    area_code = models.CharField(_("区划代码"), max_length=20)
 
     objects = RestrictedQuerySet.as_manager()
     area_code_field = "area_code"
@@ -336,6 +352,7 @@ class Employment(TimeStamped):
         verbose_name = _("就业信息")
         verbose_name_plural = _("就业信息")
         ordering = ["-started_on", "-id"]
+        indexes = [area_code_index("people_employment_area")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
