@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "parity.housing",
     "parity.people",
     "parity.services",
+    "parity.immunization",
+    "parity.maternal",
+    "parity.certificates",
     "parity.web",
     "parity.api",
 ]

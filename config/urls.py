@@ -7,5 +7,9 @@ urlpatterns = [
     path("api/v1/", include("parity.api.urls")),
     path("accounts/", include("parity.accounts.urls")),
     path("people/io/", include("parity.people.urls")),
+    path("services/", include("parity.services.urls")),
+    path("immunization/", include("parity.immunization.urls")),
+    path("maternal/", include("parity.maternal.urls")),
+    path("certificates/", include("parity.certificates.urls")),
     path("", include("parity.web.urls")),
 ]

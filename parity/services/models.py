@@ -41,6 +41,8 @@ class ServiceType(models.Model):
     validity_days = models.PositiveIntegerField(_("有效期(天)"), null=True, blank=True)
     required_count = models.PositiveSmallIntegerField(_("有效期内所需次数"), default=1)
     delivered_by = models.CharField(_("完成判定"), max_length=64, blank=True)
+    # Delivered when asked for (legal aid, job services): never listed as "missing".
+    on_demand = models.BooleanField(_("按需提供"), default=False)
     details_schema = models.JSONField(_("服务记录明细字段"), default=list, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
