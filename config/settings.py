@@ -155,6 +155,8 @@ SPECTACULAR_SETTINGS = {
 # The city this Parity instance serves: its GB/T 2260 prefix decides who is floating.
 PARITY_CITY_CODE = envstr("PARITY_CITY_CODE") or "1502"
 PARITY_CITY_NAME = envstr("PARITY_CITY_NAME") or "包头市"
+# A grid worker's inflow residents are due a home visit after this many days.
+PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 
 LOGGING = {
     "version": 1,

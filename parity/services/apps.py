@@ -17,6 +17,10 @@ class ServicesConfig(AppConfig):
         register_flag("employed", _("在业"), _employed)
         register_flag("chronic_patient", _("已登记的高血压或糖尿病患者"), _chronic_patient)
 
+        from parity.services.keygroups import register_builtin_groups
+
+        register_builtin_groups()
+
 
 def _employed(on: dt.date) -> Q:
     from parity.people.models import Employment

@@ -41,3 +41,12 @@ class DetailType(models.TextChoices):
     DATE = "date", _("日期")
     CHOICE = "choice", _("选项")
     BOOLEAN = "boolean", _("是/否")
+
+
+class VisitOutcome(models.TextChoices):
+    MET = "met", _("见到本人")
+    FAMILY = "family", _("见到家人")
+    NOT_HOME = "not_home", _("无人在家")
+    MOVED_AWAY = "moved_away", _("已搬离")
+    REFUSED = "refused", _("拒绝访问")
+    OTHER = "other", _("其他")

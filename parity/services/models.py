@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import DepartmentKind
 from parity.core import crypto
 from parity.core.models import RestrictedQuerySet, area_code_index
-from parity.services.choices import Category, Outcome, StaffRole
+from parity.services.choices import Category, Outcome, StaffRole, VisitOutcome
 
 
 class ServiceTypeQuerySet(models.QuerySet["ServiceType"]):
@@ -204,3 +204,98 @@ class ProviderStaff(models.Model):
     def set_phone(self, phone: str) -> None:
         self.phone_enc = crypto.encrypt(phone) if phone else ""
         self.phone_masked = crypto.mask_phone(phone) if phone else ""
+
+
+class Visit(models.Model):
+    """A home visit (入户走访) by a grid worker: who was visited, when, and what happened."""
+
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("走访对象"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
+    visited_on = models.DateField(_("走访日期"))
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(_("走访结果"), max_length=16, choices=VisitOutcome.choices)
+    note = models.CharField(_("情况记录"), max_length=500, blank=True)
+    area_code = models.CharField(_("区划代码"), max_length=20)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    area_code_field = "area_code"
+
+    class Meta:
+        verbose_name = _("入户走访")
+        verbose_name_plural = _("入户走访")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "visited_on"], name="services_visit_person_date"),
+            area_code_index("services_visit_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.person_id}"
+
+
+class KeyGroupList(models.Model):
+    """A key group saved as a list on a date (e.g. the women currently pregnant in a
+    street on 1 March), so that it can be followed up and exported later unchanged."""
+
+    group = models.CharField(_("重点对象类别"), max_length=64)
+    as_of = models.DateField(_("统计日期"))
+    area_code = models.CharField(_("区划代码"), max_length=20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("保存人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+    size = models.PositiveIntegerField(_("人数"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+    area_code_field = "area_code"
+
+    class Meta:
+        verbose_name = _("重点对象名单")
+        verbose_name_plural = _("重点对象名单")
+        ordering = ["-created_at", "-id"]
+        indexes = [area_code_index("services_keygrouplist_area")]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.as_of}"
+
+
+class KeyGroupMember(models.Model):
+    """One person on a saved key-group list, with the date they qualified from."""
+
+    saved_list = models.ForeignKey(
+        KeyGroupList, verbose_name=_("名单"), on_delete=models.CASCADE, related_name="members"
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField(_("起始日期"), null=True, blank=True)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("名单成员")
+        verbose_name_plural = _("名单成员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_list", "person"], name="%(app_label)s_%(class)s_once_per_list"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_list_id}:{self.person_id}"

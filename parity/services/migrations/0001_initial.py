@@ -41,6 +41,37 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='KeyGroupList',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('group', models.CharField(max_length=64, verbose_name='重点对象类别')),
+                ('as_of', models.DateField(verbose_name='统计日期')),
+                ('area_code', models.CharField(max_length=20, verbose_name='区划代码')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='保存时间')),
+                ('size', models.PositiveIntegerField(default=0, verbose_name='人数')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='保存人')),
+            ],
+            options={
+                'verbose_name': '重点对象名单',
+                'verbose_name_plural': '重点对象名单',
+                'ordering': ['-created_at', '-id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='KeyGroupMember',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('since', models.DateField(blank=True, null=True, verbose_name='起始日期')),
+                ('detail', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person', verbose_name='人员')),
+                ('saved_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='services.keygrouplist', verbose_name='名单')),
+            ],
+            options={
+                'verbose_name': '名单成员',
+                'verbose_name_plural': '名单成员',
+            },
+        ),
+        migrations.CreateModel(
             name='ProviderStaff',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -56,7 +87,6 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务人员',
                 'verbose_name_plural': '服务人员',
                 'ordering': ['area_code', 'name'],
-                'indexes': [models.Index(fields=['area_code'], name='services_staff_area', opclasses=['varchar_pattern_ops'])],
             },
         ),
         migrations.CreateModel(
@@ -78,8 +108,6 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务记录',
                 'verbose_name_plural': '服务记录',
                 'ordering': ['-date', '-id'],
-                'indexes': [models.Index(fields=['service_type', 'person', 'date'], name='services_event_type_person'), models.Index(fields=['person', 'date'], name='services_event_person_date'), models.Index(fields=['date'], name='services_event_date'), models.Index(fields=['area_code'], name='services_event_area', opclasses=['varchar_pattern_ops'])],
-                'constraints': [models.CheckConstraint(condition=models.Q(('outcome__in', ['completed', 'referred', 'refused', 'not_found', 'other'])), name='services_serviceevent_outcome_valid')],
             },
         ),
         migrations.CreateModel(
@@ -95,7 +123,68 @@ class Migration(migrations.Migration):
                 'verbose_name': '资格条件',
                 'verbose_name_plural': '资格条件',
                 'ordering': ['service_type', 'effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('service_type', 'effective_from'), name='services_eligibilityrule_one_per_date')],
             },
+        ),
+        migrations.CreateModel(
+            name='Visit',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('visited_on', models.DateField(verbose_name='走访日期')),
+                ('outcome', models.CharField(choices=[('met', '见到本人'), ('family', '见到家人'), ('not_home', '无人在家'), ('moved_away', '已搬离'), ('refused', '拒绝访问'), ('other', '其他')], max_length=16, verbose_name='走访结果')),
+                ('note', models.CharField(blank=True, max_length=500, verbose_name='情况记录')),
+                ('area_code', models.CharField(max_length=20, verbose_name='区划代码')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='people.person', verbose_name='走访对象')),
+                ('visitor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='走访人')),
+            ],
+            options={
+                'verbose_name': '入户走访',
+                'verbose_name_plural': '入户走访',
+                'ordering': ['-visited_on', '-id'],
+            },
+        ),
+        migrations.AddIndex(
+            model_name='keygrouplist',
+            index=models.Index(fields=['area_code'], name='services_keygrouplist_area', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddConstraint(
+            model_name='keygroupmember',
+            constraint=models.UniqueConstraint(fields=('saved_list', 'person'), name='services_keygroupmember_once_per_list'),
+        ),
+        migrations.AddIndex(
+            model_name='providerstaff',
+            index=models.Index(fields=['area_code'], name='services_staff_area', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='serviceevent',
+            index=models.Index(fields=['service_type', 'person', 'date'], name='services_event_type_person'),
+        ),
+        migrations.AddIndex(
+            model_name='serviceevent',
+            index=models.Index(fields=['person', 'date'], name='services_event_person_date'),
+        ),
+        migrations.AddIndex(
+            model_name='serviceevent',
+            index=models.Index(fields=['date'], name='services_event_date'),
+        ),
+        migrations.AddIndex(
+            model_name='serviceevent',
+            index=models.Index(fields=['area_code'], name='services_event_area', opclasses=['varchar_pattern_ops']),
+        ),
+        migrations.AddConstraint(
+            model_name='serviceevent',
+            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['completed', 'referred', 'refused', 'not_found', 'other'])), name='services_serviceevent_outcome_valid'),
+        ),
+        migrations.AddConstraint(
+            model_name='eligibilityrule',
+            constraint=models.UniqueConstraint(fields=('service_type', 'effective_from'), name='services_eligibilityrule_one_per_date'),
+        ),
+        migrations.AddIndex(
+            model_name='visit',
+            index=models.Index(fields=['person', 'visited_on'], name='services_visit_person_date'),
+        ),
+        migrations.AddIndex(
+            model_name='visit',
+            index=models.Index(fields=['area_code'], name='services_visit_area', opclasses=['varchar_pattern_ops']),
         ),
     ]

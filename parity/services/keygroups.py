@@ -1,0 +1,182 @@
+"""Key groups (重点对象) and the grid worker's work list.
+
+A key group is a named list derived from the records on a date: a function from the date
+to a ``Person`` queryset annotated with ``since`` (the date the person qualified: when a
+visit became overdue, when a certificate should have been shown, …) and optionally
+``detail`` (what is due). Apps register theirs in ``AppConfig.ready()``. The work list of
+a grid is every key group flagged ``on_worklist``, restricted to the grid, merged and
+ordered by urgency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from parity.people.choices import Status
+from parity.people.models import Person
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    code: str
+    label: Any
+    build: Callable[[dt.date], QuerySet[Person]]
+    # Lower is more urgent; the work list sorts by it, then by how long it has waited.
+    urgency: int = 50
+    on_worklist: bool = True
+    description: Any = ""
+
+
+KEY_GROUPS: dict[str, KeyGroup] = {}
+
+
+def register_key_group(group: KeyGroup) -> None:
+    KEY_GROUPS[group.code] = group
+
+
+def members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Person]:
+    """The key group's members among ``people`` (already restricted), with ``since``."""
+    group = KEY_GROUPS[code]
+    ids = group.build(on)
+    return people.filter(pk__in=ids.values("pk")).annotate(
+        since=Subquery(ids.filter(pk=OuterRef("pk")).values("since")[:1]),
+    )
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    person_id: int
+    name: str
+    id_masked: str
+    group: KeyGroup
+    since: dt.date | None
+    detail: str
+
+    def days_waiting(self, on: dt.date) -> int | None:
+        return (on - self.since).days if self.since else None
+
+
+@dataclass
+class WorkList:
+    on: dt.date
+    items: list[WorkItem] = field(default_factory=list)
+
+    def people(self) -> dict[int, list[WorkItem]]:
+        grouped: dict[int, list[WorkItem]] = {}
+        for item in self.items:
+            grouped.setdefault(item.person_id, []).append(item)
+        return grouped
+
+
+def work_list(area_code: str, on: dt.date) -> WorkList:
+    """Everyone in the area (a grid, usually) due or overdue for something, most urgent
+    first: one SQL query per key group, never one per person."""
+    result = WorkList(on)
+    for group in KEY_GROUPS.values():
+        if not group.on_worklist:
+            continue
+        rows = (
+            group.build(on)
+            .filter(area_code__startswith=area_code)
+            .values_list("pk", "name", "id_masked", "since", "detail")
+        )
+        result.items.extend(
+            WorkItem(pk, name, masked, group, since, detail or "")
+            for pk, name, masked, since, detail in rows
+        )
+    far_future = dt.date.max
+    result.items.sort(key=lambda i: (i.group.urgency, i.since or far_future, i.person_id))
+    return result
+
+
+# Key groups owned by the services app itself -------------------------------------------
+
+
+def _residents(on: dt.date) -> QuerySet[Person]:
+    from parity.services.eligibility import resident_q
+
+    return Person.objects.filter(status__in=[Status.INFLOW, Status.REGISTERED]).filter(
+        resident_q(on)
+    )
+
+
+def no_health_record(on: dt.date) -> QuerySet[Person]:
+    """People living here six months or more with no residents' health record."""
+    from parity.services.models import ServiceEvent
+
+    records = ServiceEvent.objects.delivered().filter(
+        person=OuterRef("pk"), service_type__code="health_record", date__lte=on
+    )
+    six_months = on - relativedelta(months=6)
+    return (
+        _residents(on)
+        .filter(arrived_city_on__lte=six_months)
+        .exclude(Exists(records))
+        .annotate(
+            since=F("arrived_city_on"),
+            detail=Value("", output_field=CharField()),
+        )
+    )
+
+
+def not_visited(on: dt.date) -> QuerySet[Person]:
+    """Inflow people not visited for ``PARITY_VISIT_INTERVAL_DAYS`` days (or never, when
+    they arrived longer ago than that); ``since`` is when the next visit fell due."""
+    from parity.services.models import Visit
+
+    interval = dt.timedelta(days=settings.PARITY_VISIT_INTERVAL_DAYS)
+    last = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by()
+    last = last.values("person").annotate(m=Max("visited_on")).values("m")
+    return (
+        _residents(on)
+        .filter(status=Status.INFLOW)
+        .annotate(last_visit=Subquery(last, output_field=DateField()))
+        .annotate(reference=Coalesce("last_visit", "arrived_city_on"))
+        .filter(reference__lte=on - interval)
+        .annotate(
+            since=ExpressionWrapper(F("reference") + interval, output_field=DateField()),
+            detail=Value("", output_field=CharField()),
+        )
+    )
+
+
+def register_builtin_groups() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    register_key_group(
+        KeyGroup(
+            "no_health_record",
+            _("居住半年以上未建健康档案"),
+            no_health_record,
+            urgency=40,
+            description=_("在本市居住满6个月、尚未建立居民健康档案的人员"),
+        )
+    )
+    register_key_group(
+        KeyGroup(
+            "not_visited",
+            _("超期未走访"),
+            not_visited,
+            urgency=60,
+            description=_("超过规定天数未入户走访的流入人口"),
+        )
+    )

@@ -1,0 +1,118 @@
+"""Reads for public services: who is entitled to what on a date, and what is missing.
+
+Everything is computed in SQL from the same rules (``eligibility.rule_q``) for one person
+and for a whole area, and floating and registered people are counted side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+
+from parity.people.choices import FLOATING, Status
+from parity.people.models import Person
+from parity.services.eligibility import delivered_q, rule_q
+from parity.services.models import ServiceType
+
+
+def services_in_force(on: dt.date) -> list[tuple[ServiceType, dict]]:
+    """Active service types with the rule in force on the date (those without are skipped)."""
+    result = []
+    for service in ServiceType.objects.active().prefetch_related("rules"):
+        rule = service.rule_on(on)
+        if rule is not None:
+            result.append((service, rule.rule))
+    return result
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    service: ServiceType
+    eligible: bool
+    delivered: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.eligible and not self.delivered and not self.service.on_demand
+
+
+def person_entitlements(person: Person, on: dt.date) -> list[Entitlement]:
+    """Every service in force on the date: is the person eligible, was it delivered?"""
+    services = services_in_force(on)
+    if not services:
+        return []
+    annotations = {}
+    for i, (service, rule) in enumerate(services):
+        annotations[f"e{i}"] = ExpressionWrapper(rule_q(rule, on), output_field=BooleanField())
+        annotations[f"d{i}"] = ExpressionWrapper(
+            delivered_q(service, on), output_field=BooleanField()
+        )
+    row = Person.objects.filter(pk=person.pk).annotate(**annotations).values(*annotations).get()
+    return [
+        Entitlement(service, bool(row[f"e{i}"]), bool(row[f"d{i}"]))
+        for i, (service, _rule) in enumerate(services)
+    ]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    service: ServiceType
+    floating_eligible: int
+    floating_delivered: int
+    registered_eligible: int
+    registered_delivered: int
+
+    @staticmethod
+    def _rate(done: int, total: int) -> float | None:
+        return round(100 * done / total, 2) if total else None
+
+    @property
+    def floating_rate(self) -> float | None:
+        return self._rate(self.floating_delivered, self.floating_eligible)
+
+    @property
+    def registered_rate(self) -> float | None:
+        return self._rate(self.registered_delivered, self.registered_eligible)
+
+    @property
+    def gap(self) -> float | None:
+        """Percentage points by which floating people trail registered ones."""
+        if self.floating_rate is None or self.registered_rate is None:
+            return None
+        return round(self.registered_rate - self.floating_rate, 2)
+
+
+def area_coverage(people: QuerySet[Person], on: dt.date) -> list[CoverageRow]:
+    """For each service in force: eligible and delivered, floating and registered, in one
+    aggregate query over ``people`` (already restricted to the user's area)."""
+    services = services_in_force(on)
+    if not services:
+        return []
+    floating, registered = Q(status__in=FLOATING), Q(status=Status.REGISTERED)
+    aggregates = {}
+    for i, (service, rule) in enumerate(services):
+        eligible = rule_q(rule, on)
+        delivered = eligible & delivered_q(service, on)
+        aggregates[f"fe{i}"] = Count("pk", filter=eligible & floating)
+        aggregates[f"fd{i}"] = Count("pk", filter=delivered & floating)
+        aggregates[f"re{i}"] = Count("pk", filter=eligible & registered)
+        aggregates[f"rd{i}"] = Count("pk", filter=delivered & registered)
+    totals = people.order_by().aggregate(**aggregates)
+    return [
+        CoverageRow(service, totals[f"fe{i}"], totals[f"fd{i}"], totals[f"re{i}"], totals[f"rd{i}"])
+        for i, (service, _rule) in enumerate(services)
+    ]
+
+
+def eligible_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):
+    rule = service.rule_on(on)
+    if rule is None:
+        return people.none()
+    return people.filter(rule_q(rule.rule, on))
+
+
+def missing_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):
+    """Eligible on the date and not delivered: the people a figure's gap is made of."""
+    return eligible_people(service, on, people).exclude(delivered_q(service, on))
