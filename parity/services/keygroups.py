@@ -29,7 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from parity.people.choices import Status
 from parity.people.models import Person
@@ -153,7 +153,11 @@ def not_visited(on: dt.date) -> QuerySet[Person]:
         .annotate(reference=Coalesce("last_visit", "arrived_city_on"))
         .filter(reference__lte=on - interval)
         .annotate(
-            since=ExpressionWrapper(F("reference") + interval, output_field=DateField()),
+            # PostgreSQL makes date + interval a timestamp: cast back to a date.
+            since=Cast(
+                ExpressionWrapper(F("reference") + interval, output_field=DateField()),
+                DateField(),
+            ),
             detail=Value("", output_field=CharField()),
         )
     )
