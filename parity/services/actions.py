@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from parity.accounts.models import Department
@@ -138,7 +139,8 @@ def key_group_save(*, acting_user, group: str, on: dt.date, area_code: str | Non
     if not area_code.startswith(scope):
         raise PermissionDenied(_("您无权在该区域执行此操作"))
     people = Person.objects.restrict(acting_user, VIEW).in_area(area_code)
-    rows = list(members(group, on, people).values_list("pk", "since"))
+    found: QuerySet[Any] = members(group, on, people)
+    rows = list(found.values_list("pk", "since"))
     saved = KeyGroupList.objects.create(
         group=group, as_of=on, area_code=area_code or "", created_by=acting_user, size=len(rows)
     )

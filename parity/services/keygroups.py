@@ -39,7 +39,9 @@ from parity.people.models import Person
 class KeyGroup:
     code: str
     label: Any
-    build: Callable[[dt.date], QuerySet[Person]]
+    # Returns people annotated with ``since`` (and ``detail``): typed loosely because the
+    # annotations are the builders' own.
+    build: Callable[[dt.date], QuerySet[Any]]
     # Lower is more urgent; the work list sorts by it, then by how long it has waited.
     urgency: int = 50
     on_worklist: bool = True
@@ -53,10 +55,10 @@ def register_key_group(group: KeyGroup) -> None:
     KEY_GROUPS[group.code] = group
 
 
-def members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Person]:
+def members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Any]:
     """The key group's members among ``people`` (already restricted), with ``since``."""
     group = KEY_GROUPS[code]
-    ids = group.build(on)
+    ids: QuerySet[Any] = group.build(on)
     return people.filter(pk__in=ids.values("pk")).annotate(
         since=Subquery(ids.filter(pk=OuterRef("pk")).values("since")[:1]),
     )
@@ -94,10 +96,9 @@ def work_list(area_code: str, on: dt.date) -> WorkList:
     for group in KEY_GROUPS.values():
         if not group.on_worklist:
             continue
-        rows = (
-            group.build(on)
-            .filter(area_code__startswith=area_code)
-            .values_list("pk", "name", "id_masked", "since", "detail")
+        built: QuerySet[Any] = group.build(on)
+        rows = built.filter(area_code__startswith=area_code).values_list(
+            "pk", "name", "id_masked", "since", "detail"
         )
         result.items.extend(
             WorkItem(pk, name, masked, group, since, detail or "")
@@ -119,7 +120,7 @@ def _residents(on: dt.date) -> QuerySet[Person]:
     )
 
 
-def no_health_record(on: dt.date) -> QuerySet[Person]:
+def no_health_record(on: dt.date) -> QuerySet[Any]:
     """People living here six months or more with no residents' health record."""
     from parity.services.models import ServiceEvent
 
@@ -138,14 +139,14 @@ def no_health_record(on: dt.date) -> QuerySet[Person]:
     )
 
 
-def not_visited(on: dt.date) -> QuerySet[Person]:
+def not_visited(on: dt.date) -> QuerySet[Any]:
     """Inflow people not visited for ``PARITY_VISIT_INTERVAL_DAYS`` days (or never, when
     they arrived longer ago than that); ``since`` is when the next visit fell due."""
     from parity.services.models import Visit
 
     interval = dt.timedelta(days=settings.PARITY_VISIT_INTERVAL_DAYS)
-    last = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by()
-    last = last.values("person").annotate(m=Max("visited_on")).values("m")
+    visits = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by()
+    last = visits.values("person").annotate(m=Max("visited_on")).values("m")
     return (
         _residents(on)
         .filter(status=Status.INFLOW)
