@@ -51,11 +51,12 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# No persistent connections in tests: the live server's would keep the test database open.
 test-sqlite: setup
-	env -u DATABASE_URL $(BIN)/pytest -q
+	env -u DATABASE_URL DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest -q
 
 test-postgres: setup
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q
+	DATABASE_URL=$(TEST_DATABASE_URL) DATABASE_CONN_MAX_AGE=0 $(BIN)/pytest -q
 
 test: lint test-sqlite test-postgres
 

@@ -21,6 +21,7 @@ def household_list(request):
         Household.objects.restrict(request.user, VIEW)
         .select_related("head")
         .annotate(member_count=Count("members"))
+        .order_by("area_code", "id")
     )
     filterset = HouseholdFilterSet(request.GET, queryset=households)
     return render(

@@ -24,6 +24,8 @@ def dwelling_list(request):
         .annotate(
             resident_count=Count("residences", filter=Q(residences__departed_on__isnull=True))
         )
+        # An aggregated (GROUP BY) query drops Meta.ordering: pagination needs it back.
+        .order_by("area_code", "address", "id")
     )
     filterset = DwellingFilterSet(request.GET, queryset=dwellings)
     return render(
