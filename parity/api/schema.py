@@ -8,5 +8,15 @@ names. The same dict can move into ``SPECTACULAR_SETTINGS``; until then, validat
 """
 
 SCHEMA_SETTINGS = {
-    "ENUM_NAME_OVERRIDES": {"HousingTypeEnum": "parity.people.choices.HousingType"},
+    "ENUM_NAME_OVERRIDES": {
+        "HousingTypeEnum": "parity.people.choices.HousingType",
+        # A service event's and a home visit's ``outcome`` are different choice sets.
+        "ServiceOutcomeEnum": "parity.services.choices.Outcome",
+        "VisitOutcomeEnum": "parity.services.choices.VisitOutcome",
+        "PersonStatusEnum": "parity.people.choices.Status",
+        "PregnancyStatusEnum": "parity.maternal.choices.PregnancyStatus",
+        "BirthOutcomeEnum": "parity.maternal.choices.BirthOutcome",
+        "EndReasonEnum": "parity.maternal.choices.EndReason",
+        "PermitStatusEnum": "parity.certificates.choices.PermitStatus",
+    },
 }

@@ -13,8 +13,10 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
 from parity.api.areas import AreaViewSet
+from parity.api.certificates import CertificateViewSet, PermitViewSet
 from parity.api.households import EmploymentViewSet, HouseholdViewSet
 from parity.api.housing import DwellingViewSet
+from parity.api.maternal import ChildCheckViewSet, PregnancyViewSet
 from parity.api.people import PersonViewSet, ResidenceViewSet
 from parity.api.schema import SCHEMA_SETTINGS
 
@@ -27,6 +29,10 @@ router.register("residences", ResidenceViewSet, basename="residence")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("dwellings", DwellingViewSet, basename="dwelling")
 router.register("employments", EmploymentViewSet, basename="employment")
+router.register("pregnancies", PregnancyViewSet, basename="pregnancy")
+router.register("child-checks", ChildCheckViewSet, basename="child-check")
+router.register("marriage-certificates", CertificateViewSet, basename="marriage-certificate")
+router.register("residence-permits", PermitViewSet, basename="residence-permit")
 
 
 class LoginThrottle(AnonRateThrottle):

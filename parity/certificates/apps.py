@@ -5,3 +5,13 @@ class CertificatesConfig(AppConfig):
     name = "parity.certificates"
     label = "certificates"
     verbose_name = "婚育证明与居住证"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from parity.certificates import selectors
+        from parity.services.eligibility import register_delivered, register_flag
+
+        register_delivered("has_certificate", _("已查验婚育证明"), selectors.has_certificate_q)
+        register_flag("permit_basis", _("有合法稳定就业、住所或连续就读"), selectors.permit_basis_q)
+        register_delivered("permit_valid", _("持有效居住证"), selectors.permit_valid_q)

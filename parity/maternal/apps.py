@@ -5,3 +5,17 @@ class MaternalConfig(AppConfig):
     name = "parity.maternal"
     label = "maternal"
     verbose_name = "妇幼保健"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from parity.maternal import selectors
+        from parity.services.eligibility import register_delivered, register_flag
+
+        register_flag("pregnant", _("现孕"), selectors.pregnant_q)
+        register_delivered(
+            "antenatal_on_track", _("产前检查无逾期"), selectors.antenatal_on_track_q
+        )
+        register_delivered(
+            "child_checks_on_track", _("儿童健康检查无逾期"), selectors.child_checks_on_track_q
+        )

@@ -1,0 +1,170 @@
+"""Reads for certificates and permits: the key groups in SQL, and the predicates the
+services catalog names (registered in ``apps.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from parity.certificates import rules
+from parity.certificates.actions import STABLE_HOUSING
+from parity.certificates.choices import PermitStatus
+from parity.certificates.models import (
+    ACTIVE_PERMIT,
+    MarriageCertificate,
+    PermitEndorsement,
+    ResidencePermit,
+)
+from parity.maternal.sql import AddMonths, plus_days
+from parity.people.choices import MoveReason, Sex, Status
+from parity.people.models import Employment, Person, Residence
+from parity.services.eligibility import resident_q
+
+# Stands for "no limit" in Least/Greatest, which treat NULL differently per database.
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(9999, 12, 31)
+
+
+# --- certificates -------------------------------------------------------------------------
+
+
+def _certificates_on(on: dt.date):
+    return MarriageCertificate.objects.filter(person=OuterRef("pk"), issued_on__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    )
+
+
+def has_certificate_q(on: dt.date) -> Q:
+    """Delivered predicate "has_certificate": a certificate issued on or before the date
+    and checked here on or before it."""
+    return Q(Exists(_certificates_on(on).filter(checked_on__lte=on)))
+
+
+def certificate_required_q(on: dt.date) -> Q:
+    low, high = rules.CERTIFICATE_AGES
+    return (
+        Q(sex=Sex.FEMALE, status=Status.INFLOW)
+        & Q(birth_date__lte=on - relativedelta(years=low))
+        & Q(birth_date__gt=on - relativedelta(years=high + 1))
+        & resident_q(on)
+    )
+
+
+def women_without_certificate(on: dt.date, queryset: QuerySet[Person] | None = None):
+    """Women 18–49, inflow, living here on the date, with no certificate issued on or
+    before it (未办理婚育证明对象); ``since`` is the day the 30 days from arrival ran out."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(certificate_required_q(on))
+        .exclude(Exists(_certificates_on(on)))
+        .annotate(since=plus_days("arrived_city_on", rules.CHECK_WITHIN_DAYS + 1))
+        .select_related("grid")
+        .order_by("arrived_city_on", "id")
+    )
+
+
+# --- permits ------------------------------------------------------------------------------
+
+
+def _jobs_on(on: dt.date):
+    return Employment.objects.filter(person=OuterRef("pk")).filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=on),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+    )
+
+
+def _homes_on(on: dt.date):
+    return (
+        Residence.objects.filter(person=OuterRef("pk"))
+        .on(on)
+        .filter(Q(housing_type__in=STABLE_HOUSING) | Q(move_reason=MoveReason.STUDY))
+    )
+
+
+def permit_basis_q(on: dt.date) -> Q:
+    """Flag "permit_basis": employment, stable housing or study holds on the date."""
+    return Q(Exists(_jobs_on(on))) | Q(Exists(_homes_on(on)))
+
+
+def permit_valid_q(on: dt.date) -> Q:
+    """Delivered predicate "permit_valid": an issued permit valid (not lapsed) on the date,
+    in its first year or on the strength of an endorsement."""
+    first_year = ResidencePermit.objects.filter(
+        person=OuterRef("pk"),
+        status=PermitStatus.ISSUED,
+        issued_on__lte=on,
+        first_valid_until__gte=on,
+    )
+    endorsed = PermitEndorsement.objects.filter(
+        permit__person=OuterRef("pk"),
+        permit__status=PermitStatus.ISSUED,
+        endorsed_on__lte=on,
+        valid_until__gte=on,
+    )
+    return Q(Exists(first_year)) | Q(Exists(endorsed))
+
+
+def _basis_since(on: dt.date):
+    """The earliest start of a basis holding on the date (unknown start: no limit)."""
+    job = Subquery(
+        _jobs_on(on)
+        .annotate(start=Coalesce("started_on", Value(_EARLIEST)))
+        .order_by("start")
+        .values("start")[:1],
+        output_field=DateField(),
+    )
+    home = Subquery(
+        _homes_on(on).order_by("arrived_on").values("arrived_on")[:1], output_field=DateField()
+    )
+    return Least(Coalesce(job, Value(_LATEST)), Coalesce(home, Value(_LATEST)))
+
+
+def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | None = None):
+    """Inflow people living here six months or more with a basis on the date and no permit
+    applied for or held; ``since`` is the day they became eligible: six months after
+    arrival, or the start of their basis if later."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    active = ResidencePermit.objects.filter(
+        person=OuterRef("pk"), status__in=ACTIVE_PERMIT, applied_on__lte=on
+    )
+    return (
+        queryset.filter(
+            Q(status=Status.INFLOW)
+            & resident_q(on)
+            & Q(arrived_city_on__lte=on - relativedelta(months=rules.MIN_STAY_MONTHS))
+            & permit_basis_q(on)
+        )
+        .exclude(Exists(active))
+        .annotate(
+            since=Greatest(AddMonths(F("arrived_city_on"), rules.MIN_STAY_MONTHS), _basis_since(on))
+        )
+        .select_related("grid")
+        .order_by("since", "id")
+    )
+
+
+# --- one person ---------------------------------------------------------------------------
+
+
+def certificates_of(person: Person):
+    return MarriageCertificate.objects.filter(person=person).order_by("-issued_on", "-id")
+
+
+def permits_of(person: Person):
+    return (
+        ResidencePermit.objects.filter(person=person)
+        .prefetch_related("endorsements")
+        .order_by("-applied_on", "-id")
+    )

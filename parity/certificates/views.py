@@ -1,0 +1,224 @@
+"""Certificate and residence permit pages. Thin: parse, call one action or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parity.accounts.permissions import SERVE, VIEW, in_scope
+from parity.certificates import actions, forms, rules, selectors
+from parity.certificates.models import MarriageCertificate, ResidencePermit
+from parity.maternal.exports import wants_xlsx, xlsx_response
+from parity.maternal.views import _as_of, _form_page, _grid, _servable_person, _visible_person
+from parity.people.models import Person
+from parity.web.forms import apply_errors
+from parity.web.pagination import paginate
+
+
+def _servable(request, model, pk: int):
+    record = get_object_or_404(
+        model.objects.restrict(request.user, VIEW).select_related("person"), pk=pk
+    )
+    if not in_scope(request.user, record.person.area_code, SERVE):
+        raise PermissionDenied
+    return record
+
+
+def _handle(request, form, call, *, title: str, person: Person, success: str, back: str):
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back, pk=person.pk)
+    return _form_page(request, form, title=title, person=person)
+
+
+# --- certificates --------------------------------------------------------------------------
+
+
+@login_required
+def person_page(request, pk: int):
+    person = _visible_person(request, pk)
+    today = timezone.localdate()
+    certificates = list(selectors.certificates_of(person))
+    return render(
+        request,
+        "certificates/person.html",
+        {
+            "person": person,
+            "certificates": certificates,
+            "state": rules.certificate_state(person, certificates, today),
+            "check_due_on": rules.check_due_on(person.arrived_city_on),
+            "can_serve": in_scope(request.user, person.area_code, SERVE),
+        },
+    )
+
+
+@login_required
+def certificate_record(request, pk: int):
+    person = _servable_person(request, pk)
+    form = forms.CertificateRecordForm(request.POST or None, user=request.user)
+    return _handle(
+        request,
+        form,
+        lambda data: actions.certificate_record(acting_user=request.user, person=person, **data),
+        title=_("登记婚育证明"),
+        person=person,
+        success=_("已登记婚育证明"),
+        back="certificates:person",
+    )
+
+
+@login_required
+def certificate_check(request, pk: int):
+    certificate = _servable(request, MarriageCertificate, pk)
+    form = forms.CertificateCheckForm(request.POST or None, user=request.user)
+    return _handle(
+        request,
+        form,
+        lambda data: actions.certificate_check(
+            acting_user=request.user, certificate=certificate, **data
+        ),
+        title=_("查验婚育证明"),
+        person=certificate.person,
+        success=_("已查验"),
+        back="certificates:person",
+    )
+
+
+# --- permits -------------------------------------------------------------------------------
+
+
+@login_required
+def permit_page(request, pk: int):
+    person = _visible_person(request, pk)
+    today = timezone.localdate()
+    permits = [
+        {
+            "permit": permit,
+            "standing": rules.permit_state(permit, permit.endorsements.all(), today),
+            "endorsements": list(permit.endorsements.all()),
+        }
+        for permit in selectors.permits_of(person)
+    ]
+    arrived = person.arrived_city_on
+    return render(
+        request,
+        "certificates/permit.html",
+        {
+            "person": person,
+            "permits": permits,
+            "has_active": any(p["permit"].status in ("applied", "issued") for p in permits),
+            "eligible_from": rules.eligible_from(arrived) if arrived else None,
+            "can_serve": in_scope(request.user, person.area_code, SERVE),
+        },
+    )
+
+
+@login_required
+def permit_apply(request, pk: int):
+    person = _servable_person(request, pk)
+    form = forms.PermitApplyForm(request.POST or None, user=request.user)
+    return _handle(
+        request,
+        form,
+        lambda data: actions.permit_apply(acting_user=request.user, person=person, **data),
+        title=_("申领居住证"),
+        person=person,
+        success=_("已受理居住证申领"),
+        back="certificates:permit",
+    )
+
+
+@login_required
+def permit_issue(request, pk: int):
+    permit = _servable(request, ResidencePermit, pk)
+    form = forms.PermitIssueForm(request.POST or None, user=request.user)
+    return _handle(
+        request,
+        form,
+        lambda data: actions.permit_issue(acting_user=request.user, permit=permit, **data),
+        title=_("发放居住证"),
+        person=permit.person,
+        success=_("已发证"),
+        back="certificates:permit",
+    )
+
+
+@login_required
+def permit_endorse(request, pk: int):
+    permit = _servable(request, ResidencePermit, pk)
+    form = forms.PermitEndorseForm(request.POST or None, user=request.user)
+    return _handle(
+        request,
+        form,
+        lambda data: actions.permit_endorse(acting_user=request.user, permit=permit, **data),
+        title=_("居住证签注"),
+        person=permit.person,
+        success=_("已签注"),
+        back="certificates:permit",
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def _list(request, template: str, rows, *, title: str, headers, row):
+    if wants_xlsx(request):
+        return xlsx_response(title, headers, (row(p) for p in rows.iterator()))
+    return render(
+        request,
+        template,
+        {"page": paginate(request, rows), "title": title, "on": _as_of(request)},
+    )
+
+
+@login_required
+def missing_list(request):
+    """Women 18–49 without a certificate (未办理婚育证明对象)."""
+    on = _as_of(request)
+    rows = selectors.women_without_certificate(on, Person.objects.restrict(request.user, VIEW))
+    return _list(
+        request,
+        "certificates/missing_list.html",
+        rows,
+        title=_("未办理婚育证明对象"),
+        headers=[
+            _("姓名"),
+            _("身份证号码"),
+            _("户籍地代码"),
+            _("网格"),
+            _("来本市日期"),
+            _("应查验期限届满次日"),
+        ],
+        row=lambda p: [p.name, p.id_masked, p.hukou_code, _grid(p), p.arrived_city_on, p.since],
+    )
+
+
+@login_required
+def permit_eligible_list(request):
+    """People eligible for a residence permit without one."""
+    on = _as_of(request)
+    rows = selectors.permit_eligible_without_permit(on, Person.objects.restrict(request.user, VIEW))
+    return _list(
+        request,
+        "certificates/permit_eligible_list.html",
+        rows,
+        title=_("符合条件未申领居住证"),
+        headers=[
+            _("姓名"),
+            _("身份证号码"),
+            _("户籍地代码"),
+            _("网格"),
+            _("来本市日期"),
+            _("符合条件日期"),
+        ],
+        row=lambda p: [p.name, p.id_masked, p.hukou_code, _grid(p), p.arrived_city_on, p.since],
+    )

@@ -1,0 +1,235 @@
+"""Reads for maternal and child care: the key groups and the overdue lists, in SQL.
+
+The windows are those of ``schedule.py``. Every bound is computed in Python on the as-of
+date (``lmp <= on - 98 days`` rather than ``lmp + 98 < on``), so the filters are plain
+comparisons against constants that indexes can use; SQL adds days to a column only for
+the ``overdue_since`` annotation and for a child's arrival against a window. The Python
+reading for one pregnancy or child (``schedule.pregnancy_overdue``,
+``schedule.child_overdue``) applies the same rules; a test checks they agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import reduce
+from operator import or_
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
+
+from parity.maternal import schedule
+from parity.maternal.choices import ChildCheckPoint, PostpartumKind
+from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
+from parity.maternal.sql import plus_days
+from parity.people.choices import Status
+from parity.people.models import Person
+from parity.services.eligibility import resident_q
+
+
+def _before(on: dt.date, days: int) -> dt.date:
+    return on - dt.timedelta(days=days)
+
+
+# --- pregnancies ---------------------------------------------------------------------------
+
+
+def _open_q(on: dt.date) -> Q:
+    return (
+        Q(registered_on__lte=on)
+        & (Q(delivered_on__isnull=True) | Q(delivered_on__gt=on))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    )
+
+
+def _antenatal_overdue(on: dt.date):
+    """(point, condition over Pregnancy, since expression) for each antenatal visit."""
+    rows = []
+    for window in schedule.ANTENATAL:
+        visited = AntenatalVisit.objects.filter(
+            pregnancy=OuterRef("pk"), point=window.point, date__lte=on
+        )
+        condition = _open_q(on) & Q(lmp__lte=_before(on, window.end + 1)) & ~Exists(visited)
+        rows.append((window.point, condition, plus_days("lmp", window.end + 1)))
+    return rows
+
+
+def _postpartum_overdue(on: dt.date):
+    rows = []
+    in_care = Q(delivered_on__gte=_before(on, schedule.POSTPARTUM_CARE_DAYS))
+    for kind, window in schedule.POSTPARTUM.items():
+        visited = PostpartumVisit.objects.filter(
+            pregnancy=OuterRef("pk"), kind=kind, completed=True, date__lte=on
+        )
+        anchor: Combinable = (
+            Coalesce(F("discharged_on"), F("delivered_on"))
+            if kind == PostpartumKind.HOME_VISIT
+            else F("delivered_on")
+        )
+        closed = Q(LessThanOrEqual(anchor, Value(_before(on, window.end + 1))))
+        condition = Q(delivered_on__isnull=False) & in_care & closed & ~Exists(visited)
+        rows.append((kind, condition, plus_days(anchor, window.end + 1)))
+    return rows
+
+
+def _overdue_annotations(rows) -> dict:
+    return {
+        "overdue_point": Case(
+            *(When(condition, then=Value(point)) for point, condition, _ in rows),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        "overdue_since": Case(
+            *(When(condition, then=since) for _, condition, since in rows),
+            default=None,
+            output_field=DateField(),
+        ),
+    }
+
+
+def pregnancies_overdue(on: dt.date, queryset: QuerySet[Pregnancy] | None = None):
+    """Pregnancies with a scheduled visit overdue on the date: an antenatal visit of an
+    open pregnancy, or a postpartum visit within postpartum care. Annotated with the
+    earliest ``overdue_point`` and its ``overdue_since``."""
+    rows = _antenatal_overdue(on) + _postpartum_overdue(on)
+    queryset = Pregnancy.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(reduce(or_, (condition for _, condition, _ in rows)))
+        .annotate(**_overdue_annotations(rows))
+        .select_related("person", "person__grid")
+        .order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
+    )
+
+
+def pregnant_on(on: dt.date, queryset: QuerySet[Person] | None = None):
+    """Women with an open pregnancy on the date (现孕对象), with its LMP and id."""
+    current = Pregnancy.objects.open_on(on).filter(person=OuterRef("pk")).order_by("-lmp")
+    queryset = Person.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(Exists(current))
+        .annotate(
+            pregnancy_id=Subquery(current.values("pk")[:1]),
+            lmp=Subquery(current.values("lmp")[:1]),
+        )
+        .select_related("grid")
+        .order_by("lmp", "id")
+    )
+
+
+def pregnant_q(on: dt.date) -> Q:
+    """The flag "pregnant" over Person."""
+    return Q(Exists(Pregnancy.objects.open_on(on).filter(person=OuterRef("pk"))))
+
+
+def antenatal_on_track_q(on: dt.date) -> Q:
+    """Delivered predicate "antenatal_on_track": no antenatal visit overdue on the date."""
+    rows = _antenatal_overdue(on)
+    overdue = Pregnancy.objects.filter(person=OuterRef("pk")).filter(
+        reduce(or_, (condition for _, condition, _ in rows))
+    )
+    return ~Q(Exists(overdue))
+
+
+# --- children ------------------------------------------------------------------------------
+
+
+def _discharge():
+    return Subquery(
+        Pregnancy.objects.filter(child=OuterRef("pk"), discharged_on__isnull=False).values(
+            "discharged_on"
+        )[:1],
+        output_field=DateField(),
+    )
+
+
+def children_q(on: dt.date) -> Q:
+    """Children 0–6 living in the city on the date."""
+    seventh = on - relativedelta(years=schedule.CHILD_PROGRAMME_YEARS)
+    return (
+        Q(status__in=[Status.INFLOW, Status.REGISTERED])
+        & resident_q(on)
+        & Q(birth_date__lte=on, birth_date__gt=seventh)
+    )
+
+
+def _child_overdue(on: dt.date):
+    """(point, condition over Person, since expression) for each scheduled check."""
+    rows = []
+    for index, window in enumerate(schedule.CHILD):
+        anchor: Combinable = (
+            Coalesce(_discharge(), F("birth_date"))
+            if window.point == ChildCheckPoint.NEWBORN
+            else F("birth_date")
+        )
+        closes = plus_days(anchor, window.end)
+        condition: Q = (
+            Q(LessThanOrEqual(anchor, Value(_before(on, window.end + 1))))
+            & Q(LessThanOrEqual(F("arrived_city_on"), closes))
+            & ~Q(
+                Exists(
+                    ChildHealthCheck.objects.filter(
+                        person=OuterRef("pk"), point=window.point, date__lte=on
+                    )
+                )
+            )
+        )
+        if index + 1 < len(schedule.CHILD):
+            # Overdue until the day before the next check's window opens.
+            condition &= Q(birth_date__gt=_before(on, schedule.CHILD[index + 1].start))
+        rows.append((window.point, condition, plus_days(anchor, window.end + 1)))
+    return rows
+
+
+def children_overdue_checks(on: dt.date, queryset: QuerySet[Person] | None = None):
+    """Children 0–6 living here with a check overdue on the date, annotated with the
+    ``overdue_point`` and its ``overdue_since``."""
+    rows = _child_overdue(on)
+    queryset = Person.objects.all() if queryset is None else queryset
+    return (
+        queryset.filter(children_q(on))
+        .filter(reduce(or_, (condition for _, condition, _ in rows)))
+        .annotate(**_overdue_annotations(rows))
+        .select_related("grid")
+        .order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
+    )
+
+
+def child_checks_on_track_q(on: dt.date) -> Q:
+    """Delivered predicate "child_checks_on_track": no child check overdue on the date."""
+    rows = _child_overdue(on)
+    overdue = (
+        Person.objects.filter(pk=OuterRef("pk"))
+        .filter(children_q(on))
+        .filter(reduce(or_, (condition for _, condition, _ in rows)))
+    )
+    return ~Q(Exists(overdue))
+
+
+# --- one person ----------------------------------------------------------------------------
+
+
+def pregnancies_of(person: Person):
+    return (
+        Pregnancy.objects.filter(person=person)
+        .select_related("child")
+        .prefetch_related("visits", "postpartum_visits")
+        .order_by("-lmp", "-id")
+    )
+
+
+def child_checks_of(child: Person):
+    return ChildHealthCheck.objects.filter(person=child).select_related("event", "event__provider")
