@@ -16,6 +16,12 @@ from parity.api.areas import AreaViewSet
 from parity.api.certificates import CertificateViewSet, PermitViewSet
 from parity.api.households import EmploymentViewSet, HouseholdViewSet
 from parity.api.housing import DwellingViewSet
+from parity.api.immunization import (
+    CampaignViewSet,
+    ImmunizationScheduleViewSet,
+    OverdueChildViewSet,
+    VaccinationViewSet,
+)
 from parity.api.maternal import ChildCheckViewSet, PregnancyViewSet
 from parity.api.people import PersonViewSet, ResidenceViewSet
 from parity.api.schema import SCHEMA_SETTINGS
@@ -29,6 +35,12 @@ router.register("residences", ResidenceViewSet, basename="residence")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("dwellings", DwellingViewSet, basename="dwelling")
 router.register("employments", EmploymentViewSet, basename="employment")
+router.register("vaccinations", VaccinationViewSet, basename="vaccination")
+router.register(
+    "immunization-schedules", ImmunizationScheduleViewSet, basename="immunization-schedule"
+)
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("overdue-children", OverdueChildViewSet, basename="overdue-child")
 router.register("pregnancies", PregnancyViewSet, basename="pregnancy")
 router.register("child-checks", ChildCheckViewSet, basename="child-check")
 router.register("marriage-certificates", CertificateViewSet, basename="marriage-certificate")

@@ -1,0 +1,199 @@
+"""Immunization pages: a child's schedule and the record form, overdue children, campaigns.
+Every query starts from ``.restrict(request.user, ...)``: what a user may not see is 404."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parity.accounts.permissions import SERVE, VIEW, in_scope
+from parity.areas.models import Area
+from parity.immunization import actions, exports
+from parity.immunization.forms import VaccinationForm
+from parity.immunization.models import Campaign, CampaignTarget
+from parity.immunization.selectors import (
+    campaign_coverage,
+    campaign_targets,
+    child_schedule,
+    children_overdue,
+)
+from parity.people.models import Person
+from parity.web.forms import apply_errors
+from parity.web.pagination import paginate
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(filename: str, title: str, headers, rows) -> FileResponse:
+    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+    exports.write_xlsx(buffer, title, headers, rows)
+    buffer.seek(0)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(
+        buffer, as_attachment=True, filename=f"{filename}-{stamp}.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+def child_page(request, pk: int):
+    """A child's doses given, due, overdue and upcoming, and the record form."""
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
+    )
+    today = timezone.localdate()
+    can_record = in_scope(request.user, person.area_code, SERVE)
+    if request.method == "POST" and not can_record:
+        raise PermissionDenied
+    view = child_schedule(person, today)
+    form = VaccinationForm(request.POST or None, view=view) if can_record else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        vaccine, dose = form.cleaned_data["dose"]
+        try:
+            actions.vaccination_record(
+                acting_user=request.user,
+                person=person,
+                vaccine=vaccine,
+                dose=dose,
+                date=form.cleaned_data["date"],
+                site=form.cleaned_data["site"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "vaccine" in exc.error_dict:
+                exc.error_dict.setdefault("dose", []).extend(exc.error_dict.pop("vaccine"))
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已记录 %(vaccine)s 第%(dose)s剂") % {"vaccine": vaccine.name, "dose": dose},
+            )
+            return redirect("immunization:person", pk=person.pk)
+    return render(
+        request,
+        "immunization/child.html",
+        {"person": person, "view": view, "form": form, "today": today},
+    )
+
+
+def _overdue_people(request):
+    today = timezone.localdate()
+    people = Person.objects.restrict(request.user, VIEW).select_related("grid")
+    area = request.GET.get("area", "").strip()
+    if area:
+        people = people.filter(area_code__startswith=area)
+    return today, area, children_overdue(today, people=people)
+
+
+@login_required
+def overdue_list(request):
+    """Children overdue for a vaccine (a key group), in the user's area."""
+    today, area, people = _overdue_people(request)
+    areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
+    return render(
+        request,
+        "immunization/overdue_list.html",
+        {"page": paginate(request, people), "today": today, "area": area, "areas": areas},
+    )
+
+
+@login_required
+def overdue_export(request):
+    _today, _area, people = _overdue_people(request)
+    return _xlsx(
+        _("逾期未种儿童"),
+        _("逾期未种儿童"),
+        exports.overdue_headers(),
+        exports.overdue_rows(people),
+    )
+
+
+@login_required
+def campaign_list(request):
+    campaigns = (
+        Campaign.objects.restrict(request.user, VIEW)
+        .select_related("vaccine", "area")
+        .prefetch_related("rounds")
+    )
+    return render(
+        request, "immunization/campaign_list.html", {"page": paginate(request, campaigns)}
+    )
+
+
+def _campaign(request, pk: int) -> Campaign:
+    return get_object_or_404(
+        Campaign.objects.restrict(request.user, VIEW).select_related("vaccine", "area"), pk=pk
+    )
+
+
+def _targets(request, campaign: Campaign):
+    visible = CampaignTarget.objects.restrict(request.user, VIEW)
+    return campaign_targets(campaign, queryset=visible)
+
+
+def _coverage_area(request, campaign: Campaign) -> Area:
+    """The node whose children the coverage table lists: the campaign's area, or a node
+    below it that the user asks for and may see; a user with a narrower scope starts at
+    their own node."""
+    code = request.GET.get("area", "").strip()
+    visible = Area.objects.restrict(request.user, VIEW).filter(code__startswith=campaign.area_code)
+    if code:
+        return get_object_or_404(visible, code=code)
+    user_area = request.user.area if not request.user.is_superuser else None
+    if user_area is not None and user_area.code.startswith(campaign.area_code):
+        return user_area
+    return campaign.area
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    campaign = _campaign(request, pk)
+    area = _coverage_area(request, campaign)
+    round_number = request.GET.get("round")
+    number = int(round_number) if round_number and round_number.isdigit() else None
+    visible = CampaignTarget.objects.restrict(request.user, VIEW)
+    rows, total = campaign_coverage(campaign, area, round_number=number, queryset=visible)
+    targets = _targets(request, campaign)
+    if number is not None:
+        targets = targets.filter(round__number=number)
+    return render(
+        request,
+        "immunization/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "rounds": list(campaign.rounds.all()),
+            "area": area,
+            "rows": rows,
+            "total": total,
+            "round_number": number,
+            "page": paginate(request, targets),
+            "can_draw": in_scope(request.user, campaign.area_code, SERVE),
+            "child_level": area.level < 5,
+        },
+    )
+
+
+@login_required
+def campaign_targets_export(request, pk: int):
+    campaign = _campaign(request, pk)
+    return _xlsx(
+        _("应种名单"),
+        campaign.name,
+        exports.target_headers(),
+        exports.target_rows(_targets(request, campaign)),
+    )
+
+
+@login_required
+@require_POST
+def campaign_draw(request, pk: int):
+    campaign = _campaign(request, pk)
+    count = actions.campaign_draw_targets(acting_user=request.user, campaign=campaign)
+    messages.success(request, _("已生成应种名单:%(n)s 人次") % {"n": count})
+    return redirect("immunization:campaign_detail", pk=campaign.pk)
