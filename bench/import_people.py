@@ -1,11 +1,14 @@
 """Benchmark: import N generated people rows into PostgreSQL, next to a raw COPY of the
 same CSV into a plain text table, measured in the same run.
 
-    .venv/bin/python bench/import_people.py [--rows 600000] [--workers N] [--keep]
+    .venv/bin/python bench/import_people.py [--rows 600000] [--workers N] [--keep] [--again]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_bench): the
 database is dropped and created afresh, migrated and loaded with the demo area tree.
-Not a test: it prints figures for bench/README.md.
+Not a test: it prints figures for bench/README.md. Besides wall time it reports the CPU
+time of this Python process and of the PostgreSQL backends that wrote the chunks (read from
+/proc, Linux only), per row: on a machine shared with other jobs the wall time varies, the
+CPU per row much less.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import datetime as dt
 import os
 import platform
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -141,6 +145,65 @@ def copy_baseline(path: Path) -> float:
     return elapsed
 
 
+class CpuMeter:
+    """CPU seconds of this process and of every backend that ran ``PeopleWriter.write``
+    (sampled from /proc after each chunk, before the writer's connection closes)."""
+
+    def __init__(self) -> None:
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def backend(self, pid: int) -> float:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:  # PostgreSQL on another machine: only this process is measured
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / self.tick
+
+    def install(self) -> None:
+        from django.db import connection
+
+        from parity.people.imports import writer
+
+        write = writer.PeopleWriter.write
+        meter = self
+
+        def measured(self, records):
+            connection.ensure_connection()
+            pid = connection.connection.info.backend_pid
+            meter.first.setdefault(pid, meter.backend(pid))
+            try:
+                return write(self, records)
+            finally:
+                meter.last[pid] = meter.backend(pid)
+
+        writer.PeopleWriter.write = measured
+
+    def start(self) -> None:
+        self.first.clear()
+        self.last.clear()
+        self.own = self.python()
+
+    @staticmethod
+    def python() -> float:
+        """This process and its finished children (validation processes, if any)."""
+        return sum(
+            usage.ru_utime + usage.ru_stime
+            for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        )
+
+    def report(self, rows: int) -> str:
+        python = self.python() - self.own
+        backends = sum(self.last[pid] - self.first[pid] for pid in self.last)
+        return (
+            f"CPU per row: Python {python / rows * 1e6:.1f} µs, PostgreSQL backends "
+            f"{backends / rows * 1e6:.1f} µs ({len(self.last)} connections), total "
+            f"{(python + backends) / rows * 1e6:.1f} µs"
+        )
+
+
 def rows_in(path: Path) -> int:
     with open(path, encoding="utf-8", newline="") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
@@ -149,7 +212,10 @@ def rows_in(path: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=600_000)
-    parser.add_argument("--workers", type=int, default=None, help="validation processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="writer connections (default: auto)"
+    )
+    parser.add_argument("--again", action="store_true", help="then import the same file again")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", action="store_true", help="cProfile the import")
     args = parser.parse_args()
@@ -185,6 +251,9 @@ def main() -> None:
         copy_seconds = copy_baseline(path)
         print(f"COPY baseline: {copy_seconds:.2f} s, {args.rows / copy_seconds:,.0f} rows/s")
 
+        meter = CpuMeter()
+        meter.install()
+        meter.start()
         started = time.perf_counter()
         if args.profile:
             import cProfile
@@ -203,10 +272,22 @@ def main() -> None:
             f"(created {result.created:,}, updated {result.updated:,}, "
             f"unchanged {result.unchanged:,}, errors {len(result.errors):,})"
         )
+        print(meter.report(args.rows))
         print(
             f"ratio import/COPY: {copy_seconds / import_seconds:.3f} "
             f"(COPY is {import_seconds / copy_seconds:.1f}x faster)"
         )
+        if args.again:
+            meter.start()
+            started = time.perf_counter()
+            again = import_people(path, acting_user=admin, workers=args.workers)
+            seconds = time.perf_counter() - started
+            print(
+                f"import again: {seconds:.2f} s, {args.rows / seconds:,.0f} rows/s "
+                f"(created {again.created:,}, updated {again.updated:,}, "
+                f"unchanged {again.unchanged:,})"
+            )
+            print(meter.report(args.rows))
         print(
             f"rows now: {Person.objects.count():,} people, {Residence.objects.count():,} "
             f"residences, {Employment.objects.count():,} jobs"

@@ -145,8 +145,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "流动人口登记与基本公共服务均等化平台 — REST API v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # HousingType names both a residence's and a dwelling's type: one enum in the schema.
-    "ENUM_NAME_OVERRIDES": {"HousingTypeEnum": "parity.people.choices.HousingType"},
+    # One name per choice set where several fields share a name (``status``, ``outcome``)
+    # or one set serves several fields (HousingType: residence and dwelling).
+    "ENUM_NAME_OVERRIDES": {
+        "HousingTypeEnum": "parity.people.choices.HousingType",
+        "ServiceOutcomeEnum": "parity.services.choices.Outcome",
+        "VisitOutcomeEnum": "parity.services.choices.VisitOutcome",
+        "PersonStatusEnum": "parity.people.choices.Status",
+        "PregnancyStatusEnum": "parity.maternal.choices.PregnancyStatus",
+        "BirthOutcomeEnum": "parity.maternal.choices.BirthOutcome",
+        "EndReasonEnum": "parity.maternal.choices.EndReason",
+        "PermitStatusEnum": "parity.certificates.choices.PermitStatus",
+    },
     # Browsable docs use the vendored Swagger UI (no CDN): see parity/web/static/vendor.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist/favicon-32x32.png",

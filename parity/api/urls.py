@@ -24,7 +24,15 @@ from parity.api.immunization import (
 )
 from parity.api.maternal import ChildCheckViewSet, PregnancyViewSet
 from parity.api.people import PersonViewSet, ResidenceViewSet
-from parity.api.schema import SCHEMA_SETTINGS
+from parity.api.services import (
+    CoverageViewSet,
+    EntitlementViewSet,
+    KeyGroupViewSet,
+    ServiceEventViewSet,
+    ServiceTypeViewSet,
+    VisitViewSet,
+    WorkListViewSet,
+)
 
 app_name = "api"
 
@@ -35,6 +43,13 @@ router.register("residences", ResidenceViewSet, basename="residence")
 router.register("households", HouseholdViewSet, basename="household")
 router.register("dwellings", DwellingViewSet, basename="dwelling")
 router.register("employments", EmploymentViewSet, basename="employment")
+router.register("service-types", ServiceTypeViewSet, basename="service-type")
+router.register("service-events", ServiceEventViewSet, basename="service-event")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("entitlements", EntitlementViewSet, basename="entitlement")
+router.register("worklist", WorkListViewSet, basename="worklist")
+router.register("key-groups", KeyGroupViewSet, basename="key-group")
+router.register("coverage", CoverageViewSet, basename="coverage")
 router.register("vaccinations", VaccinationViewSet, basename="vaccination")
 router.register(
     "immunization-schedules", ImmunizationScheduleViewSet, basename="immunization-schedule"
@@ -70,7 +85,7 @@ class DocsView(SpectacularSwaggerView):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
-    path("schema/", SpectacularAPIView.as_view(custom_settings=SCHEMA_SETTINGS), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
 ]

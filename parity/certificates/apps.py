@@ -15,3 +15,7 @@ class CertificatesConfig(AppConfig):
         register_delivered("has_certificate", _("已查验婚育证明"), selectors.has_certificate_q)
         register_flag("permit_basis", _("有合法稳定就业、住所或连续就读"), selectors.permit_basis_q)
         register_delivered("permit_valid", _("持有效居住证"), selectors.permit_valid_q)
+
+        from parity.certificates.keygroups import register as register_key_groups
+
+        register_key_groups()

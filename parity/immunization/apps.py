@@ -16,6 +16,16 @@ class ImmunizationConfig(AppConfig):
 
         register_delivered("immunization_up_to_date", _("按程序完成接种"), _up_to_date)
 
+        from parity.immunization.keygroups import register as register_key_groups
+
+        register_key_groups()
+
+        from django.db.models.signals import post_save
+
+        from parity.people.models import Person
+
+        post_save.connect(_new_child_schedule, sender=Person, dispatch_uid="immunization_new_child")
+
 
 def _up_to_date(on: dt.date) -> Q:
     """No dose overdue on the date, by the materialized ``DoseDue`` table (valid as of its
@@ -23,3 +33,16 @@ def _up_to_date(on: dt.date) -> Q:
     from parity.immunization.models import DoseDue
 
     return ~Q(Exists(DoseDue.objects.filter(person=OuterRef("pk"), overdue_on__lte=on)))
+
+
+def _new_child_schedule(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A child registered through the forms or the API gets their pending doses at once;
+    bulk imports skip signals and are covered by the nightly ``refresh_immunization``."""
+    if not created or raw:
+        return
+    from django.utils import timezone
+
+    from parity.immunization.due import dose_due_refresh_person
+
+    if instance.age_on(timezone.localdate()) < 18:
+        dose_due_refresh_person(instance)

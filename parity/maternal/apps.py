@@ -19,3 +19,7 @@ class MaternalConfig(AppConfig):
         register_delivered(
             "child_checks_on_track", _("儿童健康检查无逾期"), selectors.child_checks_on_track_q
         )
+
+        from parity.maternal.keygroups import register as register_key_groups
+
+        register_key_groups()

@@ -18,6 +18,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import (
+    Case,
     CharField,
     DateField,
     Exists,
@@ -28,6 +29,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
 
@@ -184,4 +186,13 @@ def register_builtin_groups() -> None:
             urgency=60,
             description=_("超过规定天数未入户走访的流入人口"),
         )
+    )
+
+
+def choice_label(field: str, choices) -> Case:
+    """A choice column's display label, in SQL (for ``detail`` annotations)."""
+    return Case(
+        *(When(**{field: value}, then=Value(str(label))) for value, label in choices.choices),
+        default=Value(""),
+        output_field=CharField(),
     )

@@ -9,18 +9,36 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.eligibility import delivered_q, rule_q
-from parity.services.models import ServiceType
+from parity.services.models import EligibilityRule, ServiceType
+
+
+def with_rules(services: QuerySet[ServiceType]) -> QuerySet[ServiceType]:
+    """Service types with their rules in date order, where ``rule_on`` finds them: two
+    queries however many types."""
+    rules = EligibilityRule.objects.order_by("effective_from")
+    return services.prefetch_related(Prefetch("rules", queryset=rules, to_attr="_prefetched_rules"))
 
 
 def services_in_force(on: dt.date) -> list[tuple[ServiceType, dict]]:
     """Active service types with the rule in force on the date (those without are skipped)."""
     result = []
-    for service in ServiceType.objects.active().prefetch_related("rules"):
+    for service in with_rules(ServiceType.objects.active()):
         rule = service.rule_on(on)
         if rule is not None:
             result.append((service, rule.rule))
@@ -116,3 +134,17 @@ def eligible_people(service: ServiceType, on: dt.date, people: QuerySet[Person])
 def missing_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):
     """Eligible on the date and not delivered: the people a figure's gap is made of."""
     return eligible_people(service, on, people).exclude(delivered_q(service, on))
+
+
+def group_members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Person]:
+    """A key group's members among ``people`` with ``since`` and, where the group names
+    it, ``detail`` (what is due); ``grid`` is joined for display."""
+    from parity.services.keygroups import KEY_GROUPS, members
+
+    built = KEY_GROUPS[code].build(on)
+    detail: Subquery | Value
+    if "detail" in built.query.annotations:
+        detail = Subquery(built.filter(pk=OuterRef("pk")).values("detail")[:1])
+    else:
+        detail = Value("", output_field=CharField())
+    return members(code, on, people).annotate(detail=detail).select_related("grid")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
 class PersonRecord:
     """A validated row, ready for the writer. ``None`` in an optional field means the
-    cell was blank: a new person gets the default, an existing one keeps their value."""
+    cell was blank: a new person gets the default (a blank ``hukou_code`` is the ID number's
+    address code), an existing one keeps their value."""
 
     row: int
     id_number: str
@@ -17,7 +18,6 @@ class PersonRecord:
     name: str
     sex: str
     birth_date: dt.date
-    address_code: str
     grid_id: int
     area_code: str
     outflow_region_code: str = ""
@@ -37,23 +37,11 @@ class PersonRecord:
     occupation: str | None = None
     employer: str | None = None
     dwelling_id: int | None = None
-    # Sealed values, filled by whoever gets there first (a worker process or the writer).
-    id_enc: str | None = None
-    phone_enc: str | None = None
+
+    @property
+    def address_code(self) -> str:
+        return self.id_number[:6]
 
     @property
     def is_outflow(self) -> bool:
         return bool(self.outflow_region_code)
-
-
-# Worker processes send records back as plain tuples: pickling a slotted dataclass costs
-# tens of microseconds a row, a tuple well under one.
-FIELDS = tuple(f.name for f in fields(PersonRecord))
-
-
-def to_tuple(record: PersonRecord) -> tuple:
-    return tuple(getattr(record, name) for name in FIELDS)
-
-
-def from_tuple(values: tuple) -> PersonRecord:
-    return PersonRecord(*values)

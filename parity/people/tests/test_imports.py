@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from parity.core.error_codes import ErrorCode
 from parity.core.models import AuditEvent
 from parity.people.choices import Status
 from parity.people.idnumber import with_check_digit
-from parity.people.imports import HEADERS, TEMPLATE_COLUMNS, import_people, write_template
+from parity.people.imports import HEADERS, TEMPLATE_COLUMNS, engine, import_people, write_template
 from parity.people.models import Employment, Person, Residence
 
 GOOD_ID = make_id("410102", "19900101", 123)
@@ -187,17 +188,37 @@ def test_reimporting_the_same_file_changes_nothing(mixed_file, owner):
     assert Residence.objects.count() == 3
 
 
-def test_each_created_person_is_audited_without_clear_numbers(mixed_file, owner):
+def test_each_chunk_is_audited_once_with_the_people_it_created(mixed_file, owner):
     import_people(mixed_file, acting_user=owner)
 
-    registered = AuditEvent.objects.filter(action="person.register")
-    assert registered.count() == 4
-    event = registered.get(after__name="王五")
-    assert event.actor == owner
-    assert event.after["id_masked"] == GOOD_ID[:6] + "********" + GOOD_ID[-4:]
-    assert GOOD_ID not in str(event.after) and "13812345678" not in str(event.after)
+    event = AuditEvent.objects.get(action="people.import_chunk")
+    assert (event.actor, event.note, event.area_code) == (owner, "people.csv", GRID)
+    assert sorted(event.after["created"]) == sorted(Person.objects.values_list("pk", flat=True))
+    assert event.after["updated"] == {}
+    assert not AuditEvent.objects.filter(action="person.register").exists()
     summary = AuditEvent.objects.get(action="people.import")
     assert summary.after["created"] == 4 and summary.after["file"] == "people.csv"
+
+
+def test_no_audit_row_holds_a_clear_id_or_phone_number(tmp_path, owner):
+    import_people(write_csv(tmp_path / "a.csv", [row(联系电话="13812345678")]), acting_user=owner)
+    import_people(write_csv(tmp_path / "b.csv", [row(联系电话="13912345678")]), acting_user=owner)
+
+    rows = [f"{e.before}{e.after}{e.note}" for e in AuditEvent.objects.all()]
+    imports = AuditEvent.objects.filter(action__startswith="people.import")
+    assert imports.count() == 4  # a chunk and a summary for each file
+    assert not any(GOOD_ID in r or "13812345678" in r or "13912345678" in r for r in rows)
+    assert not any(GOOD_ID[6:14] in r and GOOD_ID[:6] in r for r in rows)
+
+
+def test_a_large_file_gets_one_audit_event_per_chunk(tmp_path, owner, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    rows = [row(身份证号码=make_id(seq=n), 姓名=f"工人{n}") for n in range(1, 6)]
+
+    import_people(write_csv(tmp_path / "a.csv", rows), acting_user=owner)
+
+    events = AuditEvent.objects.filter(action="people.import_chunk").order_by("id")
+    assert [len(e.after["created"]) for e in events] == [2, 2, 1]
 
 
 def test_a_changed_row_updates_the_person_and_moves_the_residence(tmp_path, owner, colleague):
@@ -217,10 +238,13 @@ def test_a_changed_row_updates_the_person_and_moves_the_residence(tmp_path, owne
     closed, current = person.residences.order_by("arrived_on")
     assert closed.departed_on == dt.date(2024, 9, 1)
     assert (current.grid.code, current.departed_on) == (SISTER_GRID, None)
-    event = AuditEvent.objects.get(action="person.update")
-    assert event.before["area_code"] == GRID and event.after["area_code"] == SISTER_GRID
-    assert event.after["arrived_on"] == "2024-09-01"
-    assert event.after["phone_masked"] == "139****5678"
+    event = AuditEvent.objects.filter(action="people.import_chunk").latest("id")
+    assert event.after["created"] == []
+    change = event.after["updated"][str(person.pk)]
+    assert change["before"]["area_code"] == GRID and change["after"]["area_code"] == SISTER_GRID
+    assert change["after"]["arrived_on"] == "2024-09-01"
+    assert change["after"]["phone_masked"] == "139****5678"
+    assert "13912345678" not in str(event.after)
 
 
 def test_blank_optional_cells_keep_what_is_on_file(tmp_path, owner):
@@ -370,16 +394,36 @@ def test_the_error_file_of_an_earlier_run_is_removed_when_the_file_is_clean(tmp_
     assert not path.with_name("a.errors.csv").exists()
 
 
-def test_validation_and_encryption_can_run_in_worker_processes(tmp_path, owner):
+@pytest.mark.django_db(transaction=True)
+def test_chunks_can_be_written_by_parallel_writers(tmp_path, owner, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 4)
     rows = [row(身份证号码=make_id(seq=n), 姓名=f"工人{n}") for n in range(1, 40)]
     rows.append(row(身份证号码=make_id(seq=1)))
     path = write_csv(tmp_path / "many.csv", rows)
 
+    threads = set()
+    write = engine.PeopleWriter.write
+
+    def spy(self, records):
+        threads.add(threading.current_thread().name)
+        return write(self, records)
+
+    monkeypatch.setattr(engine.PeopleWriter, "write", spy)
+
     result = import_people(path, acting_user=owner, workers=2)
 
+    if connection.vendor == "postgresql":
+        assert threads <= {"people-writer-0", "people-writer-1"} and threads
+    else:  # SQLite writes in the importing thread
+        assert threads == {threading.current_thread().name}
     assert (result.created, len(result.errors)) == (39, 1)
     assert result.errors[0].message == "身份证号码与第2行重复"
     assert Person.objects.by_id_number(make_id(seq=5)).get().name == "工人5"
+    assert Residence.objects.count() == 39
+    events = AuditEvent.objects.filter(action="people.import_chunk")
+    assert sorted(pk for e in events for pk in e.after["created"]) == sorted(
+        Person.objects.values_list("pk", flat=True)
+    )
 
 
 def test_the_import_command_prints_counts_and_the_error_file(mixed_file, owner, capsys):
@@ -406,4 +450,134 @@ def test_backslashes_and_tabs_in_text_survive_the_bulk_write(tmp_path, owner):
     person = Person.objects.get()
     assert person.name == "王\\五"
     assert person.open_residence().address == "钢铁\t大街\\5号"
-    assert AuditEvent.objects.get(action="person.register").after["name"] == "王\\五"
+
+
+# -- the current stay in the city (Person.arrived_city_on / left_city_on) ----------------
+
+LOCAL_ID = make_id("150203", "19850505", 21)
+
+
+def test_a_new_resident_arrives_in_the_city_on_the_arrival_date(tmp_path, owner):
+    import_people(write_csv(tmp_path / "a.csv", [row()]), acting_user=owner)
+
+    person = Person.objects.get()
+    assert (person.arrived_city_on, person.left_city_on) == (dt.date(2024, 3, 1), None)
+
+
+def test_a_new_outflow_person_left_on_the_outflow_date(tmp_path, owner):
+    outflow = row(身份证号码=LOCAL_ID, 流向地代码="110105", 流出日期="2023-05-01", 来本地日期="")
+
+    import_people(write_csv(tmp_path / "a.csv", [outflow]), acting_user=owner)
+
+    person = Person.objects.get()
+    assert (person.arrived_city_on, person.left_city_on) == (None, dt.date(2023, 5, 1))
+
+
+def test_a_move_within_the_city_keeps_the_stay(tmp_path, owner, colleague):
+    import_people(write_csv(tmp_path / "a.csv", [row()]), acting_user=colleague)
+
+    moved = row(网格代码=SISTER_GRID, 来本地日期="2024-09-01")
+    import_people(write_csv(tmp_path / "b.csv", [moved]), acting_user=colleague)
+
+    person = Person.objects.get()
+    assert person.area_code == SISTER_GRID
+    assert (person.arrived_city_on, person.left_city_on) == (dt.date(2024, 3, 1), None)
+
+
+def test_leaving_the_city_closes_the_stay_on_the_outflow_date(tmp_path, owner):
+    import_people(write_csv(tmp_path / "a.csv", [row(身份证号码=LOCAL_ID)]), acting_user=owner)
+
+    leaving = row(身份证号码=LOCAL_ID, 流向地代码="110105", 流出日期="2024-06-01", 来本地日期="")
+    result = import_people(write_csv(tmp_path / "b.csv", [leaving]), acting_user=owner)
+
+    assert result.updated == 1
+    person = Person.objects.get()
+    assert person.status == Status.OUTFLOW
+    assert (person.arrived_city_on, person.left_city_on) == (
+        dt.date(2024, 3, 1),
+        dt.date(2024, 6, 1),
+    )
+    assert person.residences.get().departed_on == dt.date(2024, 6, 1)
+    change = AuditEvent.objects.filter(action="people.import_chunk").latest("id")
+    assert change.after["updated"][str(person.pk)]["after"]["left_city_on"] == "2024-06-01"
+
+
+def test_coming_back_starts_a_new_stay(tmp_path, owner):
+    import_people(write_csv(tmp_path / "a.csv", [row(身份证号码=LOCAL_ID)]), acting_user=owner)
+    leaving = row(身份证号码=LOCAL_ID, 流向地代码="110105", 流出日期="2024-06-01", 来本地日期="")
+    import_people(write_csv(tmp_path / "b.csv", [leaving]), acting_user=owner)
+
+    back = row(身份证号码=LOCAL_ID, 来本地日期="2025-01-10")
+    import_people(write_csv(tmp_path / "c.csv", [back]), acting_user=owner)
+
+    person = Person.objects.get()
+    assert person.status == Status.REGISTERED
+    assert (person.arrived_city_on, person.left_city_on) == (dt.date(2025, 1, 10), None)
+    assert person.open_residence().arrived_on == dt.date(2025, 1, 10)
+
+
+# -- the fast paths agree with the general rules -----------------------------------------
+
+
+def test_the_check_character_agrees_with_stdnum():
+    import random
+
+    from stdnum.cn import ric
+
+    from parity.people.imports.rows import check_character
+
+    rng = random.Random(5)
+    bodies = [f"{rng.randrange(10**17):017d}" for _ in range(5000)] + ["0" * 17, "9" * 17]
+    assert all(check_character(b) == ric.calc_check_digit(b + "0") for b in bodies)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD_ID,
+        GOOD_ID.lower(),
+        "11010X199001010051",
+        make_id("150203", "20000229", 8),
+        make_id("150203", "19000230", 8)[:17] + "0",
+        GOOD_ID[:17] + ("0" if GOOD_ID[17] != "0" else "1"),
+        make_id("110105", "19900101", 99)[:17] + "x",
+        make_id("110105", "29900101", 99),
+        "４１０１０２１９９００１０１１２３４",
+        GOOD_ID[:10] + " " + GOOD_ID[10:],
+        "410102900101125",
+        GOOD_ID + "1",
+    ],
+)
+def test_the_id_number_fast_path_agrees_with_idnumber_parse(areas, text):
+    from parity.people import idnumber
+    from parity.people.imports.rows import RowValidator
+
+    today = timezone.localdate()
+    validator = RowValidator(columns={h: i for i, h in enumerate(HEADERS)}, scope="", today=today)
+    try:
+        parsed = idnumber.parse(text, today=today)
+    except idnumber.IDNumberError as exc:
+        expected: tuple = ("error", exc.code, exc.message)
+    else:
+        expected = ("ok", parsed.number, parsed.birth_date, parsed.sex)
+
+    outcome = validator(2, [row(身份证号码=text).get(h, "") for h in HEADERS])
+
+    if isinstance(outcome, list):
+        (error,) = [e for e in outcome if e.column == "身份证号码"]
+        assert ("error", error.code, error.message) == expected
+    else:
+        assert ("ok", outcome.id_number, outcome.birth_date, outcome.sex) == expected
+
+
+def test_the_bulk_blind_index_and_sealing_match_the_crypto_module(settings):
+    from parity.core import crypto
+    from parity.people.imports.sealing import blind_indexer, seal_many
+
+    values = ["410102199001011234", "13812345678", "", "王五"]
+    assert [blind_indexer()(v) for v in values] == [crypto.blind_index(v) for v in values]
+    sealed = seal_many(values)
+    assert [crypto.decrypt(t) for t in sealed] == values
+    assert len({t[:20] for t in sealed}) == len(values)  # a fresh nonce each
+    settings.FIELD_ENCRYPTION_KEY = "another key"
+    assert blind_indexer()(values[0]) == crypto.blind_index(values[0])

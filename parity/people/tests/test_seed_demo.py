@@ -70,3 +70,15 @@ def test_the_command_reports_what_it_did(areas, capsys):
     call_command("seed_demo", "--people", "50", "--seed", "3", verbosity=0)
 
     assert "50 new" in capsys.readouterr().out
+
+
+def test_each_person_carries_their_current_stay_in_the_city(demo):
+    for person in Person.objects.prefetch_related("residences"):
+        (residence,) = person.residences.all() or (None,)
+        if person.status == Status.OUTFLOW:
+            assert residence is None
+            assert person.outflow_since is not None
+            assert (person.arrived_city_on, person.left_city_on) == (None, person.outflow_since)
+        else:
+            assert residence.departed_on is None
+            assert (person.arrived_city_on, person.left_city_on) == (residence.arrived_on, None)

@@ -5,14 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, allows
+from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.people.choices import Status
+from parity.services.keygroups import work_list
+from parity.services.worklist_rows import person_rows
 from parity.web import selectors
 from parity.web.pagination import paginate
+
+HOME_WORKLIST_ROWS = 5
+
+
+def _worklist_preview(user) -> dict:
+    """A grid worker opens Parity on their work list: its most urgent people come first."""
+    if user.role != Role.GRID_WORKER or user.area_id is None or user.area.level != Level.GRID:
+        return {}
+    rows = person_rows(work_list(user.area.code, timezone.localdate()))
+    return {"worklist": rows[:HOME_WORKLIST_ROWS], "worklist_total": len(rows)}
 
 
 @login_required
@@ -22,6 +37,7 @@ def home(request):
         request,
         "web/home.html",
         {
+            **_worklist_preview(request.user),
             "counts": counts,
             "statuses": [(s, counts[s.value]) for s in Status],
             "floating": counts[Status.INFLOW] + counts[Status.OUTFLOW],

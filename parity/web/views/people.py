@@ -17,6 +17,7 @@ from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
 from parity.people.filters import PersonFilterSet
 from parity.people.models import Employment, HouseholdMember, Person, Residence
+from parity.services.views.person import person_services
 from parity.web import forms as web_forms
 from parity.web.pagination import paginate
 
@@ -88,10 +89,12 @@ def person_detail(request, pk: int):
     )
     employments = Employment.objects.restrict(user, VIEW).filter(person=person)
     can_change = in_scope(user, person.area_code, CHANGE)
+    today = timezone.localdate()
     return render(
         request,
         "web/person_detail.html",
         {
+            **person_services(user, person, today),
             "person": person,
             "origin": lookup(person.hukou_code),
             "outflow_region": lookup(person.outflow_region_code)
@@ -104,7 +107,7 @@ def person_detail(request, pk: int):
             "employments": employments,
             "can_change": can_change,
             "can_reveal": allows(user, REVEAL) and in_scope(user, person.area_code, REVEAL),
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 

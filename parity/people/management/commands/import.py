@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from parity.people.imports import import_people
 from parity.people.management.commands._acting import acting_user
@@ -9,13 +10,14 @@ from parity.people.management.commands._acting import acting_user
 
 class Command(BaseCommand):
     help = (
-        "Import people from a .csv or .xlsx file with the template's Chinese headers: "
-        "`parity import people FILE`. Bad rows are listed in FILE's .errors.csv; good rows "
-        "are committed; importing the same file again changes nothing."
+        "Import a .csv or .xlsx file with the template's Chinese headers: "
+        "`parity import people FILE` (persons) or `parity import services FILE` (service "
+        "records). Bad rows are listed in FILE's .errors.csv; good rows are committed; "
+        "importing the same file again changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["people"], help="what the file holds")
+        parser.add_argument("kind", choices=["people", "services"], help="what the file holds")
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", help="acting user (default: the first superuser)")
         parser.add_argument(
@@ -24,12 +26,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, file: Path, user: str | None, workers, **options):
         try:
-            result = import_people(
-                file,
-                acting_user=acting_user(user),
-                progress=options["verbosity"] > 0,
-                workers=workers,
-            )
+            if kind == "services":
+                result = self._services(file, acting_user(user), options["verbosity"] > 0)
+            else:
+                result = import_people(
+                    file,
+                    acting_user=acting_user(user),
+                    progress=options["verbosity"] > 0,
+                    workers=workers,
+                )
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc
@@ -39,3 +44,9 @@ class Command(BaseCommand):
         )
         if result.error_file:
             self.stdout.write(self.style.WARNING(f"errors: {result.error_file}"))
+
+    def _services(self, file: Path, user, progress: bool):
+        from parity.services.imports import import_services
+
+        with tqdm(unit="行", desc=file.name, disable=not progress, leave=True) as bar:
+            return import_services(file, acting_user=user, progress=bar.update)

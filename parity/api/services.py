@@ -1,0 +1,482 @@
+"""Public services: the catalog, service events, home visits, entitlements, the work list,
+key groups and coverage. Reads start from ``.restrict(user, "view")`` and an area must be
+in the user's scope (else 404); writes are one call to ``parity.services.actions``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from parity.accounts.models import Department
+from parity.accounts.permissions import VIEW, scope_code
+from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.people import PersonBriefSerializer
+from parity.areas.models import Area
+from parity.core.filters import area_prefix_filter
+from parity.people.models import Person
+from parity.services import actions
+from parity.services.choices import Outcome, VisitOutcome
+from parity.services.describe import delivery_text, rule_text
+from parity.services.forms import provider_queryset
+from parity.services.keygroups import KEY_GROUPS, members, work_list
+from parity.services.models import EligibilityRule, ServiceEvent, ServiceType, Visit
+from parity.services.selectors import area_coverage, group_members, person_entitlements
+from parity.services.worklist_rows import person_rows
+
+# --- serializers -------------------------------------------------------------------------
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    text = serializers.SerializerMethodField(label=_("资格条件(文字)"))
+
+    class Meta:
+        model = EligibilityRule
+        fields = ["effective_from", "rule", "text", "note"]
+        read_only_fields = fields
+
+    def get_text(self, rule: EligibilityRule) -> str:
+        return rule_text(rule.rule)
+
+
+class ServiceTypeSerializer(serializers.ModelSerializer):
+    rules = RuleSerializer(many=True, read_only=True)
+    delivery = serializers.SerializerMethodField(label=_("完成判定(文字)"))
+
+    class Meta:
+        model = ServiceType
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "category",
+            "department_kind",
+            "description",
+            "validity_days",
+            "required_count",
+            "delivered_by",
+            "on_demand",
+            "details_schema",
+            "is_active",
+            "delivery",
+            "rules",
+        ]
+        read_only_fields = fields
+
+    def get_delivery(self, service: ServiceType) -> str:
+        return delivery_text(service)
+
+
+class ServiceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceType
+        fields = ["code", "name"]
+        read_only_fields = fields
+
+
+class ServiceEventSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    service_type = ServiceBriefSerializer(read_only=True)
+    provider_name = serializers.CharField(source="provider.name", read_only=True, default="")
+
+    class Meta:
+        model = ServiceEvent
+        fields = [
+            "id",
+            "person",
+            "service_type",
+            "date",
+            "provider",
+            "provider_name",
+            "outcome",
+            "details",
+            "note",
+            "area_code",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProviderField(serializers.PrimaryKeyRelatedField):
+    """A department the user may name as provider: in their area or above it."""
+
+    def get_queryset(self):
+        return provider_queryset(self.context["request"].user)
+
+
+class ServiceEventCreateSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyField(model=Person, label=_("人员"))
+    service_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=ServiceType.objects.all(), label=_("服务项目代码")
+    )
+    date = serializers.DateField(label=_("服务日期"))
+    provider = ProviderField(
+        queryset=Department.objects.none(), required=False, allow_null=True, label=_("服务机构")
+    )
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, default=Outcome.COMPLETED, label=_("结果")
+    )
+    details = serializers.DictField(required=False, default=dict, label=_("明细"))
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("备注"))
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    visitor = serializers.CharField(source="visitor.username", read_only=True, default="")
+
+    class Meta:
+        model = Visit
+        fields = ["id", "person", "visited_on", "outcome", "note", "visitor", "area_code"]
+        read_only_fields = fields
+
+
+class VisitCreateSerializer(serializers.Serializer):
+    person = ScopedPrimaryKeyField(model=Person, label=_("人员"))
+    visited_on = serializers.DateField(label=_("走访日期"))
+    outcome = serializers.ChoiceField(choices=VisitOutcome.choices, label=_("走访结果"))
+    note = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, label=_("情况记录")
+    )
+
+
+class EntitlementSerializer(serializers.Serializer):
+    service = ServiceBriefSerializer()
+    eligible = serializers.BooleanField()
+    delivered = serializers.BooleanField()
+    missing = serializers.BooleanField()
+
+
+class WorkItemSerializer(serializers.Serializer):
+    group = serializers.CharField(source="item.group.code")
+    label = serializers.CharField(source="item.group.label")  # type: ignore[assignment]
+    since = serializers.DateField(source="item.since", allow_null=True)
+    days_waiting = serializers.IntegerField(source="days", allow_null=True)
+    detail = serializers.CharField(source="item.detail")
+
+
+class WorkPersonSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField()
+    id_masked = serializers.CharField()
+    items = WorkItemSerializer(many=True)
+
+
+class KeyGroupSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    description = serializers.CharField()
+    urgency = serializers.IntegerField()
+    on_worklist = serializers.BooleanField()
+    count = serializers.IntegerField()
+
+
+class MemberSerializer(PersonBriefSerializer):
+    since = serializers.DateField(allow_null=True, read_only=True)
+    detail = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    area_code = serializers.CharField(read_only=True)
+
+    class Meta(PersonBriefSerializer.Meta):
+        fields = ["id", "name", "id_masked", "status", "area_code", "since", "detail"]
+        read_only_fields = fields
+
+
+class CoverageGroupSerializer(serializers.Serializer):
+    eligible = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    service = ServiceBriefSerializer()
+    floating = CoverageGroupSerializer()
+    registered = CoverageGroupSerializer()
+    gap = serializers.FloatField(allow_null=True)
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+AREA = OpenApiParameter("area", OpenApiTypes.STR, description=_("区划代码(默认为本人辖区)"))
+ON = OpenApiParameter("on", OpenApiTypes.DATE, description=_("日期(默认为今天)"))
+
+
+def _on(request) -> dt.date:
+    raw = request.query_params.get("on", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({"on": [_("日期格式应为 YYYY-MM-DD")]}, code="invalid_date") from None
+
+
+def _area_code(request) -> str:
+    """The asked-for area if in the user's scope (else 404), or the user's scope."""
+    scope = scope_code(request.user, VIEW)
+    if scope is None:
+        raise PermissionDenied
+    code = request.query_params.get("area", "").strip()
+    if not code:
+        return scope
+    if not Area.objects.restrict(request.user, VIEW).filter(code=code).exists():
+        raise Http404
+    return code
+
+
+def _people(request, code: str):
+    people = Person.objects.restrict(request.user, VIEW)
+    return people.in_area(code) if code else people
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("服务项目目录")),
+    retrieve=extend_schema(
+        summary=_("服务项目详情"), responses={200: ServiceTypeSerializer, **errors(404)}
+    ),
+)
+class ServiceTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """服务项目及其资格条件(只读)。"""
+
+    queryset = ServiceType.objects.none()
+    serializer_class = ServiceTypeSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self):
+        if scope_code(self.request.user, VIEW) is None:
+            return ServiceType.objects.none()
+        return ServiceType.objects.prefetch_related("rules")
+
+
+class ServiceEventFilterSet(django_filters.FilterSet):
+    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    type = django_filters.CharFilter(field_name="service_type__code", label=_("服务项目代码"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("结果"))
+    area = area_prefix_filter()
+
+    class Meta:
+        model = ServiceEvent
+        fields = ["person", "type", "date_from", "date_to", "outcome", "area"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("服务记录列表")),
+    retrieve=extend_schema(
+        summary=_("服务记录详情"), responses={200: ServiceEventSerializer, **errors(404)}
+    ),
+)
+class ServiceEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
+    """服务记录:列表、详情和新增(新增时按服务项目的明细字段校验)。"""
+
+    queryset = ServiceEvent.objects.none()
+    serializer_class = ServiceEventSerializer
+    input_serializers = {"create": ServiceEventCreateSerializer}
+    filterset_class = ServiceEventFilterSet
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return ServiceEvent.objects.restrict(self.request.user, VIEW).select_related(
+            "person", "service_type", "provider"
+        )
+
+    @extend_schema(
+        summary=_("记录一次服务"),
+        request=ServiceEventCreateSerializer,
+        responses={201: ServiceEventSerializer, **errors(400, 403)},
+    )
+    def create(self, request):
+        data = self.parse()
+        event = actions.service_record(acting_user=request.user, **data)
+        event = self.get_queryset().get(pk=event.pk)
+        return Response(ServiceEventSerializer(event).data, status.HTTP_201_CREATED)
+
+
+class VisitFilterSet(django_filters.FilterSet):
+    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    date_from = django_filters.DateFilter(
+        field_name="visited_on", lookup_expr="gte", label=_("起始日期")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="visited_on", lookup_expr="lte", label=_("截止日期")
+    )
+    area = area_prefix_filter()
+
+    class Meta:
+        model = Visit
+        fields = ["person", "date_from", "date_to", "area"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("入户走访列表")),
+    retrieve=extend_schema(
+        summary=_("入户走访详情"), responses={200: VisitSerializer, **errors(404)}
+    ),
+)
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
+    """入户走访:列表、详情和新增。"""
+
+    queryset = Visit.objects.none()
+    serializer_class = VisitSerializer
+    input_serializers = {"create": VisitCreateSerializer}
+    filterset_class = VisitFilterSet
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return Visit.objects.restrict(self.request.user, VIEW).select_related("person", "visitor")
+
+    @extend_schema(
+        summary=_("记录一次入户走访"),
+        request=VisitCreateSerializer,
+        responses={201: VisitSerializer, **errors(400, 403)},
+    )
+    def create(self, request):
+        data = self.parse()
+        visit = actions.visit_record(acting_user=request.user, **data)
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(VisitSerializer(visit).data, status.HTTP_201_CREATED)
+
+
+class EntitlementViewSet(viewsets.GenericViewSet):
+    """一个人在某日应享、已享和缺失的服务。"""
+
+    queryset = Person.objects.none()  # for the schema; rows come from selectors
+    serializer_class = EntitlementSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary=_("人员应享服务"),
+        parameters=[
+            OpenApiParameter("person", OpenApiTypes.INT, required=True, description=_("人员编号")),
+            ON,
+        ],
+        responses={200: EntitlementSerializer(many=True), **errors(400, 404)},
+    )
+    def list(self, request):
+        raw = request.query_params.get("person", "")
+        if not raw.isdigit():
+            raise ValidationError({"person": [_("请提供人员编号")]}, code="required")
+        person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=int(raw))
+        rows = person_entitlements(person, _on(request))
+        data = [
+            {
+                "service": e.service,
+                "eligible": e.eligible,
+                "delivered": e.delivered,
+                "missing": e.missing,
+            }
+            for e in rows
+        ]
+        return Response(EntitlementSerializer(data, many=True).data)
+
+
+class WorkListViewSet(viewsets.GenericViewSet):
+    """区域(通常是一个网格)的工作清单:按人员汇总,最紧急的在前。"""
+
+    queryset = Person.objects.none()  # for the schema; rows come from selectors
+    serializer_class = WorkPersonSerializer
+    pagination_class = Pagination
+
+    @extend_schema(
+        summary=_("工作清单"),
+        parameters=[AREA, ON],
+        responses={200: WorkPersonSerializer(many=True), **errors(400, 403, 404)},
+    )
+    def list(self, request):
+        code = _area_code(request)
+        rows = person_rows(work_list(code, _on(request)))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(WorkPersonSerializer(page, many=True).data)
+
+
+class KeyGroupViewSet(viewsets.GenericViewSet):
+    """重点对象类别及其在本人辖区的人数和名单。"""
+
+    queryset = Person.objects.none()  # for the schema; rows come from selectors
+    serializer_class = KeyGroupSerializer
+    pagination_class = Pagination
+    lookup_field = "code"
+    lookup_value_regex = r"[-\w]+"
+
+    @extend_schema(
+        summary=_("重点对象类别"),
+        parameters=[AREA, ON],
+        responses={200: KeyGroupSerializer(many=True), **errors(403, 404)},
+    )
+    def list(self, request):
+        people = _people(request, _area_code(request))
+        on = _on(request)
+        data = [
+            {
+                "code": code,
+                "label": str(group.label),
+                "description": str(group.description),
+                "urgency": group.urgency,
+                "on_worklist": group.on_worklist,
+                "count": members(code, on, people).count(),
+            }
+            for code, group in KEY_GROUPS.items()
+        ]
+        return Response(KeyGroupSerializer(data, many=True).data)
+
+    @extend_schema(
+        summary=_("重点对象名单"),
+        parameters=[AREA, ON],
+        responses={200: MemberSerializer(many=True), **errors(403, 404)},
+    )
+    @action(detail=True, methods=["get"], serializer_class=MemberSerializer)
+    def members(self, request, code=None):
+        if code not in KEY_GROUPS:
+            raise Http404
+        people = _people(request, _area_code(request))
+        rows = group_members(code, _on(request), people).order_by("since", "area_code", "id")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(MemberSerializer(page, many=True).data)
+
+
+class CoverageViewSet(viewsets.GenericViewSet):
+    """区域内各服务项目的覆盖情况:流动人口与户籍人口对照,差距为百分点。"""
+
+    queryset = ServiceType.objects.none()  # for the schema; rows come from selectors
+    serializer_class = CoverageSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary=_("服务覆盖情况"),
+        parameters=[AREA, ON],
+        responses={200: CoverageSerializer(many=True), **errors(400, 403, 404)},
+    )
+    def list(self, request):
+        rows = area_coverage(_people(request, _area_code(request)), _on(request))
+        data = [
+            {
+                "service": row.service,
+                "floating": {
+                    "eligible": row.floating_eligible,
+                    "delivered": row.floating_delivered,
+                    "rate": row.floating_rate,
+                },
+                "registered": {
+                    "eligible": row.registered_eligible,
+                    "delivered": row.registered_delivered,
+                    "rate": row.registered_rate,
+                },
+                "gap": row.gap,
+            }
+            for row in rows
+        ]
+        return Response(CoverageSerializer(data, many=True).data)

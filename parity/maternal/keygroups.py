@@ -1,0 +1,65 @@
+"""Maternal key groups: women currently pregnant (现孕对象), pregnancies with an overdue
+visit, children overdue for a health check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.utils.translation import gettext_lazy as _
+
+from parity.people.models import Person
+from parity.services.keygroups import KeyGroup, register_key_group
+
+
+def pregnant_group(on: dt.date) -> QuerySet[Any]:
+    from parity.maternal.selectors import pregnant_on
+
+    return pregnant_on(on).annotate(since=F("lmp"), detail=Value("", output_field=CharField()))
+
+
+def pregnancy_overdue_group(on: dt.date) -> QuerySet[Any]:
+    from parity.maternal.selectors import pregnancies_overdue
+
+    overdue = pregnancies_overdue(on).filter(person=OuterRef("pk")).order_by("overdue_since")
+    return Person.objects.filter(Exists(overdue)).annotate(
+        since=Subquery(overdue.values("overdue_since")[:1]),
+        detail=Subquery(overdue.values("overdue_point")[:1]),
+    )
+
+
+def child_check_overdue_group(on: dt.date) -> QuerySet[Any]:
+    from parity.maternal.selectors import children_overdue_checks
+
+    return children_overdue_checks(on).annotate(since=F("overdue_since"), detail=F("overdue_point"))
+
+
+def register() -> None:
+    register_key_group(
+        KeyGroup(
+            "pregnant",
+            _("现孕对象"),
+            pregnant_group,
+            on_worklist=False,
+            description=_("在本市居住、正在怀孕的妇女"),
+        )
+    )
+    register_key_group(
+        KeyGroup(
+            "pregnancy_overdue",
+            _("孕产期检查逾期"),
+            pregnancy_overdue_group,
+            urgency=5,
+            description=_("有产前检查或产后访视逾期未做的孕产妇"),
+        )
+    )
+    register_key_group(
+        KeyGroup(
+            "child_check_overdue",
+            _("儿童健康检查逾期"),
+            child_check_overdue_group,
+            urgency=20,
+            description=_("0–6岁儿童健康检查逾期未做"),
+        )
+    )

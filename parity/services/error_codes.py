@@ -1,0 +1,13 @@
+"""Machine-readable error codes of the services app (forms, imports and the API)."""
+
+from django.db import models
+
+
+class ServiceErrorCode(models.TextChoices):
+    PERSON_NOT_FOUND = "person_not_found"
+    SERVICE_UNKNOWN = "service_unknown"
+    SERVICE_INACTIVE = "service_inactive"
+    PROVIDER_UNKNOWN = "provider_unknown"
+    PROVIDER_AMBIGUOUS = "provider_ambiguous"
+    DETAIL_NOT_IN_SERVICE = "detail_not_in_service"
+    DUPLICATE_ROW = "duplicate_row"

@@ -1,0 +1,1 @@
+"""The services pages: thin views over the services selectors and actions."""

@@ -1,0 +1,68 @@
+"""Uploading a file of service records, and its template."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from parity.accounts.permissions import SERVE, allows
+from parity.people.views_io import SHOWN_ERRORS, ImportForm, _store
+from parity.services.imports import import_services, write_template
+from parity.services.imports.engine import error_file_path
+from parity.services.views.common import XLSX
+
+_CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+
+
+class ServiceImportForm(ImportForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("服务记录文件")
+
+
+@login_required
+def import_page(request):
+    if not allows(request.user, SERVE):
+        raise PermissionDenied
+    result = None
+    file_error = ""
+    form = ServiceImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        path = _store(form.cleaned_data["file"], request.user)
+        try:
+            result = import_services(path, acting_user=request.user)
+        except ValidationError as exc:
+            file_error = "; ".join(exc.messages)
+            error_file_path(path).unlink(missing_ok=True)
+    return render(
+        request,
+        "services/import.html",
+        {
+            "form": form,
+            "result": result,
+            "file_error": file_error,
+            "errors": result.errors[:SHOWN_ERRORS] if result else [],
+            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
+            "error_file": result.error_file.name if result and result.error_file else "",
+        },
+    )
+
+
+@login_required
+def template_download(request, fmt: str):
+    if fmt not in _CONTENT_TYPES:
+        raise Http404
+    buffer = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - FileResponse closes it
+    write_template(buffer, fmt)
+    buffer.seek(0)
+    return FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=_("服务记录导入模板") + f".{fmt}",
+        content_type=_CONTENT_TYPES[fmt],
+    )

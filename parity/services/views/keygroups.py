@@ -1,0 +1,142 @@
+"""Key groups (重点对象): each registered group with its size in the user's area, its
+members on a date, and lists saved on a date for follow-up."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parity.accounts.permissions import VIEW, scope_code
+from parity.people.models import Person
+from parity.services import actions
+from parity.services.exports import people_rows, person_cells, person_headers, write_xlsx
+from parity.services.keygroups import KEY_GROUPS, members
+from parity.services.models import KeyGroupList, KeyGroupMember
+from parity.services.selectors import group_members
+from parity.services.views.common import area_choices, chosen_area, chosen_date, xlsx_response
+from parity.web.pagination import paginate
+
+
+def _people(request, area):
+    people = Person.objects.restrict(request.user, VIEW)
+    return people.in_area(area.code) if area is not None else people
+
+
+@login_required
+def keygroup_list(request):
+    area = chosen_area(request)
+    on = chosen_date(request)
+    people = _people(request, area)
+    groups = [
+        {"group": group, "count": members(code, on, people).count()}
+        for code, group in KEY_GROUPS.items()
+    ]
+    return render(
+        request,
+        "services/keygroup_list.html",
+        {"groups": groups, "area": area, "on": on, "choices": area_choices(request.user)},
+    )
+
+
+@login_required
+def keygroup_members(request, code: str):
+    group = KEY_GROUPS.get(code)
+    if group is None:
+        raise Http404
+    area = chosen_area(request)
+    on = chosen_date(request)
+    chosen = group_members(code, on, _people(request, area))
+    chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
+    if request.GET.get("format") == "xlsx":
+        headers = [*person_headers(), _("起始日期"), _("说明")]
+        return xlsx_response(
+            lambda out: write_xlsx(
+                out,
+                title=str(group.label),
+                headers=headers,
+                rows=people_rows(chosen, "since", "detail"),
+            ),
+            str(group.label),
+        )
+    return render(
+        request,
+        "services/keygroup_members.html",
+        {
+            "group": group,
+            "area": area,
+            "on": on,
+            "page": paginate(request, chosen),
+            "choices": area_choices(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def keygroup_save(request, code: str):
+    if code not in KEY_GROUPS:
+        raise Http404
+    area = chosen_area(request)
+    on = chosen_date(request)
+    try:
+        saved = actions.key_group_save(
+            acting_user=request.user,
+            group=code,
+            on=on,
+            area_code=area.code if area is not None else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("services:keygroup_members", code=code)
+    messages.success(request, _("已保存名单:%(n)d 人") % {"n": saved.size})
+    return redirect("services:keygroup_saved_detail", pk=saved.pk)
+
+
+@login_required
+def saved_list(request):
+    if scope_code(request.user, VIEW) is None:
+        raise Http404
+    lists = KeyGroupList.objects.restrict(request.user, VIEW).select_related("created_by")
+    page = paginate(request, lists)
+    for saved in page.object_list:
+        group = KEY_GROUPS.get(saved.group)
+        saved.label = group.label if group else saved.group
+    return render(request, "services/saved_list.html", {"page": page})
+
+
+@login_required
+def saved_detail(request, pk: int):
+    saved = get_object_or_404(KeyGroupList.objects.restrict(request.user, VIEW), pk=pk)
+    group = KEY_GROUPS.get(saved.group)
+    # A snapshot, but never a way to see people who have since left the user's area.
+    visible = Person.objects.restrict(request.user, VIEW)
+    rows = (
+        KeyGroupMember.objects.filter(saved_list=saved, person__in=visible)
+        .select_related("person", "person__grid")
+        .order_by("since", "person__area_code", "person_id")
+    )
+    label = group.label if group else saved.group
+    if request.GET.get("format") == "xlsx":
+        headers = [*person_headers(), _("起始日期"), _("说明")]
+        return xlsx_response(
+            lambda out: write_xlsx(
+                out,
+                title=str(label),
+                headers=headers,
+                rows=(
+                    [*person_cells(m.person), m.since, m.detail]
+                    for m in rows.iterator(chunk_size=2000)
+                ),
+            ),
+            f"{label}-{saved.as_of:%Y%m%d}",
+        )
+    return render(
+        request,
+        "services/saved_detail.html",
+        {"saved": saved, "label": label, "page": paginate(request, rows)},
+    )

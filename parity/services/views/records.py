@@ -1,0 +1,85 @@
+"""Recording a home visit and a service delivered to a person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parity.services import actions
+from parity.services.forms import ServiceRecordForm, VisitForm
+from parity.services.models import ServiceType
+from parity.services.views.common import safe_next, servable_person
+from parity.web.forms import apply_errors
+
+
+@login_required
+def visit_record(request, pk: int):
+    person = servable_person(request, pk)
+    form = VisitForm(request.POST or None)
+    back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.visit_record(acting_user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已记录对 %(name)s 的走访") % {"name": person.name})
+            return redirect(back)
+    return render(
+        request,
+        "services/record_form.html",
+        {"form": form, "person": person, "title": _("记录走访"), "back": back},
+    )
+
+
+def _service_type(request) -> ServiceType | None:
+    """The service the form is for: the posted one, a reload's choice, ``?type=CODE``."""
+    types = ServiceType.objects.active()
+    data = request.POST if request.method == "POST" else request.GET
+    raw = data.get("service_type", "")
+    if raw.isdigit():
+        chosen = types.filter(pk=int(raw)).first()
+        if chosen is not None:
+            return chosen
+    code = request.GET.get("type", "")
+    if code:
+        chosen = types.filter(code=code).first()
+        if chosen is not None:
+            return chosen
+    return types.first()
+
+
+@login_required
+def service_record(request, pk: int):
+    person = servable_person(request, pk)
+    service = _service_type(request)
+    form = ServiceRecordForm(request.POST or None, user=request.user, service_type=service)
+    back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.service_record(acting_user=request.user, person=person, **form.action_kwargs())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已记录 %(name)s 的“%(service)s”")
+                % {"name": person.name, "service": form.cleaned_data["service_type"]},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "services/record_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("记录服务"),
+            "back": back,
+            "service": service,
+            "details": True,
+        },
+    )

@@ -1,0 +1,81 @@
+"""The work list by person: each person once, with everything they are due for and how
+long each has waited, in the order of their most urgent item. The page and the API
+show the same rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from parity.services.keygroups import WorkItem, WorkList
+
+# A key group whose remedy is one service: the "记录服务" button opens on that service.
+QUICK_SERVICE = {"no_health_record": "health_record"}
+# Days waiting from which an item is shown as late, then as very late.
+LATE_DAYS, VERY_LATE_DAYS = 30, 90
+
+
+@dataclass
+class Due:
+    item: WorkItem
+    days: int | None
+
+    @property
+    def wait(self) -> str:
+        """How long it has waited, as a person would say it: days, then months, then years."""
+        days = self.days
+        if days is None:
+            return ""
+        if days < 0:
+            return _("%(n)d 天后到期") % {"n": -days}
+        if days < 90:
+            return _("已等 %(n)d 天") % {"n": days}
+        if days < 730:
+            return _("已等 %(n)d 个月") % {"n": days // 30}
+        return _("已等 %(n)d 年") % {"n": days // 365}
+
+    @property
+    def level(self) -> str:
+        if self.days is None or self.days < LATE_DAYS:
+            return "due"
+        return "very-late" if self.days >= VERY_LATE_DAYS else "late"
+
+
+@dataclass
+class PersonRow:
+    person_id: int
+    name: str
+    id_masked: str
+    items: list[Due] = field(default_factory=list)
+    address: str = ""
+    grid: str = ""
+
+    @property
+    def level(self) -> str:
+        levels = {d.level for d in self.items}
+        return next((lv for lv in ("very-late", "late") if lv in levels), "due")
+
+    @property
+    def quick_service(self) -> str:
+        return next(
+            (
+                QUICK_SERVICE[d.item.group.code]
+                for d in self.items
+                if d.item.group.code in QUICK_SERVICE
+            ),
+            "",
+        )
+
+
+def person_rows(worklist: WorkList, group: str = "") -> list[PersonRow]:
+    """One row per person, in the order of their most urgent item."""
+    rows: dict[int, PersonRow] = {}
+    for item in worklist.items:
+        if group and item.group.code != group:
+            continue
+        row = rows.get(item.person_id)
+        if row is None:
+            row = rows[item.person_id] = PersonRow(item.person_id, item.name, item.id_masked)
+        row.items.append(Due(item, item.days_waiting(worklist.on)))
+    return list(rows.values())
