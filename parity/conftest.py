@@ -82,6 +82,35 @@ def admin_user(django_user_model, areas):
 
 
 @pytest.fixture
+def catalog(db):
+    """The bundled catalog of public services (parity/services/data/catalog.yaml)."""
+    from parity.services.catalog import catalog_load, load_catalog_file
+
+    catalog_load(acting_user=None, entries=load_catalog_file())
+
+
+@pytest.fixture
+def make_service(db):
+    """A one-off service type with one eligibility rule, for tests of the rules engine."""
+    from parity.services.models import EligibilityRule, ServiceType
+
+    def _make(code: str, rule: dict, *, effective_from=dt.date(2009, 1, 1), **fields):
+        defaults = {
+            "name": code,
+            "name_en": code,
+            "category": "health",
+            "department_kind": "health_centre",
+        }
+        service = ServiceType.objects.create(code=code, **{**defaults, **fields})
+        EligibilityRule.objects.create(
+            service_type=service, effective_from=effective_from, rule=rule
+        )
+        return service
+
+    return _make
+
+
+@pytest.fixture
 def register(owner, areas):
     """Register a person in the owner's grid (or another grid), as the owner unless told."""
 

@@ -86,3 +86,25 @@ def area_breadcrumbs(user, node: Area) -> list[Area]:
     """The visible ancestors of a node, from the top, in one query."""
     codes = [node.code[:n] for n in range(1, len(node.code))]
     return list(Area.objects.visible_to(user).filter(code__in=codes).order_by("code"))
+
+
+def person_programme_links(person, on) -> list[tuple[str, str]]:
+    """Links from a person's page to the programmes that concern them on the date."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from parity.people.choices import Sex, Status
+
+    age = person.age_on(on)
+    links: list[tuple[str, str]] = []
+    if age < 18:
+        links.append((_("预防接种"), reverse("immunization:person", args=[person.pk])))
+    if age < 7:
+        links.append((_("儿童健康检查"), reverse("maternal:child_checks", args=[person.pk])))
+    if person.sex == Sex.FEMALE and 10 <= age <= 60:
+        links.append((_("孕产期保健"), reverse("maternal:person", args=[person.pk])))
+    if person.sex == Sex.FEMALE and 18 <= age <= 49:
+        links.append((_("婚育证明"), reverse("certificates:person", args=[person.pk])))
+    if person.status == Status.INFLOW:
+        links.append((_("居住证"), reverse("certificates:permit", args=[person.pk])))
+    return links

@@ -2,21 +2,14 @@
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from parity.certificates import actions as certificate_actions
 from parity.conftest import make_id
 from parity.maternal import actions as maternal_actions
 from parity.people.models import Person
-from parity.services.catalog import catalog_load, load_catalog_file
 from parity.services.keygroups import KEY_GROUPS, members, work_list
 from parity.services.models import ServiceType
-
-
-@pytest.fixture
-def catalog(db):
-    catalog_load(acting_user=None, entries=load_catalog_file())
 
 
 def test_the_bundled_catalog_loads_with_every_predicate_registered(catalog):

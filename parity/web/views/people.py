@@ -20,6 +20,7 @@ from parity.people.models import Employment, HouseholdMember, Person, Residence
 from parity.services.views.person import person_services
 from parity.web import forms as web_forms
 from parity.web.pagination import paginate
+from parity.web.selectors import person_programme_links
 
 
 def _visible_person(request, pk: int) -> Person:
@@ -96,6 +97,7 @@ def person_detail(request, pk: int):
         {
             **person_services(user, person, today),
             "person": person,
+            "programme_links": person_programme_links(person, today),
             "origin": lookup(person.hukou_code),
             "outflow_region": lookup(person.outflow_region_code)
             if person.outflow_region_code
