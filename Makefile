@@ -36,7 +36,10 @@ setup: $(BIN)/.installed vendor messages
 run: setup
 	$(BIN)/parity migrate --noinput
 	$(BIN)/parity load_areas
+	$(BIN)/parity load_catalog
+	$(BIN)/parity load_schedule
 	$(BIN)/parity seed_demo --people $(DEMO_PEOPLE)
+	$(BIN)/parity refresh_immunization
 	$(BIN)/parity collectstatic --noinput --verbosity 0
 	$(BIN)/parity ensure_admin
 	@echo "Serving Parity on http://$(HOST):$(PORT)/"
