@@ -22,8 +22,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui-dist
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
-	   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png $(VENDOR)/swagger-ui-dist/
+	# The source maps too: the manifest storage follows every file a CSS or JS file names.
+	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui-bundle.js.map \
+	   swagger-ui-standalone-preset.js swagger-ui-standalone-preset.js.map \
+	   swagger-ui.css swagger-ui.css.map favicon-32x32.png ../../$(VENDOR)/swagger-ui-dist/
 	touch $@
 
 vendor: $(VENDOR)/.installed
