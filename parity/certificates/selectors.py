@@ -27,7 +27,7 @@ from parity.certificates.models import (
     PermitEndorsement,
     ResidencePermit,
 )
-from parity.maternal.sql import AddMonths, plus_days
+from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import MoveReason, Sex, Status
 from parity.people.models import Employment, Person, Residence
 from parity.services.eligibility import resident_q

@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
+from parity.maternal.choices import AntenatalPoint, PostpartumKind
 from parity.people.models import Person
-from parity.services.keygroups import KeyGroup, register_key_group
+from parity.services.keygroups import KeyGroup, choice_label, register_key_group
 
 
 def pregnant_group(on: dt.date) -> QuerySet[Any]:
@@ -25,7 +26,8 @@ def pregnancy_overdue_group(on: dt.date) -> QuerySet[Any]:
     overdue = pregnancies_overdue(on).filter(person=OuterRef("pk")).order_by("overdue_since")
     return Person.objects.filter(Exists(overdue)).annotate(
         since=Subquery(overdue.values("overdue_since")[:1]),
-        detail=Subquery(overdue.values("overdue_point")[:1]),
+        point=Subquery(overdue.values("overdue_point")[:1]),
+        detail=choice_label("point", AntenatalPoint, PostpartumKind),
     )
 
 

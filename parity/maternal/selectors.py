@@ -32,10 +32,10 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
+from parity.core.sql import plus_days
 from parity.maternal import schedule
 from parity.maternal.choices import ChildCheckPoint, PostpartumKind
 from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
-from parity.maternal.sql import plus_days
 from parity.people.choices import Status
 from parity.people.models import Person
 from parity.services.eligibility import resident_q

@@ -22,7 +22,6 @@ from django.db.models import (
     CharField,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     Max,
     OuterRef,
@@ -31,8 +30,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
+from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import Status
 from parity.people.models import Person
 
@@ -91,6 +91,20 @@ class WorkList:
         return grouped
 
 
+def _worklist_rows(group: KeyGroup, on: dt.date, area_code: str) -> QuerySet[Any]:
+    """The group's members in the area as (area_code, pk, name, id_masked, since, detail)."""
+    built: QuerySet[Any] = group.build(on)
+    return built.filter(area_code__startswith=area_code).values_list(
+        "area_code", "pk", "name", "id_masked", "since", "detail"
+    )
+
+
+def _by_urgency(result: WorkList) -> WorkList:
+    far_future = dt.date.max
+    result.items.sort(key=lambda i: (i.group.urgency, i.since or far_future, i.person_id))
+    return result
+
+
 def work_list(area_code: str, on: dt.date) -> WorkList:
     """Everyone in the area (a grid, usually) due or overdue for something, most urgent
     first: one SQL query per key group, never one per person."""
@@ -98,17 +112,30 @@ def work_list(area_code: str, on: dt.date) -> WorkList:
     for group in KEY_GROUPS.values():
         if not group.on_worklist:
             continue
-        built: QuerySet[Any] = group.build(on)
-        rows = built.filter(area_code__startswith=area_code).values_list(
-            "pk", "name", "id_masked", "since", "detail"
-        )
         result.items.extend(
             WorkItem(pk, name, masked, group, since, detail or "")
-            for pk, name, masked, since, detail in rows
+            for _code, pk, name, masked, since, detail in _worklist_rows(group, on, area_code)
         )
-    far_future = dt.date.max
-    result.items.sort(key=lambda i: (i.group.urgency, i.since or far_future, i.person_id))
-    return result
+    return _by_urgency(result)
+
+
+def work_lists_by_grid(area_code: str, on: dt.date) -> dict[str, WorkList]:
+    """The work list of every grid in the area (a district, the city), keyed by the area
+    code people are managed at (their grid), each as ``work_list`` gives it for that
+    grid: one SQL query per key group for the whole area, however many grids. Grids
+    with nothing due are left out. For a nightly job over a city, where calling
+    ``work_list`` grid by grid would run one query per key group and grid."""
+    lists: dict[str, WorkList] = {}
+    for group in KEY_GROUPS.values():
+        if not group.on_worklist:
+            continue
+        for code, pk, name, masked, since, detail in _worklist_rows(group, on, area_code):
+            if code not in lists:
+                lists[code] = WorkList(on)
+            lists[code].items.append(WorkItem(pk, name, masked, group, since, detail or ""))
+    for result in lists.values():
+        _by_urgency(result)
+    return lists
 
 
 # Key groups owned by the services app itself -------------------------------------------
@@ -135,7 +162,8 @@ def no_health_record(on: dt.date) -> QuerySet[Any]:
         .filter(arrived_city_on__lte=six_months)
         .exclude(Exists(records))
         .annotate(
-            since=F("arrived_city_on"),
+            # Due once the person had lived here six months.
+            since=AddMonths("arrived_city_on", 6),
             detail=Value("", output_field=CharField()),
         )
     )
@@ -156,11 +184,7 @@ def not_visited(on: dt.date) -> QuerySet[Any]:
         .annotate(reference=Coalesce("last_visit", "arrived_city_on"))
         .filter(reference__lte=on - interval)
         .annotate(
-            # PostgreSQL makes date + interval a timestamp: cast back to a date.
-            since=Cast(
-                ExpressionWrapper(F("reference") + interval, output_field=DateField()),
-                DateField(),
-            ),
+            since=plus_days("reference", interval.days),
             detail=Value("", output_field=CharField()),
         )
     )
@@ -189,10 +213,15 @@ def register_builtin_groups() -> None:
     )
 
 
-def choice_label(field: str, choices) -> Case:
-    """A choice column's display label, in SQL (for ``detail`` annotations)."""
+def choice_label(field: str, *choice_sets) -> Case:
+    """A choice column's display label, in SQL (for ``detail`` annotations), looked up in
+    one or more ``TextChoices`` classes; the raw value when none knows it."""
     return Case(
-        *(When(**{field: value}, then=Value(str(label))) for value, label in choices.choices),
-        default=Value(""),
+        *(
+            When(**{field: value}, then=Value(str(label)))
+            for choices in choice_sets
+            for value, label in choices.choices
+        ),
+        default=F(field),
         output_field=CharField(),
     )

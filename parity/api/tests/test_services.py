@@ -170,8 +170,8 @@ def test_the_work_list_groups_items_per_person(api, owner, person):
     assert row["person_id"] == person.pk
     codes = [i["group"] for i in row["items"] if i["group"] in ("no_health_record", "not_visited")]
     assert codes == ["no_health_record", "not_visited"]
-    assert row["items"][0]["since"] == "2024-01-01"
-    assert row["items"][0]["days_waiting"] == (dt.date(2026, 1, 1) - dt.date(2024, 1, 1)).days
+    assert row["items"][0]["since"] == "2024-07-01"  # six months after arrival
+    assert row["items"][0]["days_waiting"] == (dt.date(2026, 1, 1) - dt.date(2024, 7, 1)).days
 
 
 def test_key_groups_have_counts_and_members(api, colleague, person):
@@ -180,7 +180,7 @@ def test_key_groups_have_counts_and_members(api, colleague, person):
     assert groups["no_health_record"]["count"] == 1
     members = client.get("/api/v1/key-groups/no_health_record/members/").json()
     assert members["results"][0]["id_masked"] == person.id_masked
-    assert members["results"][0]["since"] == "2024-01-01"
+    assert members["results"][0]["since"] == "2024-07-01"
     assert client.get("/api/v1/key-groups/nope/members/").status_code == 404
 
 

@@ -105,7 +105,7 @@ def test_key_groups_count_members_list_export_and_save_them(
     url = reverse("services:keygroup_members", args=["no_health_record"])
     page = client.get(url)
     member = page.context["page"].object_list[0]
-    assert (member.name, member.since) == ("赵六", dt.date(2024, 1, 1))
+    assert (member.name, member.since) == ("赵六", dt.date(2024, 7, 1))  # six months on
     export = client.get(url, {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
     assert rows[1][0] == "赵六" and rows[0][-2:] == ("起始日期", "说明")

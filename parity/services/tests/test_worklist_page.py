@@ -31,7 +31,7 @@ def test_a_grid_worker_sees_who_is_due_for_what_in_their_grid(login, owner, due)
     row = response.context["page"].object_list[0]
     assert row.person_id == due.pk
     assert own_codes(row) == ["no_health_record", "not_visited"]
-    assert row.items[0].days == (dt.date.today() - dt.date(2024, 1, 1)).days
+    assert row.items[0].days == (dt.date.today() - dt.date(2024, 7, 1)).days
     assert reverse("services:visit_record", args=[due.pk]) in html
     assert f"{reverse('services:service_record', args=[due.pk])}?type=health_record" in html
 
