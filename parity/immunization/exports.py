@@ -3,41 +3,11 @@ numbers appear masked only."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import IO
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-
-def write_xlsx(target: IO, title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for values in rows:
-        out = []
-        for value in values:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-        count += 1
-    book.save(target)
-    return count
+from parity.core.exports import write_xlsx  # noqa: F401  (re-exported for callers)
 
 
 def overdue_rows(people) -> Iterable[list]:

@@ -3,8 +3,6 @@ Every query starts from ``.restrict(request.user, ...)``: what a user may not se
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.areas.models import Area
+from parity.core.exports import xlsx_download
 from parity.immunization import actions, exports
 from parity.immunization.forms import VaccinationForm
 from parity.immunization.models import Campaign, CampaignTarget
@@ -29,17 +28,9 @@ from parity.people.models import Person
 from parity.web.forms import apply_errors
 from parity.web.pagination import paginate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _xlsx(filename: str, title: str, headers, rows) -> FileResponse:
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
-    exports.write_xlsx(buffer, title, headers, rows)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        buffer, as_attachment=True, filename=f"{filename}-{stamp}.xlsx", content_type=XLSX
-    )
+    return xlsx_download(filename, title, headers, rows)
 
 
 @login_required

@@ -6,13 +6,12 @@ are already ``.restrict(user, "view")``-ed; rows are read in batches, never one 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from typing import IO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from parity.core.exports import write_xlsx  # noqa: F401  (re-exported for the views)
 from parity.people.models import Person
 
 _BATCH = 2000
@@ -31,36 +30,6 @@ def person_cells(person: Person) -> list:
         person.get_status_display(),
         person.grid.name if person.grid_id and person.grid else "",
     ]
-
-
-def write_xlsx(target: IO, *, title: str, headers: list[str], rows: Iterable[list]) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    bold = Font(bold=True)
-    header = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for values in rows:
-        out = []
-        for value in values:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-        count += 1
-    book.save(target)
-    return count
 
 
 def people_rows(people: QuerySet[Person], *extra: str) -> Iterable[list]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from parity.accounts.models import Department
 from parity.accounts.permissions import VIEW
+from parity.core.exports import xlsx_file_response
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.choices import Category
@@ -30,7 +31,6 @@ from parity.services.views.common import (
     chosen_area,
     chosen_date,
     home_area,
-    xlsx_response,
 )
 from parity.web.pagination import paginate
 
@@ -165,7 +165,7 @@ def coverage_people(request, code: str):
     group_label = {"floating": _("流动人口"), "registered": _("户籍人口")}.get(group, "")
     title = f"{service.name} · {group_label}{which_label}"
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
+        return xlsx_file_response(
             lambda out: write_xlsx(
                 out, title=service.name, headers=person_headers(), rows=people_rows(chosen)
             ),

@@ -4,11 +4,10 @@ and the .xlsx response."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,8 +17,6 @@ from parity.accounts.permissions import SERVE, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.people.models import Person
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def home_area(user) -> Area | None:
@@ -86,14 +83,3 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def xlsx_response(write, filename: str) -> FileResponse:
-    """``write(fileobj)`` fills a workbook; the response is a download named ``filename``."""
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - FileResponse closes it
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        buffer, as_attachment=True, filename=f"{filename}-{stamp}.xlsx", content_type=XLSX
-    )

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, allows
+from parity.core.exports import XLSX
 from parity.people.views_io import SHOWN_ERRORS, ImportForm, _store
 from parity.services.imports import import_services, write_template
 from parity.services.imports.engine import error_file_path
-from parity.services.views.common import XLSX
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import VIEW, scope_code
+from parity.core.exports import xlsx_file_response
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.exports import people_rows, person_cells, person_headers, write_xlsx
 from parity.services.keygroups import KEY_GROUPS, members
 from parity.services.models import KeyGroupList, KeyGroupMember
 from parity.services.selectors import group_members
-from parity.services.views.common import area_choices, chosen_area, chosen_date, xlsx_response
+from parity.services.views.common import area_choices, chosen_area, chosen_date
 from parity.web.pagination import paginate
 
 
@@ -54,7 +55,7 @@ def keygroup_members(request, code: str):
     chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
         headers = [*person_headers(), _("起始日期"), _("说明")]
-        return xlsx_response(
+        return xlsx_file_response(
             lambda out: write_xlsx(
                 out,
                 title=str(group.label),
@@ -123,7 +124,7 @@ def saved_detail(request, pk: int):
     label = group.label if group else saved.group
     if request.GET.get("format") == "xlsx":
         headers = [*person_headers(), _("起始日期"), _("说明")]
-        return xlsx_response(
+        return xlsx_file_response(
             lambda out: write_xlsx(
                 out,
                 title=str(label),
