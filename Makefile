@@ -10,7 +10,7 @@ DEMO_PEOPLE ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-report clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,3 +70,7 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
+
+# `parity report` at scale 1 next to a hand-written SQL query (bench/README.md).
+bench-report: setup
+	$(BIN)/python bench/report.py --scale 1

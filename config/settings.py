@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "parity.immunization",
     "parity.maternal",
     "parity.certificates",
+    "parity.reports",
     "parity.web",
     "parity.api",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("immunization/", include("parity.immunization.urls")),
     path("maternal/", include("parity.maternal.urls")),
     path("certificates/", include("parity.certificates.urls")),
+    path("reports/", include("parity.reports.urls")),
     path("", include("parity.web.urls")),
 ]

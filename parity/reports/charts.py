@@ -1,0 +1,120 @@
+"""Charts for the .docx report, drawn offline by matplotlib (Agg) with a CJK font from
+Debian's fonts-noto-cjk package, found on this machine and never downloaded."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from functools import lru_cache
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from parity.areas.origins import province_names
+from parity.people.choices import StayClass
+from parity.reports.figures import Figures
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC")
+MISSING_FONT = (
+    "No CJK font for the report's charts: install Debian's package fonts-noto-cjk "
+    "(apt-get install fonts-noto-cjk)."
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> str:
+    """The file of a Noto CJK (Simplified Chinese) font, by matplotlib's font list, else
+    by fontconfig; ``ImproperlyConfigured`` naming the Debian package when neither has one."""
+    from matplotlib import font_manager
+
+    for family in CJK_FAMILIES:
+        for entry in font_manager.fontManager.ttflist:
+            if entry.name == family:
+                return entry.fname
+    if shutil.which("fc-match"):
+        for family in CJK_FAMILIES:
+            found = subprocess.run(
+                ["fc-match", "--format=%{file}\n%{family}", f"{family}:lang=zh-cn"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.splitlines()
+            if len(found) == 2 and "CJK" in found[1]:
+                return found[0]
+    raise ImproperlyConfigured(MISSING_FONT)
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(path)
+    family = font_manager.FontProperties(fname=path).get_name()
+    figure = Figure(figsize=(6.0, 3.2), dpi=150)
+    return figure, {"family": family}
+
+
+def _png(figure) -> bytes:
+    out = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def scale_chart(f: Figures) -> bytes:
+    """Inflow and outflow ten years before and on the date, stacked."""
+    figure, font = _figure()
+    axes = figure.add_subplot()
+    labels = [_("十年前同日"), _("统计日")]
+    inflow = [f.inflow_10y, f.inflow]
+    outflow = [f.outflow_10y, f.outflow]
+    axes.bar(labels, inflow, label=_("流入人口"), color="#3b6ea5")
+    axes.bar(labels, outflow, bottom=inflow, label=_("流出人口"), color="#e39b3b")
+    axes.set_title(_("流动人口规模"), fontdict=font)
+    axes.set_ylabel(_("人"), fontdict=font)
+    for tick in axes.get_xticklabels():
+        tick.set_fontfamily(font["family"])
+    axes.legend(prop=font)
+    return _png(figure)
+
+
+def stay_chart(f: Figures) -> bytes:
+    figure, font = _figure()
+    axes = figure.add_subplot()
+    values = [f.stay_under_6m, f.stay_6m_to_5y, f.stay_over_5y]
+    labels = [str(StayClass.UNDER_6M.label), str(StayClass.SIX_M_TO_5Y.label)]
+    labels.append(str(StayClass.OVER_5Y.label))
+    if sum(values):
+        _wedges, texts, _autotexts = axes.pie(
+            values, labels=labels, autopct="%1.0f%%", startangle=90, counterclock=False
+        )
+        for text in texts:
+            text.set_fontfamily(font["family"])
+    axes.set_title(_("流入人口居住时间"), fontdict=font)
+    return _png(figure)
+
+
+def origins_chart(f: Figures, top: int = 10) -> bytes:
+    figure, font = _figure()
+    axes = figure.add_subplot()
+    names = province_names()
+    rows = f.province_counts[:top]
+    axes.barh([names.get(code, code) for code, _n in rows][::-1], [n for _c, n in rows][::-1])
+    for tick in axes.get_yticklabels():
+        tick.set_fontfamily(font["family"])
+    axes.set_title(_("流入人口主要来源地(前%(n)d位)") % {"n": top}, fontdict=font)
+    return _png(figure)
+
+
+def charts(f: Figures) -> list[tuple[str, bytes]]:
+    """(caption, PNG) for every chart of the report."""
+    return [
+        (_("图1 流动人口规模"), scale_chart(f)),
+        (_("图2 流入人口居住时间"), stay_chart(f)),
+        (_("图3 流入人口主要来源地"), origins_chart(f)),
+    ]
