@@ -10,7 +10,7 @@ DEMO_PEOPLE ?= 3000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-report clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-demo bench-report clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ test: lint test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/import_people.py
+
+# parity demo at scale 1 into a fresh database (BENCH_DATABASE_URL, default parity_demo).
+bench-demo: setup
+	$(BIN)/python bench/demo_generate.py --scale 1
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -162,3 +162,17 @@ def campaign_coverage(
         sum(v for _n, v in counts.values()),
     )
     return rows, total
+
+
+def campaign_children(campaign: Campaign, area: Area | None = None) -> tuple[int, int]:
+    """Distinct children of a campaign in the area: on a target list of any round (应种),
+    and of those, vaccinated in any round (实种) — how a report counts children, where
+    ``campaign_coverage`` counts doses round by round."""
+    area = area or campaign.area
+    targets = CampaignTarget.objects.filter(campaign=campaign, area_code__startswith=area.code)
+    vaccinated = VaccinationRecord.objects.filter(campaign=campaign).values("person_id")
+    totals = targets.aggregate(
+        children=Count("person_id", distinct=True),
+        vaccinated=Count("person_id", distinct=True, filter=Q(person_id__in=vaccinated)),
+    )
+    return totals["children"], totals["vaccinated"]

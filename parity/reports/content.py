@@ -235,7 +235,7 @@ def tables(f: Figures) -> list[Table]:
             _("居住与就业"),
             [_("指标"), _("人数"), _("基数"), _("占比")],
             [
-                [_("居住在出租房屋"), f.rented, f.living_here, pct_exact(f.rented_share)],
+                [_("居住在出租房屋"), f.rented, f.floating, pct_exact(f.rented_share)],
                 [_("从事服务性行业"), f.employed_service, f.employed, pct_exact(f.service_share)],
             ],
         ),

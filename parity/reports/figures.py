@@ -27,7 +27,8 @@ length of stay
     among inflow people living here on D, by ``arrived_city_on``, in the classes of
     ``people.models.stay_class`` (under 6 months / 6 months–5 years / over 5 years).
 rented housing
-    share of inflow people living here on D whose residence covering D is ``rented``.
+    inflow people living here on D whose residence covering D is ``rented``, as a share of
+    the whole floating population (the report's "60%的流动人口居住在出租房屋").
 service industries
     among floating people on D with an employment covering D, the share with one in a
     service industry (``SERVICE_INDUSTRIES``, GB/T 4754 sections F–T).
@@ -37,13 +38,14 @@ key groups
 campaign
     the most recent campaign (a round started on or before D, the latest such start) whose area
     contains A or lies inside it, or the one named: 应种 / 实种 / coverage by
-    ``immunization.selectors.campaign_coverage`` restricted to A, over all its rounds.
+    ``immunization.selectors.campaign_children`` restricted to A: distinct children on a
+    target list of any round, and of them those vaccinated in any round.
 health service sites
     departments of a kind in ``HEALTH_SITE_KINDS`` in A.
 health records
-    people living in the city on D (inflow or registered, ``resident_q(D)``) managed in A
-    with a delivered ``health_record`` service event dated on or before D; and of them
-    the floating (inflow) people.
+    people of the city on D managed in A — registered residents living here and the
+    floating population as defined above — with a delivered ``health_record`` service
+    event dated on or before D; and of them the floating population.
 health supervision assistants
     active ``ProviderStaff`` with the role ``health_supervision_assistant`` in A.
 platform use rate
@@ -73,7 +75,7 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.immunization.models import Campaign
-from parity.immunization.selectors import campaign_coverage, percent
+from parity.immunization.selectors import campaign_children, percent
 from parity.people.choices import SERVICE_INDUSTRIES, HousingType, Status, StayClass
 from parity.people.models import Employment, Person, Residence, stay_class_expression
 from parity.services.choices import StaffRole
@@ -213,7 +215,8 @@ class Figures:
 
     @property
     def rented_share(self) -> Decimal | None:
-        return percent(self.rented, self.living_here)
+        # "有60%的流动人口居住在出租房屋": a share of the whole floating population.
+        return percent(self.rented, self.floating)
 
     @property
     def service_share(self) -> Decimal | None:
@@ -318,12 +321,14 @@ def health_record_counts(as_of: dt.date, area_code: str) -> tuple[int, int]:
     records = ServiceEvent.objects.delivered().filter(
         person=OuterRef("pk"), service_type_id=kind, date__lte=as_of
     )
+    # Records of the city's population on the date: registered residents living here and
+    # the floating population (inflow living here, and outflow people who have one).
+    floating = floating_q(as_of)
     result = (
         _people(area_code)
-        .filter(status__in=[Status.INFLOW, Status.REGISTERED])
-        .filter(resident_q(as_of))
+        .filter(floating | (Q(status=Status.REGISTERED) & resident_q(as_of)))
         .filter(Exists(records))
-        .aggregate(all=Count("pk"), floating=Count("pk", filter=Q(status=Status.INFLOW)))
+        .aggregate(all=Count("pk"), floating=Count("pk", filter=floating))
     )
     return result["all"], result["floating"]
 
@@ -360,10 +365,9 @@ def campaign_figures(
     # Coverage of the area itself: the campaign's rows inside it when the campaign is
     # wider, the whole campaign otherwise.
     scope = area if area.code.startswith(campaign.area_code) else campaign.area
-    _rows, total = campaign_coverage(campaign, scope)
-    return CampaignFigures(
-        campaign.pk, campaign.name, campaign.rounds.count(), total.targets, total.vaccinated
-    )
+    # Children, not doses: a child on both rounds' lists counts once, as in the report.
+    targets, vaccinated = campaign_children(campaign, scope)
+    return CampaignFigures(campaign.pk, campaign.name, campaign.rounds.count(), targets, vaccinated)
 
 
 def use_window(as_of: dt.date) -> tuple[dt.datetime, dt.datetime]:

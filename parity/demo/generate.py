@@ -1,0 +1,292 @@
+"""``parity demo``: a synthetic city like the source report's, at any scale.
+
+See ``parity.demo.plan`` for the definitions the records are built to satisfy (the
+floating population on a date, stay classes, rented, service share, married women).
+Deterministic for a seed: one ``random.Random(seed)``, every date derived from the as-of
+date. Only the AES-GCM nonces of the sealed ID numbers are random, as they must be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from parity.accounts.choices import HEALTH_SITE_KINDS
+from parity.accounts.models import Department, User
+from parity.areas.models import Area
+from parity.core.models import audit
+from parity.demo.columns import COLUMNS
+from parity.demo.origins import counties_by_province
+from parity.demo.plan import G, P, Planner
+from parity.demo.sink import Sink, registry_tables
+from parity.demo.targets import Targets
+from parity.demo.tree import SITE_MARK, WORKER_PREFIX, load_city
+from parity.demo.writer import Writer
+from parity.immunization.models import Campaign, CampaignRound, Vaccine
+from parity.people.models import Person
+from parity.services.catalog import catalog_load, load_catalog_file
+from parity.services.models import ServiceType
+
+DESTINATIONS = ("110105", "120101", "310115", "440305", "330106", "150102", "610102", "370102")
+
+
+@dataclass
+class DemoResult:
+    targets: Targets
+    stages: list[tuple[str, float, int]] = field(default_factory=list)  # name, seconds, rows
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def demo_city_wipe() -> None:
+    """Delete the registry and its records (every person, dwelling, service event, …),
+    the demo's health sites and grid workers. Keeps the area tree, the catalogs and the
+    other users."""
+    tables = registry_tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # FKs are checked at commit
+        demo_sites = Department.objects.filter(kind__in=HEALTH_SITE_KINDS, name__endswith=SITE_MARK)
+        User.objects.filter(department__in=demo_sites).update(department=None)
+        User.objects.filter(username__startswith=WORKER_PREFIX).delete()
+        demo_sites.delete()
+
+
+def demo_city_generate(
+    *,
+    acting_user,
+    scale: float,
+    seed: int,
+    as_of: dt.date,
+    replace: bool = False,
+    progress: bool = False,
+    log: Callable[[str], None] = lambda _m: None,
+) -> DemoResult:
+    if scale <= 0:
+        raise ValidationError("scale must be positive")
+    if Person.objects.exists() and not replace:
+        raise ValidationError(
+            "The database already holds people: run with --replace to delete the registry "
+            "and its records and generate the demo city again."
+        )
+    targets = Targets.for_scale(scale)
+    result = DemoResult(targets=targets)
+    rng = random.Random(seed)
+    clock = time.perf_counter()
+
+    def stage(name: str, rows: int = 0) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.stages.append((name, now - clock, rows))
+        log(f"{name}: {now - clock:.1f} s" + (f", {rows:,} rows" if rows else ""))
+        clock = now
+
+    if replace:
+        demo_city_wipe()
+        stage("wipe")
+    if not ServiceType.objects.exists():
+        catalog_load(acting_user=acting_user, entries=load_catalog_file())
+    if not Vaccine.objects.exists():
+        from parity.immunization.actions import schedule_load
+        from parity.immunization.schedule_data import read_schedule_file
+
+        schedule_load(acting_user=acting_user, data=read_schedule_file())
+    city = load_city(acting_user=acting_user, targets=targets, rng=rng)
+    stage("areas, sites, staff, grid workers")
+
+    context = _context(city, as_of)
+    sink = Sink(COLUMNS)
+    sink.start_ids()
+    # On empty tables (a fresh database, or after --replace) the indexes are built once
+    # after the load instead of row by row.
+    indexes = sink.drop_indexes() if all(v == 1 for v in sink.next_id.values()) else []
+    writer = Writer(sink=sink, rng=rng, context=context)
+    grid_names = {a.pk: a.name for a in city.grids}
+
+    try:
+        planner = Planner(targets, as_of, rng, len(city.grids))
+        planner.round1 = context["rounds"][0][1]
+        groups = planner.plan()
+        stage("plan of the floating population")
+
+        floating_people = sum(len(g.members) for g in groups)
+        with tqdm(total=floating_people, unit="人", desc="floating", disable=not progress) as bar:
+            for group in groups:
+                _write_floating(writer, group, context, grid_names)
+                writer.flush_if_full()
+                bar.update(len(group.members))
+        writer.seal()
+        sink.flush()
+        stage("floating population and services", sum(sink.counts.values()))
+        before = sum(sink.counts.values())
+        _write_registered(writer, targets, rng, context, grid_names, progress)
+        writer.close()
+        stage("registered residents and services", sum(sink.counts.values()) - before)
+    finally:
+        # Also after a failure: a database must never be left without its indexes.
+        sink.restore_indexes(indexes)
+    stage("indexes rebuilt")
+    result.rows = dict(sink.counts)
+    audit(
+        acting_user=acting_user,
+        action="demo.generate",
+        object_type="people.person",
+        after={"scale": scale, "seed": seed, "as_of": as_of.isoformat(), "rows": result.rows},
+    )
+    return result
+
+
+def _context(city, as_of: dt.date) -> dict:
+    today = as_of.toordinal()
+    campaign_area = Area.objects.filter(level=1).order_by("code").first()
+    bopv = Vaccine.objects.get(code="bOPV")
+    campaign = Campaign.objects.create(
+        name=f"{as_of.year - 1}–{as_of.year}年脊灰强化免疫(流动儿童)",
+        vaccine=bopv,
+        area=campaign_area,
+        area_code=campaign_area.code,
+        rule={"age_max_months": 59, "statuses": ["inflow"]},
+        note="演示数据",
+    )
+    rounds = []
+    for number, start in ((1, today - 300), (2, today - 270)):
+        round_ = CampaignRound.objects.create(
+            campaign=campaign,
+            number=number,
+            start_on=dt.date.fromordinal(start),
+            end_on=dt.date.fromordinal(start + 9),
+        )
+        rounds.append((round_.pk, start, start + 9))
+    stamp = f"{as_of.isoformat()} 01:00:00"
+    if connection.vendor == "postgresql":
+        stamp += "+00"
+    home = set(counties_by_province().get(city.districts[0].code[:2], []))
+    return {
+        "today": today,
+        "stamp": stamp,
+        "grids": [(a.pk, a.code) for a in city.grids],
+        "sites": city.site_of_district,
+        "all_sites": [s.pk for s in city.sites],
+        "workers": city.worker_of_grid,
+        "types": dict(ServiceType.objects.values_list("code", "pk")),
+        "vaccines": dict(Vaccine.objects.values_list("code", "pk")),
+        "campaign": campaign.pk,
+        "rounds": rounds,
+        "district_codes": {d.code: d.code if d.code in home else "150203" for d in city.districts},
+    }
+
+
+def _write_floating(writer: Writer, g: G, c: dict, grid_names: dict[int, str]) -> None:
+    rng, today = writer.rng, c["today"]
+    grid = c["grids"][g.grid]
+    area = grid[1]
+    if g.status == "outflow":
+        p = g.members[0]
+        hukou = c["district_codes"].get(area[:6], "150203")
+        pk = writer.person(
+            p, status="outflow", hukou=hukou, grid=grid, arrived=None, left=g.arrived,
+            outflow=(rng.choice(DESTINATIONS), g.arrived),
+        )  # fmt: skip
+        if p.record_on:
+            writer.event(pk, "health_record", p.record_on, area)
+        return
+    dwelling, address = writer.dwelling(grid, g.housing, grid_names[grid[0]])
+    ids: list[tuple[int, str]] = []
+    for index, p in enumerate(g.members):
+        arrived = max(g.arrived, p.birth)
+        pk = writer.person(
+            p, status="inflow", hukou=g.hukou, grid=grid, arrived=arrived, left=g.left or None
+        )
+        ids.append((pk, p.relation))
+        reason = ("work" if rng.random() < 0.8 else "relatives") if index == 0 else "family"
+        writer.residence(
+            pk, dwelling, address, grid, arrived, g.left or None, g.housing, reason,
+            g.hukou if g.left else "",
+        )  # fmt: skip
+        if g.left:
+            continue
+        if p.industry:
+            writer.job(pk, p.industry, arrived + rng.randint(0, 60), area)
+        if p.record_on:
+            writer.event(pk, "health_record", p.record_on, area)
+        if today - p.birth < 7 * 365:
+            writer.vaccinations(pk, p.birth, area, arrived)
+        if p.target:
+            writer.campaign(pk, area, p.vaccinated)
+        age = (today - p.birth) // 365
+        if p.sex == "F" and 18 <= age <= 49:
+            writer.woman(pk, p, g, area, g.hukou)
+        if p.industry and today - arrived > 200 and rng.random() < 0.3:
+            writer.permit(pk, arrived, area, "employment")
+        if index == 0 and rng.random() < 0.15:
+            writer.visit(pk, grid[0], area, rng.randint(max(arrived, today - 365), today))
+    if len(ids) > 1:
+        writer.household(ids, address, area)
+
+
+def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
+    """Registered residents, generated and written as they come: families in their own
+    homes (a few renting), with exactly ``records_registered`` health records drawn by
+    selection sampling (each person with probability wanted / remaining)."""
+    today = c["today"]
+    remaining, wanted = targets.registered, targets.records_registered
+    from parity.people.demo import SURNAMES
+
+    with tqdm(total=targets.registered, unit="人", desc="registered", disable=not progress) as bar:
+        while remaining > 0:
+            grid = c["grids"][rng.randrange(len(c["grids"]))]
+            area = grid[1]
+            hukou = c["district_codes"].get(area[:6], "150203")
+            surname = rng.choice(SURNAMES)
+            head_birth = today - rng.randint(20 * 365, 85 * 365)
+            members = [P(rng.choice("MF"), head_birth, "head", surname)]
+            if rng.random() < 0.7:
+                youngest = today - rng.randint(20 * 365, 24 * 365)
+                spouse_birth = min(head_birth + rng.randint(-1500, 1500), youngest)
+                spouse_sex = "F" if members[0].sex == "M" else "M"
+                members.append(P(spouse_sex, spouse_birth, "spouse", rng.choice(SURNAMES)))
+                eldest = head_birth + 20 * 365
+                for _ in range(rng.choice((0, 1, 1, 1, 2))):
+                    if eldest > today - 1:
+                        break
+                    low = max(eldest, today - 30 * 365)
+                    child = P(rng.choice("MF"), rng.randint(low, today - 1), "child", surname)
+                    child.marital = "unmarried" if today - child.birth < 22 * 365 else "married"
+                    members.append(child)
+            else:
+                members[0].marital = rng.choice(("unmarried", "married", "widowed", "divorced"))
+            members = members[:remaining]
+            moved_in = today - rng.randint(0, 25 * 365)
+            housing = "own" if rng.random() < 0.8 else "rented"
+            address = f"{grid_names[grid[0]][:4]}{rng.randint(1, 60)}号院"
+            ids = []
+            for p in members:
+                arrived = max(moved_in, p.birth)
+                pk = writer.person(
+                    p, status="registered", hukou=hukou, grid=grid, arrived=arrived, left=None
+                )
+                ids.append((pk, p.relation))
+                writer.residence(pk, None, address, grid, arrived, None, housing, "", "")
+                age = (today - p.birth) // 365
+                if 18 <= age < 60 and rng.random() < 0.7:
+                    industry = rng.choice("CEFGHIJKLMNOPQRS")
+                    writer.job(pk, industry, today - rng.randint(30, 3650), area)
+                if rng.random() * remaining < wanted:
+                    wanted -= 1
+                    writer.event(pk, "health_record", rng.randint(today - 3650, today), area)
+                if age < 7:
+                    writer.vaccinations(pk, p.birth, area, p.birth)
+                remaining -= 1
+            if len(ids) > 1:
+                writer.household(ids, address, area)
+            writer.flush_if_full()
+            bar.update(len(members))

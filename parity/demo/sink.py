@@ -1,0 +1,161 @@
+"""Rows straight to the tables: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+
+The generator gives every row its primary key itself (the demo owns its tables: it has
+just emptied them), so that rows can point at each other before anything is written and
+nothing has to be read back. Values are already in their stored form: dates as ISO
+strings, booleans as 1 / 0, ``None`` for NULL; free text never holds a tab, a newline or a
+backslash (the generator writes all of it).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import connection, transaction
+
+# Tables in the order they are written in a flush: a row's targets come first.
+ORDER = (
+    "housing_dwelling",
+    "people_person",
+    "people_household",
+    "people_householdmember",
+    "people_residence",
+    "people_employment",
+    "services_serviceevent",
+    "immunization_vaccinationrecord",
+    "immunization_campaigntarget",
+    "maternal_pregnancy",
+    "maternal_antenatalvisit",
+    "certificates_marriagecertificate",
+    "certificates_residencepermit",
+    "services_visit",
+)
+
+
+class Sink:
+    """Buffers rows per table and writes them, table by table, in one transaction per
+    flush; hands out primary keys, then moves the sequences past them (``close``)."""
+
+    def __init__(self, columns: dict[str, tuple[str, ...]], flush_rows: int = 200_000) -> None:
+        self.columns = columns
+        self.rows: dict[str, list[tuple]] = {table: [] for table in columns}
+        self.next_id: dict[str, int] = {}
+        self.counts: dict[str, int] = dict.fromkeys(columns, 0)
+        self.flush_rows = flush_rows
+        self.pending = 0
+        self.postgres = connection.vendor == "postgresql"
+        self.skip_triggers = self.postgres and _superuser()
+
+    def start_ids(self) -> None:
+        """Ids continue after whatever the tables hold (nothing, after a replace)."""
+        with connection.cursor() as cursor:
+            for table in self.columns:
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+                self.next_id[table] = cursor.fetchone()[0] + 1
+
+    def new_id(self, table: str) -> int:
+        pk = self.next_id[table]
+        self.next_id[table] = pk + 1
+        return pk
+
+    def add(self, table: str, row: tuple) -> None:
+        self.rows[table].append(row)
+        self.pending += 1
+
+    def maybe_flush(self) -> None:
+        if self.pending >= self.flush_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            if self.skip_triggers:
+                # The foreign key checks (deferred triggers, one per row and key) cost more
+                # than the COPY itself; every key here was handed out by this generator a
+                # moment ago. Only a superuser may do this: others get the checks.
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            for table in ORDER:
+                rows = self.rows.get(table)
+                if rows:
+                    self._write(cursor, table, rows)
+                    self.counts[table] += len(rows)
+                    self.rows[table] = []
+        self.pending = 0
+
+    def _write(self, cursor, table: str, rows: list[tuple]) -> None:
+        columns = self.columns[table]
+        if self.postgres:
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            text = "".join(
+                "\t".join(["\\N" if v is None else str(v) for v in row]) + "\n" for row in rows
+            )
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(text.encode())
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def drop_indexes(self) -> list[str]:
+        """Drop the secondary indexes of the (empty) tables, PostgreSQL only; returns the
+        statements that build them again. Primary keys and constraints stay."""
+        if not self.postgres:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+                [list(self.columns)],
+            )
+            found = cursor.fetchall()
+            for name, _definition in found:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return [definition for _name, definition in found]
+
+    def restore_indexes(self, definitions: list[str]) -> None:
+        if not definitions:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for definition in definitions:
+                cursor.execute(definition)
+
+    def close(self) -> None:
+        self.flush()
+        if not self.postgres:
+            return  # SQLite's AUTOINCREMENT follows the largest id inserted
+        with connection.cursor() as cursor:
+            for table in self.columns:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))",
+                    [table],
+                )
+
+
+def _superuser() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def registry_tables() -> list[str]:
+    """Every table of the registry and its records, children first; the catalogs (service
+    types, vaccines, the schedule) stay."""
+    keep = {
+        "services_servicetype",
+        "services_eligibilityrule",
+        "immunization_vaccine",
+        "immunization_scheduleedition",
+        "immunization_scheduledose",
+    }
+    tables = []
+    for label in ("immunization", "maternal", "certificates", "services", "people", "housing"):
+        for model in apps.get_app_config(label).get_models():
+            table = model._meta.db_table
+            if table not in keep and not model._meta.proxy:
+                tables.append(table)
+    return tables
