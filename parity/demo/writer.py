@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from parity.core.crypto import blind_indexer, seal_many
 from parity.demo.plan import G, P
 from parity.demo.sink import Sink
 from parity.people.demo import EMPLOYERS, FEMALE_GIVEN, MALE_GIVEN, OCCUPATIONS
 from parity.people.idnumber import with_check_digit
-from parity.people.imports.sealing import blind_indexer, seal_many
 
 LANDLORD = {"rented": "person", "dormitory": "organisation", "work_site": "organisation"}
 HOUSING_LABEL = {"dormitory": "职工宿舍", "work_site": "项目工地"}

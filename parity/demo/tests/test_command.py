@@ -43,3 +43,12 @@ def test_another_seed_gives_other_people():
     first = numbers()
     run(seed=4, replace=True)
     assert numbers() != first
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_a_populated_database_alone(capsys):
+    call_command("demo", scale=0.001, seed=3, as_of=dt.date(2025, 6, 30), verbosity=0)
+    count = Person.objects.count()
+    call_command("demo", scale=0.001, seed=4, as_of=dt.date(2025, 6, 30), if_empty=True)
+    assert Person.objects.count() == count
+    assert "left as it is" in capsys.readouterr().out

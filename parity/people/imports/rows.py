@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.crypto import blind_indexer
 from parity.core.error_codes import ErrorCode
 from parity.people import idnumber, validators
 from parity.people.imports.columns import (
@@ -30,7 +31,6 @@ from parity.people.imports.columns import (
 )
 from parity.people.imports.records import PersonRecord
 from parity.people.imports.results import RowError
-from parity.people.imports.sealing import blind_indexer
 
 _DATE_PARTS = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MAX_LENGTH = {"name": 50, "address": 200, "occupation": 100, "employer": 200}

@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 
 from parity.core import crypto
 from parity.core.actions import changed
+from parity.core.crypto import seal_many
 from parity.core.error_codes import ErrorCode
 from parity.core.models import AuditEvent
 from parity.people.choices import Ethnicity, Status
 from parity.people.imports.columns import HEADER_FOR
 from parity.people.imports.records import PersonRecord
 from parity.people.imports.results import RowError
-from parity.people.imports.sealing import seal_many
 from parity.people.models import Employment, Person, Residence, status_for
 
 CHUNK_ACTION = "people.import_chunk"

@@ -568,16 +568,3 @@ def test_the_id_number_fast_path_agrees_with_idnumber_parse(areas, text):
         assert ("error", error.code, error.message) == expected
     else:
         assert ("ok", outcome.id_number, outcome.birth_date, outcome.sex) == expected
-
-
-def test_the_bulk_blind_index_and_sealing_match_the_crypto_module(settings):
-    from parity.core import crypto
-    from parity.people.imports.sealing import blind_indexer, seal_many
-
-    values = ["410102199001011234", "13812345678", "", "王五"]
-    assert [blind_indexer()(v) for v in values] == [crypto.blind_index(v) for v in values]
-    sealed = seal_many(values)
-    assert [crypto.decrypt(t) for t in sealed] == values
-    assert len({t[:20] for t in sealed}) == len(values)  # a fresh nonce each
-    settings.FIELD_ENCRYPTION_KEY = "another key"
-    assert blind_indexer()(values[0]) == crypto.blind_index(values[0])

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parity.demo.generate import demo_city_generate
+from parity.people.models import Person
 
 
 class Command(BaseCommand):
@@ -33,13 +34,22 @@ class Command(BaseCommand):
             help="the date the figures hold on (YYYY-MM-DD; default today)",
         )
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the database already holds people: "
+            "what `make run` uses, so that running it again keeps the data",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="DELETE the registry and all its records first (see above)",
         )
 
-    def handle(self, *args, scale, seed, as_of, replace, verbosity, **options):
+    def handle(self, *args, scale, seed, as_of, replace, if_empty, verbosity, **options):
         as_of = as_of or timezone.localdate()
+        if if_empty and not replace and Person.objects.exists():
+            self.stdout.write("The database already holds people: demo city left as it is.")
+            return
         try:
             result = demo_city_generate(
                 acting_user=None,
