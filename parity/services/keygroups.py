@@ -20,11 +20,11 @@ from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
-    DateField,
     Exists,
     F,
     Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -92,10 +92,13 @@ class WorkList:
 
 
 def _worklist_rows(group: KeyGroup, on: dt.date, area_code: str) -> QuerySet[Any]:
-    """The group's members in the area as (area_code, pk, name, id_masked, since, detail)."""
+    """The group's members in the area as (area_code, pk, name, id_masked, since, detail),
+    unordered: the work list sorts them by urgency itself."""
     built: QuerySet[Any] = group.build(on)
-    return built.filter(area_code__startswith=area_code).values_list(
-        "area_code", "pk", "name", "id_masked", "since", "detail"
+    return (
+        built.filter(area_code__startswith=area_code)
+        .order_by()
+        .values_list("area_code", "pk", "name", "id_masked", "since", "detail")
     )
 
 
@@ -171,16 +174,16 @@ def no_health_record(on: dt.date) -> QuerySet[Any]:
 
 def not_visited(on: dt.date) -> QuerySet[Any]:
     """Inflow people not visited for ``PARITY_VISIT_INTERVAL_DAYS`` days (or never, when
-    they arrived longer ago than that); ``since`` is when the next visit fell due."""
-    from parity.services.models import Visit
+    they arrived longer ago than that); ``since`` is when the next visit fell due.
 
+    The last visit is an aggregate over a join with the visits, not a correlated
+    subquery, which the filter and ``since`` would each run once a person: a city-wide
+    list is a hash join (bench/README.md)."""
     interval = dt.timedelta(days=settings.PARITY_VISIT_INTERVAL_DAYS)
-    visits = Visit.objects.filter(person=OuterRef("pk"), visited_on__lte=on).order_by()
-    last = visits.values("person").annotate(m=Max("visited_on")).values("m")
     return (
         _residents(on)
         .filter(status=Status.INFLOW)
-        .annotate(last_visit=Subquery(last, output_field=DateField()))
+        .annotate(last_visit=Max("visits__visited_on", filter=Q(visits__visited_on__lte=on)))
         .annotate(reference=Coalesce("last_visit", "arrived_city_on"))
         .filter(reference__lte=on - interval)
         .annotate(
