@@ -6,11 +6,12 @@ VENDOR := parity/web/static/vendor
 export DJANGO_SETTINGS_MODULE := config.settings
 # PostgreSQL for the second test run; pytest-django creates and drops test_<name>.
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/parity
-DEMO_PEOPLE ?= 3000
+# The demo city's size: 0.005 of the report's city (3,000 floating people, ~14,700 in all).
+DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-demo bench-report clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +41,7 @@ run: setup
 	$(BIN)/parity load_areas
 	$(BIN)/parity load_catalog
 	$(BIN)/parity load_schedule
-	$(BIN)/parity seed_demo --people $(DEMO_PEOPLE)
+	$(BIN)/parity demo --scale $(DEMO_SCALE) --if-empty
 	$(BIN)/parity refresh_immunization
 	$(BIN)/parity collectstatic --noinput --verbosity 0
 	$(BIN)/parity ensure_admin
@@ -67,6 +68,10 @@ test: lint test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/import_people.py
+
+# Work lists of every grid of a city of 600,000 floating people (bench/README.md).
+bench-worklist: setup
+	$(BIN)/python bench/worklist.py
 
 # parity demo at scale 1 into a fresh database (BENCH_DATABASE_URL, default parity_demo).
 bench-demo: setup
