@@ -147,7 +147,7 @@ def demo_city_generate(
 
 def _context(city, as_of: dt.date) -> dict:
     today = as_of.toordinal()
-    campaign_area = Area.objects.filter(level=1).order_by("code").first()
+    campaign_area = Area.objects.filter(level=1).order_by("code").get()
     bopv = Vaccine.objects.get(code="bOPV")
     campaign = Campaign.objects.create(
         name=f"{as_of.year - 1}–{as_of.year}年脊灰强化免疫(流动儿童)",

@@ -175,7 +175,7 @@ def _workers(city: CityTree, targets: Targets) -> None:
     """One grid worker per community (on its first grid), then one more per 500 floating
     people, spread over the grids. Their passwords are unusable: an administrator sets
     one (``parity changepassword demo-grid-…``) to sign in as a grid worker."""
-    first_grid = {}
+    first_grid: dict[str, Area] = {}
     for grid in city.grids:
         first_grid.setdefault(grid.code[:12], grid)
     assigned = list(first_grid.values())

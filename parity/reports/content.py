@@ -90,7 +90,7 @@ def section_one(f: Figures) -> str:
         "较大,%(growth)s;二是流入来源十分广泛(来自%(provinces)d个省级地区),%(outside)s流入"
         "人口占%(place)s流动人口总数的%(outside_share)s;三是流动时间长期化,暂住半年以下的占"
         "%(under)s,暂住半年至五年的约占%(middle)s,暂住五年以上的约占%(over)s,有%(rented)s的"
-        "流入人口居住在出租房屋;四是人员构成以务工人员为主体,从事服务性行业的占%(service)s。"
+        "流动人口居住在出租房屋;四是人员构成以务工人员为主体,从事服务性行业的占%(service)s。"
     ) % {
         "date": date_zh(f.as_of),
         "place": place(f),
