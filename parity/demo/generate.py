@@ -135,6 +135,12 @@ def demo_city_generate(
         # Also after a failure: a database must never be left without its indexes.
         sink.restore_indexes(indexes)
     stage("indexes rebuilt")
+    if connection.vendor == "postgresql":
+        # Fresh tables have no statistics: without them the first reports plan badly
+        # (measured: parity report 27 s before, 11 s after, at scale 1).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        stage("statistics")
     result.rows = dict(sink.counts)
     audit(
         acting_user=acting_user,
