@@ -43,6 +43,8 @@ run: setup
 	$(BIN)/parity load_schedule
 	$(BIN)/parity demo --scale $(DEMO_SCALE) --if-empty
 	$(BIN)/parity refresh_immunization
+	$(BIN)/parity load_indicators
+	$(BIN)/parity refresh_indicators --months 6
 	$(BIN)/parity collectstatic --noinput --verbosity 0
 	$(BIN)/parity ensure_admin
 	@echo "Serving Parity on http://$(HOST):$(PORT)/"

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "parity.maternal",
     "parity.certificates",
     "parity.reports",
+    "parity.indicators",
     "parity.demo",
     "parity.web",
     "parity.api",

@@ -12,11 +12,15 @@ from parity.accounts.choices import Role
 VIEW, CHANGE, REVEAL, AUDIT = "view", "change", "reveal", "audit"
 # Record a service delivered to a person (health record, vaccination, visit, …).
 SERVE = "serve"
+# Set targets and recompute the indicator cache for an area (目标考核).
+ASSESS = "assess"
+# Define, change or switch off indicators (city-wide: administrators only).
+DEFINE = "define"
 
 # What each role may do on records inside its access area.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, AUDIT, SERVE}),
-    Role.OFFICIAL: frozenset({VIEW}),
+    Role.ADMIN: frozenset({VIEW, CHANGE, REVEAL, AUDIT, SERVE, ASSESS, DEFINE}),
+    Role.OFFICIAL: frozenset({VIEW, ASSESS}),
     Role.COMMUNITY_OFFICER: frozenset({VIEW, CHANGE, REVEAL, SERVE}),
     Role.GRID_WORKER: frozenset({VIEW, CHANGE, REVEAL, SERVE}),
     Role.SERVICE_PROVIDER: frozenset({VIEW, SERVE}),

@@ -1,0 +1,108 @@
+"""Writes of the indicators app: recomputing the cache and defining indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from parity.accounts.permissions import ASSESS, DEFINE, scope_code
+from parity.core.actions import snapshot as audit_snapshot
+from parity.core.models import AuditEvent
+from parity.indicators.compute import refresh
+from parity.indicators.definition import validate_definition
+from parity.indicators.error_codes import IndicatorErrorCode
+from parity.indicators.models import Indicator, Snapshot
+
+
+def indicators_refresh(*, acting_user, as_of: dt.date) -> Snapshot:
+    """Recompute every active indicator on the date for the whole city. The cache is
+    city-wide, so only a user whose assessment scope is the whole city may start it."""
+    if scope_code(acting_user, ASSESS) != "":
+        raise PermissionDenied(_("只有市级用户可以重新计算指标"))
+    return refresh(as_of=as_of, acting_user=acting_user)
+
+
+def _ensure_can_define(user) -> None:
+    if scope_code(user, DEFINE) != "":
+        raise PermissionDenied(_("只有系统管理员可以定义指标"))
+
+
+@transaction.atomic
+def indicator_define(
+    *,
+    acting_user,
+    code: str,
+    name: str,
+    category: str,
+    denominator: dict[str, Any],
+    numerator: dict[str, Any],
+    name_en: str = "",
+    description: str = "",
+    period: str = "year",
+    dimensions: list[str] | None = None,
+    in_index: bool = False,
+    unit: str = "person",
+) -> Indicator:
+    """Create an administrator's indicator after validating its definition; it is
+    computed from the next refresh on."""
+    _ensure_can_define(acting_user)
+    if Indicator.objects.filter(code=code).exists():
+        raise ValidationError(
+            {
+                "code": ValidationError(
+                    _("代码 %(code)s 已被使用") % {"code": code}, code=IndicatorErrorCode.CODE_TAKEN
+                )
+            }  # fmt: skip
+        )
+    validate_definition(
+        denominator=denominator, numerator=numerator, unit=unit,
+        dimensions=dimensions or [], period=period,
+    )  # fmt: skip
+    indicator = Indicator(
+        code=code,
+        name=name,
+        name_en=name_en,
+        category=category,
+        description=description,
+        unit=unit,
+        denominator=denominator,
+        numerator=numerator,
+        period=period,
+        dimensions=dimensions or [],
+        in_index=in_index,
+        builtin=False,
+        created_by=acting_user,
+        sort_order=900,
+    )
+    indicator.full_clean()
+    indicator.save()
+    AuditEvent.objects.create(
+        actor=acting_user,
+        action="indicator.define",
+        object_type="indicators.indicator",
+        object_id=str(indicator.pk),
+        after=audit_snapshot(indicator),
+    )
+    return indicator
+
+
+@transaction.atomic
+def indicator_set_active(*, acting_user, indicator: Indicator, active: bool) -> Indicator:
+    """Switch an indicator on or off (built-in ones too: their definition stays)."""
+    _ensure_can_define(acting_user)
+    before = indicator.is_active
+    indicator.is_active = active
+    indicator.save(update_fields=["is_active", "updated_at"])
+    AuditEvent.objects.create(
+        actor=acting_user,
+        action="indicator.set_active",
+        object_type="indicators.indicator",
+        object_id=str(indicator.pk),
+        before={"is_active": before},
+        after={"is_active": active},
+    )
+    return indicator

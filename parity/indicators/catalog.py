@@ -1,0 +1,94 @@
+"""The built-in indicator set: ``data/indicators.yaml`` plus one vaccination-coverage
+indicator per dose of the immunization schedule in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from parity.indicators.definition import validate_definition
+from parity.indicators.models import Indicator
+
+DATA = Path(__file__).resolve().parent / "data" / "indicators.yaml"
+DOSE_CATEGORY = "immunization_dose"
+
+
+def builtin_definitions(on: dt.date) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    entries.extend(_dose_definitions(on))
+    return entries
+
+
+def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
+    from parity.immunization.choices import ALTERNATIVE_SERIES
+    from parity.immunization.models import ScheduleDose, ScheduleEdition
+
+    edition = (
+        ScheduleEdition.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    )
+    if edition is None:
+        return []
+    entries = []
+    # Of alternative vaccines (JE-L or JE-I) only the preferred one has indicators; a dose
+    # of the other counts towards them (``predicates.dose_received``).
+    doses = (
+        ScheduleDose.objects.filter(edition=edition)
+        .exclude(vaccine__series__in=ALTERNATIVE_SERIES, vaccine__preferred=False)
+        .select_related("vaccine")
+    )
+    for order, row in enumerate(doses.order_by("vaccine__sort_order", "dose"), start=1):
+        vaccine, dose = row.vaccine, row.dose
+        params = {"vaccine": vaccine.code, "dose": dose}
+        entries.append(
+            {
+                "code": f"dose-{vaccine.code.lower()}-{dose}",
+                "name": f"{vaccine.name}第{dose}剂接种率",
+                "name_en": f"{vaccine.code} dose {dose} coverage",
+                "category": DOSE_CATEGORY,
+                "description": (
+                    f"7岁以下、已过{vaccine.name}第{dose}剂应种月龄的儿童中,已接种该剂次的比例。"
+                ),
+                "denominator": {"predicates": [{"name": "dose_due", **params}]},
+                "numerator": {"predicates": [{"name": "dose_received", **params}]},
+                "dimensions": [],
+                "in_index": False,
+                "sort_order": 500 + order,
+            }
+        )
+    return entries
+
+
+@transaction.atomic
+def load_builtin(on: dt.date) -> tuple[int, int]:
+    """Create or update the built-in indicators; an administrator's choice to switch one
+    off (``is_active``) is kept. Returns (created, updated)."""
+    created = updated = 0
+    for order, entry in enumerate(builtin_definitions(on), start=1):
+        fields = {
+            "name": entry["name"],
+            "name_en": entry.get("name_en", ""),
+            "category": entry["category"],
+            "description": entry.get("description", ""),
+            "unit": entry.get("unit", "person"),
+            "denominator": entry.get("denominator", {}),
+            "numerator": entry.get("numerator", {}),
+            "period": entry.get("period", "year"),
+            "dimensions": entry.get("dimensions", []),
+            "in_index": entry.get("in_index", False),
+            "builtin": True,
+            "sort_order": entry.get("sort_order", order * 10),
+        }
+        validate_definition(
+            denominator=fields["denominator"], numerator=fields["numerator"],
+            unit=fields["unit"], dimensions=fields["dimensions"], period=fields["period"],
+        )  # fmt: skip
+        _indicator, was_created = Indicator.objects.update_or_create(
+            code=entry["code"], defaults=fields
+        )
+        created += was_created
+        updated += not was_created
+    return created, updated
