@@ -7,8 +7,19 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from parity.core.models import RestrictedQuerySet, area_code_index
+from parity.core.models import RestrictedQuerySet
 from parity.indicators.choices import Measure, PeriodType, RefreshStatus, Unit
+
+
+def _node_index(name: str) -> models.Index:
+    """Rows of a snapshot by level and area-code prefix (a drill-down's children): the
+    prefix needs ``varchar_pattern_ops`` on PostgreSQL, the other columns their default
+    operator classes, named because an index takes one class per column."""
+    return models.Index(
+        fields=["snapshot", "level", "area_code"],
+        name=name,
+        opclasses=["int8_ops", "int2_ops", "varchar_pattern_ops"],
+    )
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
@@ -142,9 +153,7 @@ class IndicatorValue(models.Model):
                 name="%(app_label)s_%(class)s_unique_cell",
             ),
         ]
-        indexes = [
-            area_code_index("indicators_value_area", "snapshot_id", "level"),
-        ]
+        indexes = [_node_index("indicators_value_node")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id}@{self.area_code}"
@@ -177,7 +186,7 @@ class AreaFigure(models.Model):
                 name="%(app_label)s_%(class)s_unique_cell",
             ),
         ]
-        indexes = [area_code_index("indicators_figure_area", "snapshot_id", "level")]
+        indexes = [_node_index("indicators_figure_node")]
 
     def __str__(self) -> str:
         return f"{self.figure}:{self.category}@{self.area_code}"
