@@ -26,7 +26,7 @@ from parity.immunization.models import (
 from parity.indicators.catalog import load_builtin
 from parity.indicators.compute import refresh
 from parity.indicators.models import Indicator, IndicatorValue
-from parity.maternal.models import AntenatalVisit, Pregnancy, PostpartumVisit
+from parity.maternal.models import AntenatalVisit, PostpartumVisit, Pregnancy
 from parity.people.models import Employment, Person, Residence
 from parity.services.models import ServiceEvent, Visit
 
