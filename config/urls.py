@@ -12,5 +12,6 @@ urlpatterns = [
     path("maternal/", include("parity.maternal.urls")),
     path("certificates/", include("parity.certificates.urls")),
     path("reports/", include("parity.reports.urls")),
+    path("indicators/catalog/", include("parity.indicators.urls_define")),
     path("", include("parity.web.urls")),
 ]
