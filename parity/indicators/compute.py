@@ -26,7 +26,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from parity.indicators.definition import denominator_q, numerator_q
 from parity.indicators.models import Indicator, Snapshot
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
+from parity.services.eligibility import rule_q
 
 # Code length of each level of the area tree (city 1502 … grid 150203001001001).
 LEVEL_LENGTHS: dict[int, int] = {
@@ -51,7 +52,6 @@ LEVEL_OF_LENGTH = {length: level for level, length in LEVEL_LENGTHS.items()}
 # Disaggregations are kept for these levels (the assessment's levels), not for every grid.
 DIMENSION_LEVELS = (Level.CITY, Level.DISTRICT)
 LEAF_TABLE = "indicators_leaf"
-FINE_TABLE = "indicators_fine"
 # Months of arrivals and departures kept for the trend chart.
 TREND_MONTHS = 12
 
@@ -74,13 +74,7 @@ def _create_work_tables(cursor) -> None:
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {LEAF_TABLE} (area_code varchar(20), "
         "dimension varchar(32), category varchar(20), fn bigint, fd bigint, rn bigint, rd bigint)"
     )
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {FINE_TABLE} (area_code varchar(20), "
-        "sex varchar(20), age_group varchar(20), stay_class varchar(20), "
-        "origin_province varchar(20), fn bigint, fd bigint, rn bigint, rd bigint)"
-    )
     cursor.execute(f"DELETE FROM {LEAF_TABLE}")
-    cursor.execute(f"DELETE FROM {FINE_TABLE}")
 
 
 def _sides(num: Q) -> dict[str, Count]:
@@ -123,28 +117,48 @@ VALUE_COLUMNS = (
     "category, floating_num, floating_den, registered_num, registered_den)"
 )
 VALUE_SELECT = "%s, %s, {code}, {level}, dimension, category, SUM(fn), SUM(fd), SUM(rn), SUM(rd)"
+ONE, ZERO = Value(1), Value(0)
 
 
-def _indicator_rows(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
-    as_of = snapshot.as_of
-    cursor.execute(f"DELETE FROM {LEAF_TABLE}")
-    cursor.execute(f"DELETE FROM {FINE_TABLE}")
-    if indicator.unit == Unit.GRID:
-        _grid_use_leaves(cursor, as_of)
-    else:
-        den = denominator_q(indicator, as_of)
-        cohort = Person.objects.filter(den).order_by()
-        # Ids of the "yes" people, selected once: a hashed sub-plan, not a probe per row.
-        hits = Q(pk__in=Person.objects.filter(den & numerator_q(indicator, as_of)).values("pk"))
-        leaves = cohort.values("area_code").annotate(**_sides(hits))
-        sql, params = _sql(leaves)
-        cursor.execute(
-            f"INSERT INTO {LEAF_TABLE} SELECT area_code, '', '', fn, fd, rn, rd FROM ({sql}) q",
-            params,
+def _dimension_columns(as_of: dt.date, dimensions: list[str]) -> dict[str, Any]:
+    expressions = {
+        Dimension.SEX: Substr("sex", 1, 20),
+        Dimension.AGE_GROUP: _age_group(as_of),
+        Dimension.STAY_CLASS: stay_class_expression("arrived_city_on", as_of),
+        Dimension.ORIGIN_PROVINCE: Substr("hukou_code", 1, 2),
+    }
+    return {f"g_{d}": expressions[Dimension(d)] for d in dimensions}
+
+
+def _person_leaves(cursor, indicator: Indicator, as_of: dt.date) -> None:
+    """One pass over the indicator's people: each person's side (floating or not) and
+    whether the numerator holds are computed once (a materialized CTE), then grouped by
+    leaf area code for the totals and by district for each dimension."""
+    dimensions = [d for d in indicator.dimensions if d in Dimension.values]
+    people = (
+        Person.objects.filter(denominator_q(indicator, as_of))
+        .order_by()
+        .annotate(
+            f=Case(When(status=Status.REGISTERED, then=ZERO), default=ONE),
+            hit=Case(When(numerator_q(indicator, as_of), then=ONE), default=ZERO),
+            district=Substr("area_code", 1, LEVEL_LENGTHS[Level.DISTRICT]),
+            **_dimension_columns(as_of, dimensions),
         )
-        dimensions = [d for d in indicator.dimensions if d in Dimension.values]
-        if dimensions:
-            _fine_leaves(cursor, cohort, hits, as_of, dimensions)
+        .values("area_code", "f", "hit", "district", *(f"g_{d}" for d in dimensions))
+    )
+    sql, params = _sql(people)
+    sums = "SUM(f * hit), SUM(f), SUM((1 - f) * hit), SUM(1 - f)"
+    parts = [f"SELECT area_code, '', '', {sums} FROM c GROUP BY area_code"]
+    parts += [
+        f"SELECT district, '{d}', g_{d}, {sums} FROM c GROUP BY district, g_{d}" for d in dimensions
+    ]
+    cursor.execute(
+        f"WITH c AS MATERIALIZED ({sql}) INSERT INTO {LEAF_TABLE} " + " UNION ALL ".join(parts),
+        params,
+    )
+
+
+def _write_values(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
     ids = (snapshot.pk, indicator.pk)
     written = _roll_up(
         cursor, into=VALUE_COLUMNS, select=VALUE_SELECT, params=ids,
@@ -157,43 +171,92 @@ def _indicator_rows(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
     return written
 
 
-def _fine_leaves(cursor, cohort: QuerySet, hits: Q, as_of: dt.date, dimensions: list[str]) -> None:
-    """Per district, the counts by every combination of the dimensions, then each
-    dimension's marginal as leaf rows (dimension, category)."""
-    fine = (
-        cohort.annotate(
-            district=Substr("area_code", 1, LEVEL_LENGTHS[Level.DISTRICT]),
-            g_sex=Value("") if Dimension.SEX not in dimensions else Substr("sex", 1, 20),
-            g_age=Value("") if Dimension.AGE_GROUP not in dimensions else _age_group(as_of),
-            g_stay=Value("")
-            if Dimension.STAY_CLASS not in dimensions
-            else stay_class_expression("arrived_city_on", as_of),
-            g_origin=Value("")
-            if Dimension.ORIGIN_PROVINCE not in dimensions
-            else Substr("hukou_code", 1, 2),
+def _indicator_rows(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
+    cursor.execute(f"DELETE FROM {LEAF_TABLE}")
+    if indicator.unit == Unit.GRID:
+        _grid_use_leaves(cursor, snapshot.as_of)
+    else:
+        _person_leaves(cursor, indicator, snapshot.as_of)
+    return _write_values(cursor, snapshot, indicator)
+
+
+# --- vaccination coverage by dose, all doses in one pass ---------------------------------
+
+
+def dose_params(indicator: Indicator) -> tuple[str, int] | None:
+    """(vaccine, dose) of an indicator of the per-dose shape (``catalog``'s), else None."""
+    den, num = indicator.denominator, indicator.numerator
+    try:
+        (due,) = den["predicates"]
+        (got,) = num["predicates"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if set(den) != {"predicates"} or set(num) != {"predicates"}:
+        return None
+    if due.get("name") != "dose_due" or got.get("name") != "dose_received":
+        return None
+    key = (due.get("vaccine"), due.get("dose"))
+    if key != (got.get("vaccine"), got.get("dose")) or set(due) != {"name", "vaccine", "dose"}:
+        return None
+    return key  # type: ignore[return-value]
+
+
+def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[str, int]]]) -> int:
+    """The per-dose indicators together: one pass over the children and one over their
+    vaccination records (grouped per child) instead of one of each per dose. The counts
+    are those of ``predicates.dose_due`` and ``dose_received``, which define them."""
+    from parity.immunization.choices import ALTERNATIVE_SERIES
+    from parity.immunization.models import VaccinationRecord, Vaccine
+    from parity.indicators.predicates import dose_due
+
+    as_of = snapshot.as_of
+    series = dict(Vaccine.objects.values_list("code", "series"))
+    ids = dict(Vaccine.objects.values_list("code", "pk"))
+    received = {}
+    for i, (_indicator, (vaccine, dose)) in enumerate(batch):
+        same = (
+            [ids[c] for c, s in series.items() if s == series.get(vaccine)]
+            if series.get(vaccine) in ALTERNATIVE_SERIES
+            else [ids.get(vaccine, 0)]
         )
-        .values("district", "g_sex", "g_age", "g_stay", "g_origin")
-        .annotate(**_sides(hits))
+        received[f"h{i}"] = Max(Case(When(vaccine_id__in=same, dose=dose, then=ONE), default=ZERO))
+    records = (
+        VaccinationRecord.objects.filter(date__lte=as_of, dose__isnull=False)
+        .order_by()
+        .values("person_id")
+        .annotate(**received)
     )
-    sql, params = _sql(fine)
-    cursor.execute(
-        f"INSERT INTO {FINE_TABLE} SELECT district, g_sex, g_age, g_stay, g_origin, "
-        f"fn, fd, rn, rd FROM ({sql}) q",
-        params,
-    )
-    columns = {
-        Dimension.SEX: "sex",
-        Dimension.AGE_GROUP: "age_group",
-        Dimension.STAY_CLASS: "stay_class",
-        Dimension.ORIGIN_PROVINCE: "origin_province",
+    due = {
+        f"d{i}": Case(When(dose_due(as_of, as_of, vaccine=v, dose=n), then=ONE), default=ZERO)
+        for i, (_indicator, (v, n)) in enumerate(batch)
     }
-    for dimension in dimensions:
-        column = columns[Dimension(dimension)]
-        cursor.execute(
-            f"INSERT INTO {LEAF_TABLE} SELECT area_code, %s, {column}, SUM(fn), SUM(fd), "
-            f"SUM(rn), SUM(rd) FROM {FINE_TABLE} GROUP BY area_code, {column}",
-            (dimension,),
-        )
+    children = (
+        Person.objects.filter(rule_q({}, as_of), birth_date__gt=as_of - relativedelta(years=7))
+        .order_by()
+        .annotate(f=Case(When(status=Status.REGISTERED, then=ZERO), default=ONE), **due)
+        .values("id", "area_code", "f", *due)
+    )
+    child_sql, child_params = _sql(children)
+    record_sql, record_params = _sql(records)
+    columns = ", ".join(
+        f"SUM(p.f * p.d{i} * COALESCE(r.h{i}, 0)), SUM(p.f * p.d{i}), "
+        f"SUM((1 - p.f) * p.d{i} * COALESCE(r.h{i}, 0)), SUM((1 - p.f) * p.d{i})"
+        for i in range(len(batch))
+    )
+    cursor.execute(
+        f"SELECT p.area_code, {columns} FROM ({child_sql}) p "
+        f"LEFT JOIN ({record_sql}) r ON r.person_id = p.id GROUP BY p.area_code",
+        child_params + record_params,
+    )
+    # Aggregated rows (one per leaf area), split into each dose's leaves.
+    rows = cursor.fetchall()
+    written = 0
+    for i, (indicator, _key) in enumerate(batch):
+        cursor.execute(f"DELETE FROM {LEAF_TABLE}")
+        leaves = [(row[0], *row[1 + 4 * i : 5 + 4 * i]) for row in rows]
+        cursor.executemany(f"INSERT INTO {LEAF_TABLE} VALUES (%s, '', '', %s, %s, %s, %s)", leaves)
+        written += _write_values(cursor, snapshot, indicator)
+    return written
 
 
 def _grid_use_leaves(cursor, as_of: dt.date) -> None:
@@ -234,134 +297,147 @@ def _grid_use_leaves(cursor, as_of: dt.date) -> None:
 
 FIGURE_COLUMNS = "indicators_areafigure (snapshot_id, area_code, level, figure, category, value)"
 FIGURE_SELECT = "%s, {code}, {level}, dimension, category, SUM(fn)"
+# Figures, as documented in ``figure_rows``.
+FIGURES = ("floating", "inflow", "outflow", "registered", "married_women", "pregnant",
+           "no_certificate", "stay", "origin", "housing", "industry", "service_industry",
+           "employed", "arrivals", "departures")  # fmt: skip
 
 
-def _insert_figure(cursor, queryset: QuerySet, figure: str, category_field: str | None) -> None:
-    """Leaf rows of one figure: ``queryset`` has ``area_code``, ``n`` and, for a
-    distribution, the category column."""
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=ONE), default=ZERO)
+
+
+def _month(field: str, q: Q) -> Case:
+    """``YYYY-MM`` of a date where ``q`` holds, else an empty string."""
+    text = Substr(Cast(field, output_field=CharField()), 1, 7)
+    return Case(When(q, then=text), default=Value(""), output_field=CharField())
+
+
+def _passes(cursor, queryset: QuerySet, selects: list[str]) -> None:
+    """Leaf rows of several figures from one pass: ``queryset`` is materialized once
+    (CTE ``c``) and each select groups it."""
     sql, params = _sql(queryset)
-    category = category_field or "''"
     cursor.execute(
-        f"INSERT INTO {LEAF_TABLE} SELECT area_code, %s, {category}, n, 0, 0, 0 FROM ({sql}) q",
+        f"WITH c AS MATERIALIZED ({sql}) INSERT INTO {LEAF_TABLE} " + " UNION ALL ".join(selects),
+        params,
+    )
+
+
+def _insert_grouped(cursor, queryset: QuerySet, figure: str) -> None:
+    """Leaf rows of one figure from a queryset with ``area_code`` and ``n``."""
+    sql, params = _sql(queryset)
+    cursor.execute(
+        f"INSERT INTO {LEAF_TABLE} SELECT area_code, %s, '', n, 0, 0, 0 FROM ({sql}) q",
         (figure, *params),
     )
 
 
-def figure_queries(as_of: dt.date) -> list[tuple[str, QuerySet, str | None]]:
-    """(figure, grouped queryset, category column) for every dashboard figure. Names:
-    ``floating``, ``inflow``, ``outflow``, ``registered``, ``married_women``, ``pregnant``,
-    ``no_certificate``, and the distributions ``stay`` (stay class), ``housing`` (housing
-    type), ``industry`` (GB/T 4754 section), ``origin`` (province), ``arrivals`` and
-    ``departures`` (by month, ``YYYY-MM``)."""
+def figure_leaves(cursor, as_of: dt.date) -> None:
+    """The dashboard's population figures per leaf area, by the report's definitions
+    (``reports.figures``): ``floating``, ``inflow``, ``outflow`` (on the date),
+    ``registered`` (residents living here), ``married_women`` (floating, 15–49),
+    ``pregnant`` (floating) and ``no_certificate`` (key groups), and the distributions
+    ``stay`` (inflow by length-of-stay class), ``origin`` (inflow by province),
+    ``housing`` (inflow by housing type of the residence covering the date), ``industry``
+    (employed floating people by GB/T 4754 section), ``service_industry``, ``employed``,
+    ``arrivals`` (floating people by month of arrival, last 12 months) and ``departures``
+    (inflow people by month of leaving). One pass over the people, one over the jobs, one
+    over the residences, one per key group."""
     from parity.reports.figures import MARRIED_WOMEN_RULE, floating_q, inflow_q, outflow_q
-    from parity.services.eligibility import resident_q, rule_q
+    from parity.services.eligibility import resident_q
     from parity.services.keygroups import members
 
     people = Person.objects.order_by()
     inflow, outflow = inflow_q(as_of), outflow_q(as_of)
     floating = inflow | outflow
-
-    def count(q: Q) -> QuerySet:
-        return people.filter(q).values("area_code").annotate(n=Count("pk"))
-
     since = as_of.replace(day=1) - relativedelta(months=TREND_MONTHS - 1)
-    jobs = Employment.objects.filter(
-        Q(started_on__isnull=True) | Q(started_on__lte=as_of),
-        Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
-        person__in=people.filter(floating).values("pk"),
-    ).order_by()
-    homes = Residence.objects.on(as_of).filter(person__status=Status.INFLOW).order_by()
-    queries: list[tuple[str, QuerySet, str | None]] = [
-        ("floating", count(floating), None),
-        ("inflow", count(inflow), None),
-        ("outflow", count(outflow), None),
-        ("registered", count(Q(status=Status.REGISTERED) & resident_q(as_of)), None),
-        ("married_women", count(floating & rule_q(MARRIED_WOMEN_RULE, as_of)), None),
-        (
-            "pregnant",
-            members("pregnant", as_of, people.filter(floating_q(as_of)))
+    arrived = Q(status__in=FLOATING, arrived_city_on__gte=since, arrived_city_on__lte=as_of)
+    left = Q(status=Status.INFLOW, left_city_on__gte=since, left_city_on__lte=as_of)
+    registered = Q(status=Status.REGISTERED) & resident_q(as_of)
+    rows = (
+        people.filter(floating | registered | arrived | left)
+        .annotate(
+            i=_flag(inflow),
+            o=_flag(outflow),
+            r=_flag(registered),
+            mw=_flag(floating & rule_q(MARRIED_WOMEN_RULE, as_of)),
+            stay=stay_class_expression("arrived_city_on", as_of),
+            province=Substr("hukou_code", 1, 2),
+            arrival=_month("arrived_city_on", arrived),
+            departure=_month("left_city_on", left),
+        )
+        .values("area_code", "i", "o", "r", "mw", "stay", "province", "arrival", "departure")
+    )
+    total = "SELECT area_code, '{name}', '', SUM({expr}), 0, 0, 0 FROM c GROUP BY area_code"
+    by = (
+        "SELECT area_code, '{name}', {column}, COUNT(*), 0, 0, 0 FROM c WHERE {where} "
+        "GROUP BY area_code, {column}"
+    )
+    _passes(
+        cursor,
+        rows,
+        [
+            total.format(name="floating", expr="i + o"),
+            total.format(name="inflow", expr="i"),
+            total.format(name="outflow", expr="o"),
+            total.format(name="registered", expr="r"),
+            total.format(name="married_women", expr="mw"),
+            by.format(name="stay", column="stay", where="i = 1"),
+            by.format(name="origin", column="province", where="i = 1"),
+            by.format(name="arrivals", column="arrival", where="arrival <> ''"),
+            by.format(name="departures", column="departure", where="departure <> ''"),
+        ],
+    )
+    jobs = (
+        Employment.objects.filter(
+            Q(started_on__isnull=True) | Q(started_on__lte=as_of),
+            Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
+            person__in=people.filter(floating).values("pk"),
+        )
+        .order_by()
+        .annotate(
+            section=Substr("industry", 1, 1), service=_flag(Q(industry__in=SERVICE_INDUSTRIES))
+        )
+        .values("area_code", "person_id", "section", "service")
+    )
+    _passes(
+        cursor,
+        jobs,
+        [
+            "SELECT area_code, 'employed', '', COUNT(DISTINCT person_id), 0, 0, 0 FROM c "
+            "GROUP BY area_code",
+            "SELECT area_code, 'service_industry', '', COUNT(DISTINCT person_id), 0, 0, 0 "
+            "FROM c WHERE service = 1 GROUP BY area_code",
+            "SELECT area_code, 'industry', section, COUNT(DISTINCT person_id), 0, 0, 0 FROM c "
+            "GROUP BY area_code, section",
+        ],
+    )
+    homes = (
+        Residence.objects.on(as_of)
+        .filter(person__status=Status.INFLOW)
+        .order_by()
+        .annotate(c=Substr("housing_type", 1, 20))
+        .values("area_code", "c")
+        .annotate(n=Count("person", distinct=True))
+    )
+    sql, params = _sql(homes)
+    cursor.execute(
+        f"INSERT INTO {LEAF_TABLE} SELECT area_code, 'housing', c, n, 0, 0, 0 FROM ({sql}) q",
+        params,
+    )
+    for name, among in (("pregnant", people.filter(floating_q(as_of))), ("no_certificate", people)):
+        grouped = (
+            members(name, as_of, among)
             .order_by()
             .values("area_code")
-            .annotate(n=Count("pk", distinct=True)),
-            None,
-        ),
-        (
-            "no_certificate",
-            members("no_certificate", as_of, people)
-            .order_by()
-            .values("area_code")
-            .annotate(n=Count("pk", distinct=True)),
-            None,
-        ),
-        (
-            "stay",
-            people.filter(inflow)
-            .annotate(c=stay_class_expression("arrived_city_on", as_of))
-            .values("area_code", "c")
-            .annotate(n=Count("pk")),
-            "c",
-        ),
-        (
-            "origin",
-            people.filter(inflow)
-            .annotate(c=Substr("hukou_code", 1, 2))
-            .values("area_code", "c")
-            .annotate(n=Count("pk")),
-            "c",
-        ),
-        (
-            "housing",
-            homes.annotate(c=Substr("housing_type", 1, 20))
-            .values("area_code", "c")
-            .annotate(n=Count("person", distinct=True)),
-            "c",
-        ),
-        (
-            "industry",
-            jobs.annotate(c=Substr("industry", 1, 1))
-            .values("area_code", "c")
-            .annotate(n=Count("person", distinct=True)),
-            "c",
-        ),
-        (
-            "service_industry",
-            jobs.filter(industry__in=SERVICE_INDUSTRIES)
-            .values("area_code")
-            .annotate(n=Count("person", distinct=True)),
-            None,
-        ),
-        (
-            "employed",
-            jobs.values("area_code").annotate(n=Count("person", distinct=True)),
-            None,
-        ),
-    ]
-    for name, field in (("arrivals", "arrived_city_on"), ("departures", "left_city_on")):
-        moved = people.filter(
-            status__in=FLOATING if name == "arrivals" else [Status.INFLOW],
-            **{f"{field}__gte": since, f"{field}__lte": as_of},
+            .annotate(n=Count("pk", distinct=True))
         )
-        queries.append(
-            (
-                name,
-                moved.annotate(c=Substr(_as_text(field), 1, 7))
-                .values("area_code", "c")
-                .annotate(n=Count("pk")),
-                "c",
-            )
-        )
-    return queries
-
-
-def _as_text(field: str) -> Cast:
-    """A date as ISO text (``YYYY-MM-DD``) on both databases."""
-    return Cast(field, output_field=CharField())
+        _insert_grouped(cursor, grouped, name)
 
 
 def _figure_rows(cursor, snapshot: Snapshot) -> int:
     cursor.execute(f"DELETE FROM {LEAF_TABLE}")
-    for figure, queryset, category in figure_queries(snapshot.as_of):
-        _insert_figure(cursor, queryset, figure, category)
+    figure_leaves(cursor, snapshot.as_of)
     return _roll_up(
         cursor, into=FIGURE_COLUMNS, select=FIGURE_SELECT, params=(snapshot.pk,),
         levels=LEVEL_LENGTHS,
@@ -396,7 +472,15 @@ def refresh(
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("SET LOCAL jit = off")
             _create_work_tables(cursor)
+            doses = [(i, key) for i in chosen if (key := dose_params(i)) is not None]
+            if doses:
+                if progress:
+                    progress(f"{len(doses)} dose indicators")
+                rows += _dose_rows(cursor, snapshot, doses)
+            batched = {i.pk for i, _key in doses}
             for indicator in chosen:
+                if indicator.pk in batched:
+                    continue
                 if progress:
                     progress(indicator.code)
                 rows += _indicator_rows(cursor, snapshot, indicator)

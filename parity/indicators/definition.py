@@ -30,7 +30,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from parity.indicators.choices import Dimension, PeriodType, Unit
@@ -192,24 +192,39 @@ def _predicates_q(part: dict[str, Any], start: dt.date, end: dt.date) -> Q:
     return q
 
 
-def _event_q(event: dict[str, Any], start: dt.date, end: dt.date) -> Q:
+def _served_ids(service_id: int, since: dt.date | None, end: dt.date, minimum: int) -> Q:
+    """People with at least ``minimum`` delivered events of a service from ``since`` (or
+    ever) to ``end``, as ``id IN (SELECT person_id …)``: a sub-select that does not refer
+    to the outer row, which PostgreSQL hashes once instead of probing per person."""
     from parity.services.choices import DELIVERED_OUTCOMES
-    from parity.services.models import ServiceEvent, ServiceType
+    from parity.services.models import ServiceEvent
+
+    events = ServiceEvent.objects.filter(
+        service_type_id=service_id, date__lte=end, outcome__in=DELIVERED_OUTCOMES
+    )
+    if since is not None:
+        events = events.filter(date__gte=since)
+    if minimum <= 1:
+        return Q(pk__in=events.values("person_id"))
+    counted = events.order_by().values("person_id").annotate(n=Count("pk")).filter(n__gte=minimum)
+    return Q(pk__in=counted.values("person_id"))
+
+
+def _event_q(event: dict[str, Any], start: dt.date, end: dt.date) -> Q:
+    from parity.services.models import ServiceType
 
     kind = ServiceType.objects.only("pk").get(code=event["service"])
     since = end - dt.timedelta(days=event["within_days"] - 1) if "within_days" in event else start
-    events = ServiceEvent.objects.filter(
-        person=OuterRef("pk"),
-        service_type_id=kind.pk,
-        date__gte=since,
-        date__lte=end,
-        outcome__in=DELIVERED_OUTCOMES,
-    )
-    minimum = event.get("min_count", 1)
-    if minimum <= 1:
-        return Q(Exists(events))
-    counted = events.order_by().values("person").annotate(n=Count("pk")).filter(n__gte=minimum)
-    return Q(Exists(counted))
+    return _served_ids(kind.pk, since, end, event.get("min_count", 1))
+
+
+def _delivered_q(service, end: dt.date) -> Q:
+    """``eligibility.delivered_q`` in the sub-select form where the service is judged by
+    its events (the same events, dates and count); a ``delivered_by`` predicate as is."""
+    if service.delivered_by:
+        return delivered_q(service, end)
+    since = end - dt.timedelta(days=service.validity_days - 1) if service.validity_days else None
+    return _served_ids(service.pk, since, end, service.required_count)
 
 
 def denominator_q(indicator, end: dt.date) -> Q:
@@ -236,7 +251,7 @@ def numerator_q(indicator, end: dt.date) -> Q:
         q &= rule_q({"statuses": ["inflow", "outflow", "registered"], **rule}, end)
     if "service" in part:
         service = _service(part["service"])
-        q &= delivered_q(service, end) if service is not None else Q(pk__in=[])
+        q &= _delivered_q(service, end) if service is not None else Q(pk__in=[])
     if "event" in part:
         q &= _event_q(part["event"], start, end)
     return q & _predicates_q(part, start, end)

@@ -380,3 +380,34 @@ def test_platform_use_counts_grids_written_to_in_the_last_30_days(city):
     grids = set(Area.objects.filter(level=5).values_list("code", flat=True))
     fn, fd, rn, rd = cached(city, "platform_use", "1502")
     assert (fn, fd, rn, rd) == (len(grids & written), len(grids), 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_figures_agree_with_the_report(city):
+    """The cached population figures of the city and a district are the report's own
+    (``reports.figures``), computed there by separate queries."""
+    from parity.indicators.selectors import figures as cached_figures
+    from parity.reports.figures import figures as report_figures
+
+    for area in ("1502", district_of_most_people()):
+        report = report_figures(as_of=AS_OF, area=area)
+        got = cached_figures(city, area)
+
+        def total(name: str, got=got) -> int:
+            return got.get(name, {}).get("", 0)
+
+        assert total("floating") == report.floating, area
+        assert total("inflow") == report.inflow
+        assert total("outflow") == report.outflow
+        assert total("married_women") == report.married_women
+        assert total("pregnant") == report.pregnant
+        assert total("no_certificate") == report.no_certificate
+        assert total("employed") == report.employed
+        assert total("service_industry") == report.employed_service
+        stay = got["stay"]
+        assert (stay.get("under_6m", 0), stay.get("6m_to_5y", 0), stay.get("over_5y", 0)) == (
+            report.stay_under_6m, report.stay_6m_to_5y, report.stay_over_5y,
+        )  # fmt: skip
+        assert got["housing"].get("rented", 0) == report.rented
+        assert sorted(got["origin"].items()) == sorted(report.province_counts)
+        assert sum(got["industry"].values()) >= total("employed")
