@@ -22,6 +22,7 @@ from parity.api.immunization import (
     OverdueChildViewSet,
     VaccinationViewSet,
 )
+from parity.api.indicators import EqualizationViewSet, IndicatorViewSet
 from parity.api.maternal import ChildCheckViewSet, PregnancyViewSet
 from parity.api.people import PersonViewSet, ResidenceViewSet
 from parity.api.services import (
@@ -60,6 +61,8 @@ router.register("pregnancies", PregnancyViewSet, basename="pregnancy")
 router.register("child-checks", ChildCheckViewSet, basename="child-check")
 router.register("marriage-certificates", CertificateViewSet, basename="marriage-certificate")
 router.register("residence-permits", PermitViewSet, basename="residence-permit")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("equalization", EqualizationViewSet, basename="equalization")
 
 
 class LoginThrottle(AnonRateThrottle):
