@@ -12,6 +12,6 @@ urlpatterns = [
     path("maternal/", include("parity.maternal.urls")),
     path("certificates/", include("parity.certificates.urls")),
     path("reports/", include("parity.reports.urls")),
-    path("indicators/catalog/", include("parity.indicators.urls_define")),
+    path("indicators/", include("parity.indicators.urls")),
     path("", include("parity.web.urls")),
 ]

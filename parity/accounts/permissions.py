@@ -52,3 +52,12 @@ def in_scope(user, area_code: str | None, action: str = VIEW) -> bool:
     if code is None or area_code is None:
         return code == ""
     return area_code.startswith(code)
+
+
+def city_wide(user, action: str) -> bool:
+    """Whether the user may act on the whole city: a superuser, or a user whose access
+    area is the city itself (its code, or a prefix of it)."""
+    from django.conf import settings
+
+    code = scope_code(user, action)
+    return code is not None and settings.PARITY_CITY_CODE.startswith(code)

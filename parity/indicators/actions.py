@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parity.accounts.permissions import ASSESS, DEFINE, scope_code
+from parity.accounts.permissions import ASSESS, DEFINE, city_wide
 from parity.core.actions import snapshot as audit_snapshot
 from parity.core.models import AuditEvent
 from parity.indicators.compute import refresh
@@ -21,13 +21,13 @@ from parity.indicators.models import Indicator, Snapshot
 def indicators_refresh(*, acting_user, as_of: dt.date) -> Snapshot:
     """Recompute every active indicator on the date for the whole city. The cache is
     city-wide, so only a user whose assessment scope is the whole city may start it."""
-    if scope_code(acting_user, ASSESS) != "":
+    if not city_wide(acting_user, ASSESS):
         raise PermissionDenied(_("只有市级用户可以重新计算指标"))
     return refresh(as_of=as_of, acting_user=acting_user)
 
 
 def _ensure_can_define(user) -> None:
-    if scope_code(user, DEFINE) != "":
+    if not city_wide(user, DEFINE):
         raise PermissionDenied(_("只有系统管理员可以定义指标"))
 
 

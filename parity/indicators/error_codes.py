@@ -12,3 +12,10 @@ class IndicatorErrorCode(models.TextChoices):
     BUILTIN_LOCKED = "builtin_locked"
     NO_SNAPSHOT = "no_snapshot"
     DUPLICATE_ROW = "duplicate_row"
+    # Targets and assessment (目标考核).
+    YEAR_INVALID = "year_invalid"
+    NOT_A_NUMBER = "not_a_number"
+    VALUE_OUT_OF_RANGE = "value_out_of_range"
+    MEASURE_UNKNOWN = "measure_unknown"
+    MEASURE_NOT_APPLICABLE = "measure_not_applicable"
+    INDICATOR_INACTIVE = "indicator_inactive"

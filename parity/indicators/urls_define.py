@@ -2,8 +2,6 @@ from django.urls import path
 
 from parity.indicators import views_define
 
-app_name = "indicators"
-
 urlpatterns = [
     path("", views_define.indicator_list, name="indicator_list"),
     path("new/", views_define.indicator_new, name="indicator_new"),

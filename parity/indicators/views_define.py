@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parity.accounts.permissions import DEFINE, VIEW, scope_code
+from parity.accounts.permissions import DEFINE, VIEW, city_wide, scope_code
 from parity.indicators.actions import indicator_define, indicator_set_active
 from parity.indicators.definition import denominator_q, numerator_q
 from parity.indicators.forms import IndicatorDefineForm
@@ -25,7 +25,7 @@ from parity.people.models import Person
 
 
 def _can_define(user) -> bool:
-    return scope_code(user, DEFINE) == ""
+    return city_wide(user, DEFINE)
 
 
 @login_required

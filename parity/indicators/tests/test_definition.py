@@ -184,3 +184,15 @@ def test_only_city_wide_users_may_refresh(
     snapshot = indicators_refresh(acting_user=admin_user, as_of=AS_OF)
     assert snapshot.status == "done" and snapshot.started_by == admin_user
     assert AuditEvent.objects.filter(action="indicators.refresh", actor=admin_user).exists()
+
+
+@pytest.mark.django_db
+def test_a_city_administrator_who_is_not_a_superuser_may_define(django_user_model, areas, catalog):
+    city_admin = django_user_model.objects.create_user(
+        username="cityadmin", password="pw-123456789", role="admin", area=areas["1502"]
+    )
+    indicator = indicator_define(
+        acting_user=city_admin, code="x", name="x", category="custom",
+        denominator={"age_min": 65}, numerator={"service": "elderly_health"},
+    )  # fmt: skip
+    assert indicator.created_by == city_admin

@@ -1,0 +1,240 @@
+"""The target file (目标考核导入): Chinese headers, one target a row, each row checked by
+``TargetForm`` (the page's form), and the downloadable template.
+
+A file is all or nothing: ``check_file`` reports every bad cell of every row, and
+``assessment_actions.targets_import`` writes only a file without any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from parity.areas.models import Area
+from parity.core.error_codes import ErrorCode
+from parity.indicators.assessment_forms import TargetForm, TargetLookups
+from parity.indicators.choices import Measure
+from parity.indicators.error_codes import IndicatorErrorCode
+from parity.indicators.models import Indicator
+from parity.people.imports.columns import label_map, normalise_header
+from parity.people.imports.results import RowError
+from parity.people.imports.rows import cell_text
+from parity.services.imports.reading import open_table
+
+YEAR, AREA, INDICATOR, MEASURE, VALUE, WEIGHT, NOTE = (
+    "年度",
+    "区划代码",
+    "指标代码",
+    "考核口径",
+    "目标值(%)",
+    "权重",
+    "备注",
+)
+HEADERS = (YEAR, AREA, INDICATOR, MEASURE, VALUE, WEIGHT, NOTE)
+REQUIRED_HEADERS = (YEAR, AREA, INDICATOR, VALUE)
+# The form's field behind each column.
+FIELDS = {
+    YEAR: "year",
+    AREA: "area",
+    INDICATOR: "indicator",
+    MEASURE: "measure",
+    VALUE: "value",
+    WEIGHT: "weight",
+    NOTE: "note",
+}
+HEADER_OF = {name: header for header, name in FIELDS.items()}
+# Spellings of a header that hand-made files use.
+ALIASES = {
+    "目标值(%)": VALUE,
+    "目标值%": VALUE,
+    "目标值": VALUE,
+    "年份": YEAR,
+    "区划": AREA,
+    "指标": INDICATOR,
+    "口径": MEASURE,
+}
+MEANINGS = {
+    YEAR: gettext_noop("四位数年份,如 2026"),
+    AREA: gettext_noop("区划代码(市4位、区县6位、街道9位……),须在您的考核管辖范围内"),
+    INDICATOR: gettext_noop("指标代码或名称,见“指标”工作表"),
+    MEASURE: gettext_noop("流动人口比率、全体人口比率或流动/户籍比值;留空为流动人口比率"),
+    VALUE: gettext_noop("0–100之间的百分数,最多两位小数,如 95 表示 95%;请勿把单元格设为百分比格式"),
+    WEIGHT: gettext_noop("不小于0的数,最多两位小数;留空为1"),
+    NOTE: gettext_noop("选填,最多200字"),
+}
+NOTES = [
+    gettext_noop("年度、区划代码、指标代码、目标值(%)必须填写;表头须与模板一致。"),
+    gettext_noop("同一年度、区划、指标只有一个目标:已有的目标按文件中的值更新。"),
+    gettext_noop(
+        "整个文件一起导入:只要有一行出错,整个文件都不导入;请按错误清单改正后重新上传全部行。"
+    ),
+    gettext_noop("示例行是虚构的,导入前请删除。"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """A checked row: what ``target_set`` needs."""
+
+    row: int
+    year: int
+    area: Area
+    indicator: Indicator
+    measure: str
+    value: Decimal
+    weight: Decimal
+    note: str
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.year, self.area.pk, self.indicator.pk)
+
+
+def read_header(row: Sequence) -> dict[str, int]:
+    """``{header: column index}`` for the known headers; a file without a required one,
+    or with one twice, is refused as a whole."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        text = normalise_header(cell)
+        header = ALIASES.get(text, text)
+        if header not in FIELDS:
+            continue
+        if header in columns:
+            raise ValidationError(
+                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
+            )
+        columns[header] = index
+    missing = [h for h in REQUIRED_HEADERS if h not in columns]
+    if missing:
+        raise ValidationError(
+            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
+            % {"missing": "、".join(missing)},
+            code=ErrorCode.FILE_HEADER,
+        )
+    return columns
+
+
+def _values(columns: dict[str, int], cells: Sequence) -> dict[str, str]:
+    return {
+        header: cell_text(cells[index]) if index < len(cells) else ""
+        for header, index in columns.items()
+    }
+
+
+def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowError], int]:
+    """Every row of the file through ``TargetForm``: (good rows, errors by row and column,
+    number of data rows). Rows repeating a year, area and indicator are errors too."""
+    table = open_table(path, read_header)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for row, cells in table.rows:
+        values = _values(table.columns, cells)
+        if any(values.values()):
+            rows.append((row, values))
+    lookups = TargetLookups(area_codes={values.get(AREA, "") for _row, values in rows})
+    good: list[TargetRow] = []
+    errors: list[RowError] = []
+    first: dict[tuple[int, int, int], int] = {}
+    for row, values in rows:
+        data = {FIELDS[header]: text for header, text in values.items()}
+        # "95%" is written as a percent already.
+        data["value"] = data.get("value", "").rstrip("%％").strip()
+        form = TargetForm(data, scope=scope, lookups=lookups)
+        if not form.is_valid():
+            for name, message, code in form.error_list():
+                header = HEADER_OF.get(name, INDICATOR)
+                errors.append(RowError(row, header, values.get(header, ""), message, code))
+            continue
+        checked = TargetRow(row=row, **form.cleaned_data)
+        earlier = first.setdefault(checked.key, row)
+        if earlier != row:
+            errors.append(
+                RowError(
+                    row,
+                    INDICATOR,
+                    values[INDICATOR],
+                    _("与第%(row)d行重复:同一年度、区划、指标只能有一个目标") % {"row": earlier},
+                    IndicatorErrorCode.DUPLICATE_ROW,
+                )
+            )
+            continue
+        good.append(checked)
+    errors.sort(key=lambda e: (e.row, HEADERS.index(e.column)))
+    return good, errors, len(rows)
+
+
+def write_template(target: IO, *, example_area: str) -> None:
+    """The .xlsx template: the headers and an example row, the indicators and measures
+    one may name, and the notes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    indicators = list(Indicator.objects.active().order_by("sort_order", "code"))
+    measures = label_map(Measure)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("考核目标")
+    sheet.append(list(HEADERS))
+    sheet.append(
+        [
+            timezone.localdate().year,
+            example_area,
+            indicators[0].code if indicators else "health_record",
+            measures[Measure.FLOATING_RATE],
+            95,
+            1,
+            _("示例行,导入前请删除"),
+        ]
+    )
+    required = PatternFill("solid", fgColor="FDE2E1")
+    for index, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        if header in REQUIRED_HEADERS:
+            cell.fill = required
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(header) * 2 + 6)
+        # Codes stay text (a leading zero or a long code must not become a number).
+        if header in (AREA, INDICATOR):
+            for row in range(2, 1001):
+                sheet.cell(row=row, column=index).number_format = "@"
+    sheet.freeze_panes = "A2"
+
+    listing = book.create_sheet(_("指标"))
+    listing.append([_("指标代码"), _("名称"), _("计数单位"), _("口径说明")])
+    for cell in listing[1]:
+        cell.font = Font(bold=True)
+    for indicator in indicators:
+        listing.append(
+            [
+                indicator.code,
+                indicator.name,
+                indicator.get_unit_display(),
+                indicator.description,
+            ]
+        )
+    for letter, width in (("A", 28), ("B", 36), ("C", 10), ("D", 80)):
+        listing.column_dimensions[letter].width = width
+
+    notes = book.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("是否必填"), _("说明")])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for header in HEADERS:
+        notes.append(
+            [header, _("必填") if header in REQUIRED_HEADERS else _("选填"), _(MEANINGS[header])]
+        )
+    notes.append([])
+    notes.append([_("考核口径"), "", "、".join(measures.values())])
+    for line in NOTES:
+        notes.append(["", "", _(line)])
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 10
+    notes.column_dimensions["C"].width = 90
+    book.save(target)
