@@ -11,7 +11,7 @@ DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,9 @@ $(BIN)/.installed: pyproject.toml
 
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/swagger-ui-dist
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/swagger-ui-dist
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	# The source maps too: the manifest storage follows every file a CSS or JS file names.
 	cd node_modules/swagger-ui-dist && cp swagger-ui-bundle.js swagger-ui-bundle.js.map \
 	   swagger-ui-standalone-preset.js swagger-ui-standalone-preset.js.map \
@@ -85,3 +86,8 @@ clean:
 # `parity report` at scale 1 next to a hand-written SQL query (bench/README.md).
 bench-report: setup
 	$(BIN)/python bench/report.py --scale 1
+
+# Every indicator for every node of the scale-1 demo city, cold and cached, and the
+# dashboard under 20 concurrent users (bench/README.md). Needs the kept demo database.
+bench-indicators: setup
+	$(BIN)/python bench/indicators.py

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parity.web.views import home, households, housing, people
+from parity.web.views import dashboard, dashboard_exports, home, households, housing, people
 
 app_name = "web"
 urlpatterns = [
@@ -27,4 +27,42 @@ urlpatterns = [
     path("dwellings/", housing.dwelling_list, name="dwelling_list"),
     path("dwellings/new/", housing.dwelling_register, name="dwelling_register"),
     path("dwellings/<int:pk>/", housing.dwelling_detail, name="dwelling_detail"),
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/refresh/", dashboard.dashboard_refresh, name="dashboard_refresh"),
+    path("dashboard/<str:code>/", dashboard.dashboard_page, name="dashboard_node"),
+    path(
+        "dashboard/<str:code>/equalization.xlsx",
+        dashboard_exports.equalization_xlsx,
+        name="dashboard_equalization_xlsx",
+    ),
+    path(
+        "dashboard/<str:code>/children.xlsx",
+        dashboard_exports.children_xlsx,
+        name="dashboard_children_xlsx",
+    ),
+    path(
+        "dashboard/<str:code>/indicator/<slug:indicator_code>/",
+        dashboard.indicator_page,
+        name="dashboard_indicator",
+    ),
+    path(
+        "dashboard/<str:code>/indicator/<slug:indicator_code>/children.xlsx",
+        dashboard_exports.indicator_children_xlsx,
+        name="dashboard_indicator_children_xlsx",
+    ),
+    path(
+        "dashboard/<str:code>/indicator/<slug:indicator_code>/by/<slug:dimension>.xlsx",
+        dashboard_exports.indicator_breakdown_xlsx,
+        name="dashboard_indicator_breakdown_xlsx",
+    ),
+    path(
+        "dashboard/<str:code>/indicator/<slug:indicator_code>/people/",
+        dashboard.indicator_people,
+        name="dashboard_people",
+    ),
+    path(
+        "dashboard/<str:code>/indicator/<slug:indicator_code>/people.xlsx",
+        dashboard_exports.indicator_people_xlsx,
+        name="dashboard_people_xlsx",
+    ),
 ]

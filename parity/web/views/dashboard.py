@@ -1,0 +1,242 @@
+"""The dashboard (数据看板): a node of the user's area subtree with its headline figures,
+equalization table, charts and child nodes; one indicator drilled down by child node and
+category; the people behind a figure. Every page reads the latest indicator snapshot
+(``parity.web.dashboard``), never recomputes the registry; a node outside the user's
+subtree is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from parity.accounts.permissions import VIEW, scope_code
+from parity.areas.models import Area
+from parity.indicators import selectors
+from parity.indicators.actions import indicators_refresh
+from parity.indicators.choices import Dimension, Unit
+from parity.indicators.models import Indicator, Snapshot
+from parity.web import dashboard
+from parity.web.pagination import paginate
+
+SIDES = {
+    "floating": gettext_lazy("流动人口"),
+    "registered": gettext_lazy("户籍人口"),
+    "all": gettext_lazy("全部人口"),
+}
+PARTS = {
+    "denominator": gettext_lazy("统计对象(分母)"),
+    "numerator": gettext_lazy("已达标(分子)"),
+    "missing": gettext_lazy("未达标"),
+}
+
+
+def node_for(request, code: str | None) -> Area:
+    """The node asked for, inside the user's subtree (else 404); the user's own root when
+    no code is given. A user who may see nothing is refused (403)."""
+    if scope_code(request.user, VIEW) is None:
+        raise PermissionDenied
+    node = dashboard.root_node(request.user) if code is None else None
+    if code is not None:
+        node = dashboard.visible_node(request.user, code)
+    if node is None:
+        raise Http404
+    return node
+
+
+def indicator_for(code: str) -> Indicator:
+    return get_object_or_404(Indicator, code=code)
+
+
+def _empty(request, node: Area):
+    return render(
+        request,
+        "web/dashboard_empty.html",
+        {"node": node, "can_refresh": dashboard.can_refresh(request.user)},
+    )
+
+
+def _chosen(table: dashboard.Table, code: str) -> Indicator | None:
+    """The indicator picked for the drill-down (``?indicator=``), among those on the node."""
+    return next((row.indicator for row in table.rows if row.indicator.code == code), None)
+
+
+def _with_query(url: str, indicator: Indicator | None) -> str:
+    return f"{url}?indicator={indicator.code}" if indicator is not None else url
+
+
+@login_required
+def dashboard_page(request, code: str | None = None):
+    node = node_for(request, code)
+    snapshot = selectors.latest_snapshot()
+    if snapshot is None:
+        return _empty(request, node)
+    user = request.user
+    table = dashboard.equalization(snapshot, node.code)
+    indicator = _chosen(table, request.GET.get("indicator", ""))
+    figures = selectors.figures(snapshot, node.code)
+    rows = dashboard.children_rows(user, snapshot, node, indicator)
+
+    def child_url(area: Area) -> str:
+        return _with_query(reverse("web:dashboard_node", args=[area.code]), indicator)
+
+    charts = {
+        "gaps": dashboard.gap_chart(rows, indicator, child_url),
+        "trend": dashboard.trend_chart(figures, snapshot.as_of),
+        "history": dashboard.rate_history_chart(indicator, node.code)
+        if indicator is not None
+        else dashboard.index_history_chart(node.code),
+        **dashboard.distribution_charts(figures),
+    }
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "node": node,
+            "snapshot": snapshot,
+            "breadcrumbs": dashboard.breadcrumbs(user, node),
+            "headlines": dashboard.headlines(figures, node, snapshot, table.index),
+            "table": table,
+            "indicator": indicator,
+            "children": rows,
+            "charts": charts,
+            "can_refresh": dashboard.can_refresh(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def dashboard_refresh(request):
+    """Recompute the cache for today, synchronously, then go back to the node."""
+    if not dashboard.can_refresh(request.user):
+        raise PermissionDenied
+    snapshot = indicators_refresh(acting_user=request.user, as_of=timezone.localdate())
+    messages.success(
+        request,
+        _("已重新计算 %(date)s 的指标(用时 %(seconds).1f 秒)")
+        % {"date": snapshot.as_of.isoformat(), "seconds": snapshot.seconds or 0},
+    )
+    code = request.POST.get("area", "")
+    if code and dashboard.visible_node(request.user, code) is not None:
+        return redirect("web:dashboard_node", code=code)
+    return redirect("web:dashboard")
+
+
+def _indicator_context(request, code: str, indicator_code: str):
+    node = node_for(request, code)
+    indicator = indicator_for(indicator_code)
+    return node, indicator, selectors.latest_snapshot()
+
+
+@login_required
+def indicator_page(request, code: str, indicator_code: str):
+    node, indicator, snapshot = _indicator_context(request, code, indicator_code)
+    if snapshot is None:
+        return _empty(request, node)
+    user = request.user
+    rows = dashboard.children_rows(user, snapshot, node, indicator)
+
+    def child_url(area: Area) -> str:
+        return reverse("web:dashboard_indicator", args=[area.code, indicator.code])
+
+    charts = {
+        "gaps": dashboard.gap_chart(rows, indicator, child_url),
+        "history": dashboard.rate_history_chart(indicator, node.code),
+    }
+    measures = dashboard.indicator_on(snapshot, indicator, node.code)
+    missing = {
+        "floating": dashboard.cached_count(measures, "floating", "missing"),
+        "registered": dashboard.cached_count(measures, "registered", "missing"),
+        "all_den": dashboard.cached_count(measures, "all", "denominator"),
+    }
+    return render(
+        request,
+        "web/dashboard_indicator.html",
+        {
+            "node": node,
+            "indicator": indicator,
+            "category": dashboard.category_label(indicator.category),
+            "snapshot": snapshot,
+            "breadcrumbs": dashboard.breadcrumbs(user, node),
+            "measures": measures,
+            "missing": missing,
+            "children": rows,
+            "breakdowns": dashboard.breakdowns(snapshot, indicator, node),
+            "keeps_dimensions": bool(indicator.dimensions),
+            "has_people": indicator.unit == Unit.PERSON,
+            "charts": charts,
+        },
+    )
+
+
+def people_query(request, indicator: Indicator) -> tuple[str, str, str, str]:
+    """``side``, ``part`` and the optional ``dimension`` / ``category`` of a people list
+    (404 on anything else)."""
+    side = request.GET.get("side", "floating")
+    part = request.GET.get("part", "denominator")
+    dimension = request.GET.get("dimension", "")
+    category = request.GET.get("category", "")[:20]
+    if side not in selectors.SIDES or part not in selectors.PARTS:
+        raise Http404
+    if dimension and (dimension not in Dimension.values or dimension not in indicator.dimensions):
+        raise Http404
+    return side, part, dimension, category if dimension else ""
+
+
+def people_behind(request, node: Area, indicator: Indicator, snapshot: Snapshot):
+    side, part, dimension, category = people_query(request, indicator)
+    return dashboard.figure_people(
+        request.user, node, indicator, snapshot.as_of,
+        side=side, part=part, dimension=dimension, category=category,
+    )  # fmt: skip
+
+
+@login_required
+def indicator_people(request, code: str, indicator_code: str):
+    node, indicator, snapshot = _indicator_context(request, code, indicator_code)
+    if snapshot is None:
+        return _empty(request, node)
+    side, part, dimension, category = people_query(request, indicator)
+    chosen = people_behind(request, node, indicator, snapshot)
+    if dimension:
+        cached = None
+        category_name = dashboard.category_name(dimension, category)
+    else:
+        cached = dashboard.cached_count(
+            dashboard.indicator_on(snapshot, indicator, node.code), side, part
+        )
+        category_name = ""
+    return render(
+        request,
+        "web/dashboard_people.html",
+        {
+            "node": node,
+            "indicator": indicator,
+            "snapshot": snapshot,
+            "breadcrumbs": dashboard.breadcrumbs(request.user, node),
+            "side": side,
+            "part": part,
+            "sides": SIDES,
+            "parts": PARTS,
+            "side_label": SIDES[side],
+            "part_label": PARTS[part],
+            "dimension": dimension,
+            "category_name": category_name,
+            "cached": cached,
+            "has_people": indicator.unit == Unit.PERSON,
+            "page": paginate(request, chosen),
+            "export_limit": EXPORT_LIMIT,
+        },
+    )
+
+
+# Exports of a people list stop here: a larger list is a job for `parity export people`.
+EXPORT_LIMIT = 20_000
