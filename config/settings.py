@@ -170,6 +170,10 @@ PARITY_CITY_CODE = envstr("PARITY_CITY_CODE") or "1502"
 PARITY_CITY_NAME = envstr("PARITY_CITY_NAME") or "包头市"
 # A grid worker's inflow residents are due a home visit after this many days.
 PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
+# The dashboard's 重新计算 button: run the city-wide refresh inside the request (small
+# cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
+# a long refresh never meets the web server's request timeout.
+PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
 
 LOGGING = {
     "version": 1,

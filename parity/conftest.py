@@ -35,6 +35,8 @@ def make_id(address: str = "410102", birth: str = "19900101", seq: int = 123) ->
 def _test_settings(settings):
     # PBKDF2's deliberate slowness buys nothing in tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The refresh button computes in the request, so that tests see its result.
+    settings.PARITY_REFRESH_INLINE = True
     # The manifest storage needs collectstatic; pages under test only need the URLs.
     settings.STORAGES = {
         **settings.STORAGES,

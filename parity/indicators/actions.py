@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -24,6 +27,36 @@ def indicators_refresh(*, acting_user, as_of: dt.date) -> Snapshot:
     if not city_wide(acting_user, ASSESS):
         raise PermissionDenied(_("只有市级用户可以重新计算指标"))
     return refresh(as_of=as_of, acting_user=acting_user)
+
+
+def indicators_refresh_start(*, acting_user, as_of: dt.date) -> Snapshot | None:
+    """The refresh button: ``indicators_refresh`` in the request when
+    ``PARITY_REFRESH_INLINE`` is set (returns the snapshot), otherwise a separate
+    ``parity refresh_indicators`` process started for the user (returns ``None``; the
+    request is audited now, the refresh when it finishes)."""
+    if not city_wide(acting_user, ASSESS):
+        raise PermissionDenied(_("只有市级用户可以重新计算指标"))
+    if settings.PARITY_REFRESH_INLINE:
+        return refresh(as_of=as_of, acting_user=acting_user)
+    AuditEvent.objects.create(
+        actor=acting_user,
+        action="indicators.refresh_requested",
+        object_type="indicators.snapshot",
+        after={"as_of": as_of.isoformat()},
+    )
+    command = [
+        *(sys.executable, "-c", "from parity.cli import main; main()"),
+        *("refresh_indicators", "--as-of", as_of.isoformat(), "--by", acting_user.username),
+    ]
+    subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+        command,
+        cwd=settings.BASE_DIR,
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return None
 
 
 def _ensure_can_define(user) -> None:

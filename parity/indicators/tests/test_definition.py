@@ -196,3 +196,31 @@ def test_a_city_administrator_who_is_not_a_superuser_may_define(django_user_mode
         denominator={"age_min": 65}, numerator={"service": "elderly_health"},
     )  # fmt: skip
     assert indicator.created_by == city_admin
+
+
+@pytest.mark.django_db
+def test_the_button_starts_a_separate_refresh_process_unless_told_otherwise(
+    admin_user, official, catalog, settings, monkeypatch
+):
+    from parity.indicators import actions
+
+    started = []
+    monkeypatch.setattr(actions.subprocess, "Popen", lambda command, **kw: started.append(command))
+    settings.PARITY_REFRESH_INLINE = False
+    assert actions.indicators_refresh_start(acting_user=admin_user, as_of=AS_OF) is None
+    (command,) = started
+    assert command[3:] == ["refresh_indicators", "--as-of", "2026-06-30", "--by", "admin"]
+    assert AuditEvent.objects.filter(action="indicators.refresh_requested", actor=admin_user)
+    with pytest.raises(PermissionDenied):
+        actions.indicators_refresh_start(acting_user=official, as_of=AS_OF)
+    assert len(started) == 1
+
+
+@pytest.mark.django_db
+def test_the_refresh_command_records_who_started_it(admin_user, catalog):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("refresh_indicators", as_of=AS_OF, by="admin", stdout=io.StringIO())
+    assert AuditEvent.objects.filter(action="indicators.refresh", actor=admin_user).exists()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import VIEW, scope_code
 from parity.areas.models import Area
 from parity.indicators import selectors
-from parity.indicators.actions import indicators_refresh
+from parity.indicators.actions import indicators_refresh_start
 from parity.indicators.choices import Dimension, Unit
 from parity.indicators.models import Indicator, Snapshot
 from parity.web import dashboard
@@ -115,15 +115,19 @@ def dashboard_page(request, code: str | None = None):
 @login_required
 @require_POST
 def dashboard_refresh(request):
-    """Recompute the cache for today, synchronously, then go back to the node."""
+    """Recompute the cache for today (in the request, or started in the background: see
+    ``PARITY_REFRESH_INLINE``), then go back to the node."""
     if not dashboard.can_refresh(request.user):
         raise PermissionDenied
-    snapshot = indicators_refresh(acting_user=request.user, as_of=timezone.localdate())
-    messages.success(
-        request,
-        _("已重新计算 %(date)s 的指标(用时 %(seconds).1f 秒)")
-        % {"date": snapshot.as_of.isoformat(), "seconds": snapshot.seconds or 0},
-    )
+    snapshot = indicators_refresh_start(acting_user=request.user, as_of=timezone.localdate())
+    if snapshot is None:
+        messages.info(request, _("已开始重新计算今天的指标,完成后刷新本页即可看到新的数据。"))
+    else:
+        messages.success(
+            request,
+            _("已重新计算 %(date)s 的指标(用时 %(seconds).1f 秒)")
+            % {"date": snapshot.as_of.isoformat(), "seconds": snapshot.seconds or 0},
+        )
     code = request.POST.get("area", "")
     if code and dashboard.visible_node(request.user, code) is not None:
         return redirect("web:dashboard_node", code=code)

@@ -17,13 +17,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--months", type=int, default=0)
+        parser.add_argument("--by", default="", help="username recorded as having started it")
 
-    def handle(self, *args, as_of=None, months=0, **options) -> None:
+    def handle(self, *args, as_of=None, months=0, by="", **options) -> None:
         if months < 0:
             raise CommandError("--months must be 0 or more")
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=by).first() if by else None
+        if by and user is None:
+            raise CommandError(f"no user {by!r}")
         as_of = as_of or timezone.localdate()
         dates = [as_of.replace(day=1) - relativedelta(months=n) - dt.timedelta(days=1)
                  for n in range(months - 1, -1, -1)]  # fmt: skip
         for day in [*dates, as_of]:
-            snapshot = refresh(as_of=day, progress=lambda code: self.stdout.write(f"  {code}"))
+            snapshot = refresh(
+                as_of=day, acting_user=user, progress=lambda code: self.stdout.write(f"  {code}")
+            )
             self.stdout.write(f"{day}: {snapshot.rows} rows in {snapshot.seconds:.1f} s")
