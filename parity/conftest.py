@@ -37,6 +37,10 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The refresh button computes in the request, so that tests see its result.
     settings.PARITY_REFRESH_INLINE = True
+    # Cached page fragments must not outlive the test that rendered them.
+    from django.core.cache import cache
+
+    cache.clear()
     # The manifest storage needs collectstatic; pages under test only need the URLs.
     settings.STORAGES = {
         **settings.STORAGES,

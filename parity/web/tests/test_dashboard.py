@@ -293,3 +293,28 @@ def test_every_chart_has_its_data_on_the_page(login, city_official, snapshot):
     assert sum(charts["stay"]["values"]) == 6
     assert "单位宿舍" in charts["housing"]["labels"]
     assert sum(charts["trend"]["series"][0]["values"]) == 1  # the newcomer, 30 days ago
+
+
+def test_a_nodes_figures_are_rendered_once_per_computation(
+    login, city_official, small_city, admin_user, register, django_assert_max_num_queries
+):
+    """The second visit reads the cached body: session, user, snapshot, node, breadcrumbs
+    and the indicator check, no figures. A new computation shows at once."""
+    import re
+
+    def page() -> str:  # without the per-response CSRF token
+        html = client.get(reverse("web:dashboard")).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+    compute_indicators(admin_user)
+    client = login(city_official)
+    first = page()
+    with django_assert_max_num_queries(8) as queries:
+        assert page() == first
+    assert not any("indicators_indicatorvalue" in q["sql"] for q in queries.captured_queries)
+    from parity.conftest import GRID, make_id
+
+    register(id_number=make_id("410102", "19920101", 777), name="新来", grid=GRID,
+             by=admin_user, arrived_on=dt.date(2024, 1, 1))  # fmt: skip
+    compute_indicators(admin_user)
+    assert page() != first

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import VIEW, scope_code
@@ -79,8 +82,41 @@ def dashboard_page(request, code: str | None = None):
     if snapshot is None:
         return _empty(request, node)
     user = request.user
+    chosen = request.GET.get("indicator", "")
+    if chosen and not Indicator.objects.filter(code=chosen).exists():
+        chosen = ""
+    # The body is the same for every user who may see the node (their scope is checked
+    # above): the finished computation's stamp in the key retires it after a refresh.
+    key = ":".join(
+        ("dashboard", str(snapshot.pk), snapshot.finished_at.isoformat() if snapshot.finished_at
+         else "", node.code, chosen, get_language() or ""),
+    )  # fmt: skip
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "web/_dashboard_body.html", _body_context(user, snapshot, node, chosen), request
+        )
+        cache.set(key, body, BODY_SECONDS)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "node": node,
+            "snapshot": snapshot,
+            "breadcrumbs": dashboard.breadcrumbs(user, node),
+            "body": mark_safe(body),  # noqa: S308 - rendered by our own template above
+            "can_refresh": dashboard.can_refresh(user),
+        },
+    )
+
+
+# A cached dashboard body lives this long at most (seconds); a refresh retires it at once.
+BODY_SECONDS = 3600
+
+
+def _body_context(user, snapshot, node: Area, chosen: str) -> dict:
     table = dashboard.equalization(snapshot, node.code)
-    indicator = _chosen(table, request.GET.get("indicator", ""))
+    indicator = _chosen(table, chosen)
     figures = selectors.figures(snapshot, node.code)
     rows = dashboard.children_rows(user, snapshot, node, indicator)
 
@@ -95,21 +131,14 @@ def dashboard_page(request, code: str | None = None):
         else dashboard.index_history_chart(node.code),
         **dashboard.distribution_charts(figures),
     }
-    return render(
-        request,
-        "web/dashboard.html",
-        {
-            "node": node,
-            "snapshot": snapshot,
-            "breadcrumbs": dashboard.breadcrumbs(user, node),
-            "headlines": dashboard.headlines(figures, node, snapshot, table.index),
-            "table": table,
-            "indicator": indicator,
-            "children": rows,
-            "charts": charts,
-            "can_refresh": dashboard.can_refresh(user),
-        },
-    )
+    return {
+        "node": node,
+        "headlines": dashboard.headlines(figures, node, snapshot, table.index),
+        "table": table,
+        "indicator": indicator,
+        "children": rows,
+        "charts": charts,
+    }
 
 
 @login_required
