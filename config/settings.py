@@ -124,6 +124,18 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT") or VAR_DIR / "media")
+
+# Rendered dashboard fragments, shared by every web worker of this machine (files, so
+# that no cache server is needed); each entry is retired when the indicators are computed
+# again. Several machines behind one address would each keep their own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(envstr("PARITY_CACHE_DIR") or VAR_DIR / "cache")),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
 IMPORT_DIR = MEDIA_ROOT / "imports"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

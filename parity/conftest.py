@@ -37,7 +37,8 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The refresh button computes in the request, so that tests see its result.
     settings.PARITY_REFRESH_INLINE = True
-    # Cached page fragments must not outlive the test that rendered them.
+    # Cached page fragments stay in the test's process and die with the test.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
     cache.clear()

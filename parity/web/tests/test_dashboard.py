@@ -318,3 +318,18 @@ def test_a_nodes_figures_are_rendered_once_per_computation(
              by=admin_user, arrived_on=dt.date(2024, 1, 1))  # fmt: skip
     compute_indicators(admin_user)
     assert page() != first
+
+
+def test_the_refresh_command_prepares_the_city_district_and_street_pages(
+    login, city_official, small_city, admin_user, django_assert_max_num_queries
+):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("refresh_indicators", stdout=io.StringIO())
+    client = login(city_official)
+    for code in (CITY, "150203"):
+        with django_assert_max_num_queries(8) as queries:
+            assert client.get(reverse("web:dashboard_node", args=[code])).status_code == 200
+        assert not any("indicators_indicatorvalue" in q["sql"] for q in queries.captured_queries)

@@ -87,16 +87,7 @@ def dashboard_page(request, code: str | None = None):
         chosen = ""
     # The body is the same for every user who may see the node (their scope is checked
     # above): the finished computation's stamp in the key retires it after a refresh.
-    key = ":".join(
-        ("dashboard", str(snapshot.pk), snapshot.finished_at.isoformat() if snapshot.finished_at
-         else "", node.code, chosen, get_language() or ""),
-    )  # fmt: skip
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(
-            "web/_dashboard_body.html", _body_context(user, snapshot, node, chosen), request
-        )
-        cache.set(key, body, BODY_SECONDS)
+    body = _body(snapshot, node, chosen, request)
     return render(
         request,
         "web/dashboard.html",
@@ -112,6 +103,36 @@ def dashboard_page(request, code: str | None = None):
 
 # A cached dashboard body lives this long at most (seconds); a refresh retires it at once.
 BODY_SECONDS = 3600
+# Levels whose bodies are rendered as soon as the indicators are computed (city,
+# districts, streets): the pages most visited the morning after.
+PRERENDER_LEVELS = (1, 2, 3)
+
+
+def _body(snapshot, node: Area, chosen: str, request=None) -> str:
+    """The node's body from the cache, rendered and stored on a miss. The node was
+    checked to be inside the user's subtree, so every child may be listed."""
+    stamp = snapshot.finished_at.isoformat() if snapshot.finished_at else ""
+    key = ":".join(("dashboard", str(snapshot.pk), stamp, node.code, chosen,
+                    get_language() or ""))  # fmt: skip
+    body = cache.get(key)
+    if body is None:
+        context = _body_context(None, snapshot, node, chosen)
+        body = render_to_string("web/_dashboard_body.html", context, request)
+        cache.set(key, body, BODY_SECONDS)
+    return body
+
+
+def prerender(sender, snapshot, **kwargs) -> None:
+    """Receiver of ``indicators_computed``: the bodies of the most visited nodes, in the
+    default language, rendered before anyone asks (only the newest snapshot is shown)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if selectors.latest_snapshot() != snapshot:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        for node in Area.objects.filter(level__in=PRERENDER_LEVELS).order_by("code"):
+            _body(snapshot, node, "")
 
 
 def _body_context(user, snapshot, node: Area, chosen: str) -> dict:

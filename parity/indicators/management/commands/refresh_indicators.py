@@ -1,10 +1,12 @@
 import datetime as dt
+import time
 
 from dateutil.relativedelta import relativedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parity.indicators.compute import refresh
+from parity.indicators.signals import indicators_computed
 
 
 class Command(BaseCommand):
@@ -35,3 +37,6 @@ class Command(BaseCommand):
                 as_of=day, acting_user=user, progress=lambda code: self.stdout.write(f"  {code}")
             )
             self.stdout.write(f"{day}: {snapshot.rows} rows in {snapshot.seconds:.1f} s")
+        started = time.monotonic()
+        indicators_computed.send(sender=self.__class__, snapshot=snapshot)
+        self.stdout.write(f"pages prepared in {time.monotonic() - started:.1f} s")
