@@ -2,13 +2,19 @@
 hand-written SQL query of the headline counts (floating, inflow, outflow, married women
 15–49, rented share), measured in the same run on the same PostgreSQL database.
 
-    .venv/bin/python bench/report.py [--source fill|demo] [--scale 1] [--repeat 3] [--keep]
+    .venv/bin/python bench/report.py [--source fill|demo] [--scale 1] [--repeat 3]
+        [--as-of 2026-11-29] [--seed 2014] [--reuse] [--parts] [--no-jit]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_bench_report):
 dropped and created afresh, migrated, loaded with the demo area tree and the catalog, then
 filled either by ``--source fill`` (this script's own generate_series INSERTs: people,
 residences, jobs, health records; fast, crude) or ``--source demo`` (``parity demo
---scale S``). Not a test: it prints figures for bench/README.md.
+--scale S --seed N --as-of D``, then ``refresh_immunization`` as ``make run`` does, then
+``VACUUM ANALYZE``). ``--reuse`` measures a database filled before, as it is: nothing is
+dropped, migrated or generated (the way to measure again the kept scale-1 demo city,
+BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/parity_city1). ``--parts`` also
+times each family of figures on its own; ``--no-jit`` runs everything with ``SET jit =
+off``, to compare. Not a test: it prints figures for bench/README.md.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import platform
 import statistics
 import sys
 import time
@@ -152,13 +159,35 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def runs(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def interleaved(fns: dict, repeat: int) -> tuple[dict[str, list[float]], dict[str, object]]:
+    """Each function once per round, round after round: on a shared machine the load
+    changes by the minute, and the ratio is only fair between runs made side by side."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    results: dict[str, object] = {}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - start)
+    return times, results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--source", choices=["fill", "demo"], default="fill")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--as-of", default="2026-11-29")
-    parser.add_argument("--reuse", action="store_true", help="keep the filled database as is")
+    parser.add_argument("--seed", type=int, default=2014, help="the demo's seed (--source demo)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database filled before, as it is"
+    )
+    parser.add_argument("--parts", action="store_true", help="time each family of figures")
+    parser.add_argument("--no-jit", action="store_true", help="SET jit = off for the session")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
@@ -173,7 +202,18 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from parity.reports.figures import figures, headline
+    from parity.areas.models import Area
+    from parity.reports.figures import (
+        Figures,
+        campaign_figures,
+        employment_counts,
+        figures,
+        grid_use,
+        health_record_counts,
+        key_group_counts,
+        people_counts,
+        rented_count,
+    )
 
     if not args.reuse:
         call_command("migrate", verbosity=0)
@@ -182,12 +222,31 @@ def main() -> None:
         call_command("load_schedule", verbosity=0)
         start = time.perf_counter()
         if args.source == "demo":
-            call_command("demo", scale=args.scale, as_of=as_of, verbosity=1)
+            call_command("demo", scale=args.scale, seed=args.seed, as_of=as_of, verbosity=1)
+            print(f"parity demo: {time.perf_counter() - start:.1f} s", flush=True)
+            step = time.perf_counter()
+            call_command("refresh_immunization", as_of=as_of.isoformat(), verbosity=0)
+            print(f"refresh_immunization: {time.perf_counter() - step:.1f} s", flush=True)
+            step = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
+            print(f"VACUUM ANALYZE: {time.perf_counter() - step:.1f} s", flush=True)
         else:
             fill(as_of, args.scale)
         print(f"filled ({args.source}, scale {args.scale}) in {time.perf_counter() - start:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(" on ")[0]
+        cursor.execute("SELECT count(*) FROM people_person")
+        people = cursor.fetchone()[0]
+        if args.no_jit:
+            cursor.execute("SET jit = off")
+    print(
+        f"{dt.datetime.now():%Y-%m-%d %H:%M} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"{version} · load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} · "
+        f"{people:,} people · as of {as_of}" + (" · JIT off" if args.no_jit else ""),
+        flush=True,
+    )
     city = settings.PARITY_CITY_CODE
     d = as_of
     params = {
@@ -203,20 +262,39 @@ def main() -> None:
             return cursor.fetchone()
 
     hand()  # warm the cache for both
-    t_hand, row = timed(hand, args.repeat)
-    t_head, head = timed(lambda: headline(d, city), args.repeat)
-    t_all, result = timed(lambda: figures(as_of=d, area=city), args.repeat)
-    print(f"hand-written query: {t_hand:.3f} s -> {row}")
-    print(f"headline() alone:   {t_head:.3f} s")
-    print(f"figures():          {t_all:.3f} s")
+    figures(as_of=d, area=city)
+    times, results = interleaved(
+        {"hand": hand, "figures": lambda: figures(as_of=d, area=city)}, args.repeat
+    )
+    row, result = results["hand"], results["figures"]
+    assert isinstance(result, Figures) and isinstance(row, tuple)
+    t_hand, t_all = statistics.median(times["hand"]), statistics.median(times["figures"])
+    ratios = [f / h for h, f in zip(times["hand"], times["figures"], strict=True)]
+    t_head, _counts = timed(lambda: people_counts(d, city), args.repeat)
+    print(f"hand-written query: {t_hand:.3f} s (runs: {runs(times['hand'])}) -> {row}")
+    print(f"figures():          {t_all:.3f} s (runs: {runs(times['figures'])})")
+    print(f"people_counts():    {t_head:.3f} s")
+    if args.parts:
+        area = Area.objects.get(code=city)
+        for name, fn in (
+            ("rented_count()", lambda: rented_count(d, city)),
+            ("employment_counts()", lambda: employment_counts(d, city)),
+            ("health_record_counts()", lambda: health_record_counts(d, city)),
+            ("key_group_counts()", lambda: key_group_counts(d, city)),
+            ("grid_use()", lambda: grid_use(d, city)),
+            ("campaign_figures()", lambda: campaign_figures(d, area)),
+        ):
+            print(f"{name + ':':23} {timed(fn, args.repeat)[0]:.3f} s")
     print(
         f"floating {result.floating:,} inflow {result.inflow:,} outflow {result.outflow:,} "
         f"married women {result.married_women:,} rented {result.rented_share}% "
         f"growth {result.growth}x"
     )
-    print(f"ratio figures() / hand query: {t_all / t_hand:.2f}x")
-    print(f"ratio headline() / hand query: {t_head / t_hand:.2f}x")
-    assert row is not None
+    print(
+        f"ratio figures() / hand query: {t_all / t_hand:.2f}x (medians); "
+        f"run by run {runs(ratios)}, median {statistics.median(ratios):.2f}x"
+    )
+    print(f"ratio people_counts() / hand query: {t_head / t_hand:.2f}x")
     assert (row[0], row[1], row[2], row[3], row[4]) == (
         result.floating,
         result.inflow,

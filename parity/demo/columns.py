@@ -41,6 +41,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "pregnancy_id", "date", "gestational_week", "point", "late", "event_id",
         "area_code",
     ),
+    "maternal_postpartumvisit": (
+        "id", "pregnancy_id", "kind", "date", "completed", "late", "event_id", "area_code",
+    ),
+    "maternal_childhealthcheck": (
+        "id", "person_id", "date", "point", "late", "event_id", "area_code",
+    ),
     "certificates_marriagecertificate": (
         "id", *STAMPED, "person_id", "region_code", "number", "issued_on", "electronic",
         "valid_until", "marital_status", "children_count", "checked_on", "checked_late",

@@ -22,6 +22,7 @@ from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department, User
 from parity.areas.models import Area
 from parity.core.models import audit
+from parity.demo.care import FLOATING, REGISTERED, school_term
 from parity.demo.columns import COLUMNS
 from parity.demo.origins import counties_by_province
 from parity.demo.plan import G, P, Planner
@@ -188,6 +189,7 @@ def _context(city, as_of: dt.date) -> dict:
         "campaign": campaign.pk,
         "rounds": rounds,
         "district_codes": {d.code: d.code if d.code in home else "150203" for d in city.districts},
+        "term": school_term(as_of),
     }
 
 
@@ -220,15 +222,24 @@ def _write_floating(writer: Writer, g: G, c: dict, grid_names: dict[int, str]) -
         )  # fmt: skip
         if g.left:
             continue
+        age = (today - p.birth) // 365
         if p.industry:
-            writer.job(pk, p.industry, arrived + rng.randint(0, 60), area)
+            # Started by the as-of date: every planned job counts, so the service share
+            # is the plan's 70% exactly (it drifted with the draws otherwise).
+            started = min(arrived + rng.randint(0, 60), today)
+            writer.job(pk, p.industry, started, area)
+            writer.insurance(pk, started, area, FLOATING)
         if p.record_on:
             writer.event(pk, "health_record", p.record_on, area)
-        if today - p.birth < 7 * 365:
+        if age < 7:
             writer.vaccinations(pk, p.birth, area, arrived)
+            writer.child_checks(pk, p.birth, area, FLOATING, arrived)
+        if 6 <= age <= 14:
+            writer.school(pk, p.birth, area, FLOATING, arrived)
+        if age >= 65:
+            writer.elderly(pk, area, FLOATING, arrived)
         if p.target:
             writer.campaign(pk, area, p.vaccinated)
-        age = (today - p.birth) // 365
         if p.sex == "F" and 18 <= age <= 49:
             writer.woman(pk, p, g, area, g.hukou)
         if p.industry and today - arrived > 200 and rng.random() < 0.3:
@@ -275,6 +286,8 @@ def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
             housing = "own" if rng.random() < 0.8 else "rented"
             address = f"{grid_names[grid[0]][:4]}{rng.randint(1, 60)}号院"
             ids = []
+            mother: tuple[int, P] | None = None
+            children: list[tuple[int, P]] = []
             for p in members:
                 arrived = max(moved_in, p.birth)
                 pk = writer.person(
@@ -285,14 +298,45 @@ def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
                 age = (today - p.birth) // 365
                 if 18 <= age < 60 and rng.random() < 0.7:
                     industry = rng.choice("CEFGHIJKLMNOPQRS")
-                    writer.job(pk, industry, today - rng.randint(30, 3650), area)
+                    started = today - rng.randint(30, 3650)
+                    writer.job(pk, industry, started, area)
+                    writer.insurance(pk, started, area, REGISTERED)
                 if rng.random() * remaining < wanted:
                     wanted -= 1
                     writer.event(pk, "health_record", rng.randint(today - 3650, today), area)
                 if age < 7:
                     writer.vaccinations(pk, p.birth, area, p.birth)
+                    children.append((pk, p))
+                if 6 <= age <= 14:
+                    writer.school(pk, p.birth, area, REGISTERED, arrived)
+                if age >= 65:
+                    writer.elderly(pk, area, REGISTERED, arrived)
+                if p.sex == "F" and p.marital == "married" and 15 <= age <= 49 and not mother:
+                    mother = (pk, p)
                 remaining -= 1
+            _registered_care(writer, mother, children, area)
             if len(ids) > 1:
                 writer.household(ids, address, area)
             writer.flush_if_full()
             bar.update(len(members))
+
+
+def _registered_care(
+    writer: Writer,
+    mother: tuple[int, P] | None,
+    children: list[tuple[int, P]],
+    area: str,
+) -> None:
+    """A registered family's mother and children under 7: her family planning and, for a
+    child born in the last year, her delivery of it (the child linked); the children's
+    health checks, the newborn's first visit counted from the discharge."""
+    today = writer.today
+    newborn: tuple[int, int] | None = None
+    discharged = 0
+    if mother is not None:
+        pk, p = mother
+        newborn = next(((c, q.birth) for c, q in children if q.birth >= today - 364), None)
+        discharged = writer.family_planning(pk, p.birth, area, REGISTERED, p.birth, newborn)
+    for pk, p in children:
+        linked = newborn is not None and newborn[0] == pk
+        writer.child_checks(pk, p.birth, area, REGISTERED, p.birth, discharged if linked else 0)

@@ -1,7 +1,7 @@
 """Turns planned groups and generated registered residents into rows for the ``Sink``:
 people with sealed ID numbers, dwellings, households, residences, jobs, and the services
-in their records (health records, vaccinations, campaign doses, pregnancies, certificates,
-residence permits, home visits)."""
+in their records (health records, vaccinations, campaign doses, certificates, residence
+permits, home visits; the other services in ``parity.demo.care``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import datetime as dt
 import random
 
 from parity.core.crypto import blind_indexer, seal_many
+from parity.demo.care import FLOATING, CareWriter
 from parity.demo.plan import G, P
 from parity.demo.sink import Sink
 from parity.people.demo import EMPLOYERS, FEMALE_GIVEN, MALE_GIVEN, OCCUPATIONS
@@ -27,7 +28,7 @@ ROUTINE = (
 )  # fmt: skip
 
 
-class Writer:
+class Writer(CareWriter):
     def __init__(self, *, sink: Sink, rng: random.Random, context: dict) -> None:
         self.sink = sink
         self.rng = rng
@@ -64,16 +65,6 @@ class Writer:
         self.bodies[key] = count + 1
         seq = (count % 500) * 2 + (1 if sex == "M" else 0)
         return with_check_digit(f"{body}{seq:03d}")
-
-    def event(self, person_id: int, code: str, day: int, area: str, provider=None) -> int:
-        pk = self.sink.new_id("services_serviceevent")
-        provider = provider if provider is not None else self.site(area)
-        self.sink.add(
-            "services_serviceevent",
-            (pk, person_id, self.c["types"][code], self.d(day), provider, "completed", "{}", "",
-             area, None, self.stamp),
-        )  # fmt: skip
-        return pk
 
     def site(self, area: str) -> int:
         sites = self.c["sites"].get(area[:6]) or self.c["all_sites"]
@@ -253,35 +244,8 @@ class Writer:
                  or 0, None, p.marital, 0, checked_on,
                  1 if checked_on and checked > g.arrived + 30 else 0, None, area),
             )  # fmt: skip
-        if p.marital != "married":
-            return
-        if rng.random() < 0.06:
-            self.event(person_id, "pre_pregnancy_check", rng.randint(today - 365, today), area)
-        if rng.random() < 0.05:
-            self.event(person_id, "folic_acid", rng.randint(today - 365, today), area)
-        if rng.random() < 0.035:
-            self.pregnancy(person_id, area, max(g.arrived, today - 250))
-
-    def pregnancy(self, person_id: int, area: str, earliest: int) -> None:
-        rng, today = self.rng, self.today
-        lmp = rng.randint(min(earliest, today - 30), today - 30)
-        registered = min(lmp + rng.randint(40, 90), today)
-        pk = self.sink.new_id("maternal_pregnancy")
-        self.sink.add(
-            "maternal_pregnancy",
-            (pk, self.stamp, self.stamp, person_id, self.d(registered), self.d(lmp), "open", None,
-             None, "", "", "", None, None, "", "", area),
-        )  # fmt: skip
-        for point, week in (("first", 12), ("w16_20", 18), ("w21_24", 22), ("w28_36", 32)):
-            day = lmp + week * 7
-            if day > today or rng.random() < 0.15:
-                break
-            event = self.event(person_id, "maternal_health", day, area)
-            self.sink.add(
-                "maternal_antenatalvisit",
-                (self.sink.new_id("maternal_antenatalvisit"), pk, self.d(day), week, point, 0,
-                 event, area),
-            )  # fmt: skip
+        if p.marital == "married":
+            self.family_planning(person_id, p.birth, area, FLOATING, g.arrived)
 
     def permit(self, person_id: int, arrived: int, area: str, basis: str) -> None:
         rng, today = self.rng, self.today
