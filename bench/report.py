@@ -188,6 +188,9 @@ def main() -> None:
     )
     parser.add_argument("--parts", action="store_true", help="time each family of figures")
     parser.add_argument("--no-jit", action="store_true", help="SET jit = off for the session")
+    parser.add_argument(
+        "--work-mem", default="", help="SET work_mem for the session (both queries), e.g. 64MB"
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     os.environ["DATABASE_URL"] = url
@@ -241,10 +244,15 @@ def main() -> None:
         people = cursor.fetchone()[0]
         if args.no_jit:
             cursor.execute("SET jit = off")
+        if args.work_mem:
+            # For both the hand query and the report: the same session settings.
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [args.work_mem])
     print(
         f"{dt.datetime.now():%Y-%m-%d %H:%M} · {platform.machine()} · {os.cpu_count()} cores · "
         f"{version} · load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} · "
-        f"{people:,} people · as of {as_of}" + (" · JIT off" if args.no_jit else ""),
+        f"{people:,} people · as of {as_of}"
+        + (" · JIT off" if args.no_jit else "")
+        + (f" · work_mem {args.work_mem}" if args.work_mem else ""),
         flush=True,
     )
     city = settings.PARITY_CITY_CODE
