@@ -13,18 +13,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from parity.areas.models import Area
-from parity.core.error_codes import ErrorCode
 from parity.indicators.assessment_forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator
-from parity.people.imports.columns import label_map, normalise_header
+from parity.people.imports.columns import header_columns, label_map
 from parity.people.imports.results import RowError
 from parity.people.imports.rows import cell_text
 from parity.services.imports.reading import open_table
@@ -101,25 +99,7 @@ class TargetRow:
 def read_header(row: Sequence) -> dict[str, int]:
     """``{header: column index}`` for the known headers; a file without a required one,
     or with one twice, is refused as a whole."""
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        text = normalise_header(cell)
-        header = ALIASES.get(text, text)
-        if header not in FIELDS:
-            continue
-        if header in columns:
-            raise ValidationError(
-                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
-            )
-        columns[header] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in columns]
-    if missing:
-        raise ValidationError(
-            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
-            % {"missing": "、".join(missing)},
-            code=ErrorCode.FILE_HEADER,
-        )
-    return columns
+    return header_columns(row, known=FIELDS, required=REQUIRED_HEADERS, aliases=ALIASES)
 
 
 def _values(columns: dict[str, int], cells: Sequence) -> dict[str, str]:

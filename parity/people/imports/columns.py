@@ -4,6 +4,7 @@ so a file written by one is read by the others."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 from django.db import models
@@ -126,6 +127,42 @@ def normalise_header(text: object) -> str:
         if header.endswith(suffix):
             header = header[: -len(suffix)].strip()
     return header
+
+
+def header_columns(
+    row: Sequence[object],
+    *,
+    known: Collection[str],
+    required: Sequence[str],
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, int]:
+    """``{header: column index}`` of a file's header row, for every import: unknown
+    columns (a serial number, a note) are ignored, a known header twice or a required one
+    missing refuses the whole file. ``aliases`` maps other spellings to a known header."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from parity.core.error_codes import ErrorCode
+
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(row):
+        header = normalise_header(cell)
+        header = (aliases or {}).get(header, header)
+        if header not in known:
+            continue
+        if header in columns:
+            raise ValidationError(
+                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
+            )
+        columns[header] = index
+    missing = [h for h in required if h not in columns]
+    if missing:
+        raise ValidationError(
+            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
+            % {"missing": "、".join(missing)},
+            code=ErrorCode.FILE_HEADER,
+        )
+    return columns
 
 
 def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:

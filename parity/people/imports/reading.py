@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parity.core.error_codes import ErrorCode
-from parity.people.imports.columns import KEYS, REQUIRED_HEADERS, normalise_header
+from parity.people.imports.columns import KEYS, REQUIRED_HEADERS, header_columns
 
 FORMATS = (".csv", ".xlsx")
 _PROBE = 1 << 20
@@ -49,24 +49,7 @@ def open_sheet(path: Path) -> Sheet:
 
 
 def _columns(header_row: Sequence[Cell]) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header_row):
-        header = normalise_header(cell)
-        if header not in KEYS:
-            continue  # extra columns (a serial number, a note) are allowed and ignored
-        if header in columns:
-            raise ValidationError(
-                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
-            )
-        columns[header] = index
-    missing = [h for h in REQUIRED_HEADERS if h not in columns]
-    if missing:
-        raise ValidationError(
-            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
-            % {"missing": "、".join(missing)},
-            code=ErrorCode.FILE_HEADER,
-        )
-    return columns
+    return header_columns(header_row, known=KEYS, required=REQUIRED_HEADERS)
 
 
 def _encoding(path: Path) -> tuple[str, int]:

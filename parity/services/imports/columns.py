@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-from parity.core.error_codes import ErrorCode
-from parity.people.imports.columns import normalise_header
+from parity.people.imports.columns import header_columns
 
 ID_NUMBER, SERVICE, DATE, PROVIDER, OUTCOME, NOTE = (
     "身份证号码",
@@ -45,24 +41,6 @@ def header_reader(known: Sequence[str]):
     """A function from the header row to ``{header: column index}`` for known headers."""
 
     def read(row: Sequence) -> dict[str, int]:
-        columns: dict[str, int] = {}
-        for index, cell in enumerate(row):
-            header = normalise_header(cell)
-            if header not in known:
-                continue
-            if header in columns:
-                raise ValidationError(
-                    _("表头“%(header)s”出现了两次") % {"header": header},
-                    code=ErrorCode.FILE_HEADER,
-                )
-            columns[header] = index
-        missing = [h for h in REQUIRED_HEADERS if h not in columns]
-        if missing:
-            raise ValidationError(
-                _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
-                % {"missing": "、".join(missing)},
-                code=ErrorCode.FILE_HEADER,
-            )
-        return columns
+        return header_columns(row, known=known, required=REQUIRED_HEADERS)
 
     return read
