@@ -62,3 +62,39 @@ def xlsx_download(
     filename: str, title: str, headers: Sequence, rows: Iterable[Sequence]
 ) -> FileResponse:
     return xlsx_file_response(lambda target: write_xlsx(target, title, headers, rows), filename)
+
+
+# --- .docx ---------------------------------------------------------------------------------
+
+CJK_FONT = "Noto Sans CJK SC"
+
+
+def docx_document(font_size: float = 11):
+    """A python-docx document whose text is set in the CJK font Debian ships (fonts-noto-cjk);
+    raises before anything is written when the font is missing."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    from parity.reports.charts import cjk_font_path
+
+    cjk_font_path()
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = CJK_FONT  # type: ignore[attr-defined]
+    normal.font.size = Pt(font_size)  # type: ignore[attr-defined]
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)  # type: ignore[attr-defined]
+    return document
+
+
+def docx_table(document, headers: Sequence, rows: Iterable[Sequence], fmt=str) -> None:
+    """A bordered table with a bold header row; ``fmt`` turns each value into text."""
+    grid = document.add_table(rows=1, cols=len(headers))
+    grid.style = "Table Grid"
+    for cell, header in zip(grid.rows[0].cells, headers, strict=True):
+        cell.text = str(header)
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        for cell, value in zip(grid.add_row().cells, row, strict=True):
+            cell.text = fmt(value)

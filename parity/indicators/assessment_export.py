@@ -197,30 +197,22 @@ def score_chart(a: Assessment) -> bytes | None:
 
 
 def _add_table(document, table: Table) -> None:
-    grid = document.add_table(rows=1, cols=len(table.headers))
-    grid.style = "Table Grid"
-    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-        cell.text = str(header)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in table.rows:
-        for cell, value in zip(grid.add_row().cells, row, strict=True):
-            cell.text = f"{value:.2f}" if isinstance(value, float) else str(value)
+    from parity.core.exports import docx_table
+
+    docx_table(
+        document,
+        table.headers,
+        table.rows,
+        fmt=lambda value: f"{value:.2f}" if isinstance(value, float) else str(value),
+    )
 
 
 def render_docx(a: Assessment) -> bytes:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
-    from parity.reports.charts import cjk_font_path
+    from parity.core.exports import docx_document
 
-    cjk_font_path()  # fail before writing anything when the font is missing
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Noto Sans CJK SC"  # type: ignore[attr-defined]
-    normal.font.size = Pt(10.5)  # type: ignore[attr-defined]
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")  # type: ignore[attr-defined]
+    document = docx_document(10.5)
     document.add_heading(title(a), level=0)
     document.add_paragraph(subtitle(a))
 

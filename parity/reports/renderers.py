@@ -63,19 +63,12 @@ def render_xlsx(f: Figures) -> bytes:
 
 
 def render_docx(f: Figures) -> bytes:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
-    from parity.reports.charts import charts, cjk_font_path
+    from parity.core.exports import docx_document, docx_table
+    from parity.reports.charts import charts
 
-    cjk_font_path()  # fail before writing anything when the font is missing
-    document = Document()
-    normal = document.styles["Normal"]
-    normal.font.name = "Noto Sans CJK SC"  # type: ignore[attr-defined]
-    normal.font.size = Pt(11)  # type: ignore[attr-defined]
-    fonts = normal.element.rPr.rFonts  # type: ignore[attr-defined]
-    fonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+    document = docx_document(11)
     document.add_heading(content.title(f), level=0)
     document.add_paragraph(content.subtitle(f))
     images = iter(charts(f))
@@ -89,16 +82,7 @@ def render_docx(f: Figures) -> bytes:
     document.add_heading(_("附表"), level=1)
     for table in content.tables(f):
         document.add_heading(table.title, level=2)
-        grid = document.add_table(rows=1, cols=len(table.headers))
-        grid.style = "Table Grid"
-        for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-            cell.text = str(header)
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in table.rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = str(value)
+        docx_table(document, table.headers, table.rows)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
