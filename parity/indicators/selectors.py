@@ -61,6 +61,19 @@ class Measures:
     registered_den: int
     category: str = ""
 
+    @classmethod
+    def of(cls, value: IndicatorValue) -> Measures:
+        """The measures of one cached row (its ``indicator`` selected with it)."""
+        return cls(
+            indicator=value.indicator,
+            area_code=value.area_code,
+            category=value.category,
+            floating_num=value.floating_num,
+            floating_den=value.floating_den,
+            registered_num=value.registered_num,
+            registered_den=value.registered_den,
+        )
+
     @property
     def floating_rate(self) -> Decimal | None:
         return rate(self.floating_num, self.floating_den)
@@ -132,18 +145,7 @@ def snapshot_for_year(year: int) -> Snapshot | None:
 
 
 def _measures(values: QuerySet[IndicatorValue]) -> list[Measures]:
-    return [
-        Measures(
-            indicator=v.indicator,
-            area_code=v.area_code,
-            category=v.category,
-            floating_num=v.floating_num,
-            floating_den=v.floating_den,
-            registered_num=v.registered_num,
-            registered_den=v.registered_den,
-        )
-        for v in values.select_related("indicator")
-    ]
+    return [Measures.of(v) for v in values.select_related("indicator")]
 
 
 def equalization_table(snapshot: Snapshot, area_code: str) -> list[Measures]:
@@ -209,20 +211,7 @@ def history(
         .select_related("snapshot", "indicator")
         .order_by("-snapshot__as_of")[:limit]
     )
-    rows = [
-        (
-            v.snapshot.as_of,
-            Measures(
-                v.indicator,
-                v.area_code,
-                v.floating_num,
-                v.floating_den,
-                v.registered_num,
-                v.registered_den,
-            ),  # fmt: skip
-        )
-        for v in values
-    ]
+    rows = [(v.snapshot.as_of, Measures.of(v)) for v in values]
     return rows[::-1]
 
 

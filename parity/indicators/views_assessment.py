@@ -30,7 +30,7 @@ from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filena
 from parity.indicators.assessment_forms import YEAR_MAX, YEAR_MIN, TargetForm
 from parity.indicators.assessment_import import write_template
 from parity.indicators.models import Target
-from parity.people.views_io import SHOWN_ERRORS, ImportForm, _store
+from parity.people.views_io import ImportForm, _store, import_context
 
 
 def _year(request) -> int:
@@ -170,14 +170,7 @@ def import_page(request):
     return render(
         request,
         "indicators/assessment_import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "errors": result.errors[:SHOWN_ERRORS] if result else [],
-            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-            "error_file": result.error_file.name if result and result.error_file else "",
-        },
+        import_context(form, result, file_error),
     )
 
 

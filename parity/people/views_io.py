@@ -25,6 +25,21 @@ from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
 from parity.people.models import Person
 
 SHOWN_ERRORS = 100
+
+
+def import_context(form, result, file_error: str) -> dict:
+    """What the shared import page (``web/_import.html``) shows: the form, the counts, the
+    first ``SHOWN_ERRORS`` bad cells and the file with all of them."""
+    return {
+        "form": form,
+        "result": result,
+        "file_error": file_error,
+        "errors": result.errors[:SHOWN_ERRORS] if result else [],
+        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
+        "error_file": result.error_file.name if result and result.error_file else "",
+    }
+
+
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,14 +92,7 @@ def import_page(request):
     return render(
         request,
         "people/import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "errors": result.errors[:SHOWN_ERRORS] if result else [],
-            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-            "error_file": result.error_file.name if result and result.error_file else "",
-        },
+        import_context(form, result, file_error),
     )
 
 

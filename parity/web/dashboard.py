@@ -293,16 +293,7 @@ def index_history(area_code: str) -> list[tuple[dt.date, Decimal | None]]:
     ).select_related("indicator", "snapshot")
     by_date: dict[dt.date, list[Measures]] = {}
     for v in values:
-        by_date.setdefault(v.snapshot.as_of, []).append(
-            Measures(
-                v.indicator,
-                v.area_code,
-                v.floating_num,
-                v.floating_den,
-                v.registered_num,
-                v.registered_den,
-            )
-        )
+        by_date.setdefault(v.snapshot.as_of, []).append(Measures.of(v))
     return [(day, selectors.equalization_index(rows)) for day, rows in sorted(by_date.items())]
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, allows
 from parity.core.exports import XLSX
-from parity.people.views_io import SHOWN_ERRORS, ImportForm, _store
+from parity.people.views_io import ImportForm, _store, import_context
 from parity.services.imports import import_services, write_template
 from parity.services.imports.engine import error_file_path
 
@@ -42,14 +42,7 @@ def import_page(request):
     return render(
         request,
         "services/import.html",
-        {
-            "form": form,
-            "result": result,
-            "file_error": file_error,
-            "errors": result.errors[:SHOWN_ERRORS] if result else [],
-            "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-            "error_file": result.error_file.name if result and result.error_file else "",
-        },
+        import_context(form, result, file_error),
     )
 
 
