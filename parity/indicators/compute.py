@@ -35,7 +35,7 @@ from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, RefreshStatus, Unit
 from parity.indicators.definition import denominator_q, numerator_q
-from parity.indicators.models import Indicator, Snapshot
+from parity.indicators.models import AreaFigure, Indicator, IndicatorValue, Snapshot
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
 from parity.services.eligibility import rule_q
@@ -518,6 +518,27 @@ def _figure_rows(cursor, snapshot: Snapshot) -> int:
     )  # fmt: skip
 
 
+# Computations kept: every one of the last KEEP_DAYS days, and the last day of each month
+# for ever (the trends); the others are deleted by the next refresh.
+KEEP_DAYS = 7
+
+
+def prune(*, keep_after: dt.date) -> int:
+    """Delete the computations dated on or before ``keep_after`` that are not a month's
+    last day, in bulk (their rows first: no per-row cascade). Returns how many."""
+    old = [
+        s.pk
+        for s in Snapshot.objects.filter(as_of__lte=keep_after).only("pk", "as_of")
+        if (s.as_of + dt.timedelta(days=1)).day != 1
+    ]
+    if not old:
+        return 0
+    IndicatorValue.objects.filter(snapshot_id__in=old).delete()
+    AreaFigure.objects.filter(snapshot_id__in=old).delete()
+    Snapshot.objects.filter(pk__in=old).delete()
+    return len(old)
+
+
 def refresh(
     *,
     as_of: dt.date,
@@ -569,6 +590,7 @@ def refresh(
         snapshot.started_by = acting_user if getattr(acting_user, "pk", None) else None
         snapshot.error = ""
         snapshot.save()
+        prune(keep_after=as_of - dt.timedelta(days=KEEP_DAYS))
         AuditEvent.objects.create(
             actor=snapshot.started_by,
             action="indicators.refresh",

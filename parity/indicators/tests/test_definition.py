@@ -224,3 +224,17 @@ def test_the_refresh_command_records_who_started_it(admin_user, catalog):
 
     call_command("refresh_indicators", as_of=AS_OF, by="admin", stdout=io.StringIO())
     assert AuditEvent.objects.filter(action="indicators.refresh", actor=admin_user).exists()
+
+
+@pytest.mark.django_db
+def test_old_computations_are_pruned_but_month_ends_kept(catalog, areas, register):
+    from parity.indicators.models import AreaFigure, Snapshot
+
+    register()
+    for day in (dt.date(2026, 5, 31), dt.date(2026, 6, 10), dt.date(2026, 6, 16)):
+        refresh(as_of=day)
+    assert AreaFigure.objects.filter(snapshot__as_of=dt.date(2026, 6, 10)).exists()
+    refresh(as_of=AS_OF)  # 2026-06-30: keeps seven days back and every month's end
+    kept = set(Snapshot.objects.values_list("as_of", flat=True))
+    assert kept == {dt.date(2026, 5, 31), dt.date(2026, 6, 30)}
+    assert not AreaFigure.objects.filter(snapshot__as_of=dt.date(2026, 6, 10)).exists()
