@@ -29,15 +29,35 @@ def indicators_refresh(*, acting_user, as_of: dt.date) -> Snapshot:
     return refresh(as_of=as_of, acting_user=acting_user)
 
 
+# A requested refresh not finished after this long is taken to have failed (see its log).
+PENDING_MINUTES = 15
+
+
+def refresh_pending() -> bool:
+    """Whether a refresh requested from the page in the last ``PENDING_MINUTES`` has not
+    finished yet (no ``indicators.refresh`` audit event since the request)."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(minutes=PENDING_MINUTES)
+    events = AuditEvent.objects.filter(at__gte=since)
+    requested = events.filter(action="indicators.refresh_requested").order_by("-at").first()
+    if requested is None:
+        return False
+    return not events.filter(action="indicators.refresh", at__gte=requested.at).exists()
+
+
 def indicators_refresh_start(*, acting_user, as_of: dt.date) -> Snapshot | None:
     """The refresh button: ``indicators_refresh`` in the request when
     ``PARITY_REFRESH_INLINE`` is set (returns the snapshot), otherwise a separate
     ``parity refresh_indicators`` process started for the user (returns ``None``; the
-    request is audited now, the refresh when it finishes)."""
+    request is audited now, the refresh when it finishes; its output is appended to
+    ``var/logs/refresh_indicators.log``)."""
     if not city_wide(acting_user, ASSESS):
         raise PermissionDenied(_("只有市级用户可以重新计算指标"))
     if settings.PARITY_REFRESH_INLINE:
         return refresh(as_of=as_of, acting_user=acting_user)
+    if refresh_pending():
+        return None  # one is running: a second would only wait for it and redo its work
     AuditEvent.objects.create(
         actor=acting_user,
         action="indicators.refresh_requested",
@@ -48,14 +68,18 @@ def indicators_refresh_start(*, acting_user, as_of: dt.date) -> Snapshot | None:
         *(sys.executable, "-c", "from parity.cli import main; main()"),
         *("refresh_indicators", "--as-of", as_of.isoformat(), "--by", acting_user.username),
     ]
-    subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-        command,
-        cwd=settings.BASE_DIR,
-        start_new_session=True,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # Its output, and the error if it fails, go to a log file an administrator can read.
+    log_dir = settings.VAR_DIR / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / "refresh_indicators.log", "ab") as log:
+        subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+            command,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     return None
 
 

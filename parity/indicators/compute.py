@@ -549,10 +549,10 @@ def refresh(
     """Compute every active indicator (or those given) and the population figures for
     every area node on the date, replacing that date's cache in one transaction."""
     chosen = list(indicators) if indicators is not None else list(Indicator.objects.active())
-    started = time.monotonic()
+    started, started_at = time.monotonic(), timezone.now()
     with transaction.atomic():
         snapshot, _created = Snapshot.objects.select_for_update().get_or_create(
-            as_of=as_of, defaults={"started_at": timezone.now()}
+            as_of=as_of, defaults={"started_at": started_at}
         )
         stale = snapshot.values.all()
         if indicators is not None:
@@ -583,7 +583,7 @@ def refresh(
                 progress("figures")
             rows += _figure_rows(cursor, snapshot)
         snapshot.status = RefreshStatus.DONE
-        snapshot.started_at = timezone.now() if _created else snapshot.started_at
+        snapshot.started_at = started_at
         snapshot.finished_at = timezone.now()
         snapshot.seconds = round(time.monotonic() - started, 3)
         snapshot.rows = snapshot.values.count() + snapshot.figures.count()

@@ -200,17 +200,22 @@ def test_a_city_administrator_who_is_not_a_superuser_may_define(django_user_mode
 
 @pytest.mark.django_db
 def test_the_button_starts_a_separate_refresh_process_unless_told_otherwise(
-    admin_user, official, catalog, settings, monkeypatch
+    admin_user, official, catalog, settings, monkeypatch, tmp_path
 ):
     from parity.indicators import actions
 
     started = []
     monkeypatch.setattr(actions.subprocess, "Popen", lambda command, **kw: started.append(command))
     settings.PARITY_REFRESH_INLINE = False
+    settings.VAR_DIR = tmp_path
     assert actions.indicators_refresh_start(acting_user=admin_user, as_of=AS_OF) is None
     (command,) = started
     assert command[3:] == ["refresh_indicators", "--as-of", "2026-06-30", "--by", "admin"]
     assert AuditEvent.objects.filter(action="indicators.refresh_requested", actor=admin_user)
+    assert (tmp_path / "logs" / "refresh_indicators.log").exists()
+    # A second press while it runs starts nothing more.
+    assert actions.indicators_refresh_start(acting_user=admin_user, as_of=AS_OF) is None
+    assert len(started) == 1
     with pytest.raises(PermissionDenied):
         actions.indicators_refresh_start(acting_user=official, as_of=AS_OF)
     assert len(started) == 1
