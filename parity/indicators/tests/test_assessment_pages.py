@@ -24,7 +24,7 @@ from parity.indicators.tests.assessment_data import (
     xlsx_bytes,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("parity.indicators.tests.urls_assessment")]
+pytestmark = pytest.mark.django_db
 
 
 def page(**params) -> str:
