@@ -1,17 +1,20 @@
 """Computing the indicator cache: every active indicator, and the dashboard's population
 figures, for every area node on a date, in SQL.
 
-How (the same on PostgreSQL and SQLite):
+How:
 
-1. For each indicator, one grouped query over ``Person`` counts the denominator and the
-   numerator of floating and registered people per ``area_code`` (the leaves: grids,
-   and the nodes where outflow people are managed). The numerator is a sub-select of
-   person ids, which PostgreSQL runs once as a hashed sub-plan.
+1. For each indicator, one pass over ``Person``: the denominator's people, each with
+   their side (floating or registered), whether the numerator holds (service events as
+   ``id IN (SELECT person_id …)``, which PostgreSQL hashes once), their district and the
+   indicator's disaggregations; grouped by leaf ``area_code`` (grids, and the nodes where
+   outflow people are managed) for the totals and by district for each disaggregation.
+   PostgreSQL does it in one aggregate with grouping sets; SQLite from a materialized CTE.
 2. The leaf rows go to a temporary table, and one ``INSERT … SELECT … GROUP BY
    SUBSTR(area_code, 1, n)`` per level writes every node's totals (codes nest by prefix,
-   so a node's total is the sum of the leaves under it).
-3. Disaggregations (sex, age group, length of stay, origin province) are grouped per
-   district in one more query and rolled up to the districts and the city.
+   so a node's total is the sum of the leaves under it); disaggregations are rolled up to
+   the districts and the city.
+3. The per-dose vaccination indicators are computed together (one pass over the children
+   and one over their vaccination records), and the population figures in four passes.
 
 The whole refresh of a date runs in one transaction: pages keep reading the previous
 figures until it commits.
