@@ -80,16 +80,6 @@ def _create_work_tables(cursor) -> None:
     cursor.execute(f"DELETE FROM {LEAF_TABLE}")
 
 
-def _sides(num: Q) -> dict[str, Count]:
-    floating, registered = Q(status__in=FLOATING), Q(status=Status.REGISTERED)
-    return {
-        "fn": Count("pk", filter=floating & num),
-        "fd": Count("pk", filter=floating),
-        "rn": Count("pk", filter=registered & num),
-        "rd": Count("pk", filter=registered),
-    }
-
-
 def _age_group(on: dt.date) -> Case:
     whens = [
         When(birth_date__lte=on - relativedelta(years=floor), then=Value(group.value))
@@ -151,7 +141,6 @@ def _person_leaves(cursor, indicator: Indicator, as_of: dt.date) -> None:
         .values("area_code", "f", "hit", "district", *(f"g_{d}" for d in dimensions))
     )
     sql, params = _sql(people)
-    sums = "SUM(f * hit), SUM(f), SUM((1 - f) * hit), SUM(1 - f)"
     if connection.vendor == "postgresql":
         # One aggregate with a grouping set for the totals and one per dimension: the
         # rows are read once and never written to a work table.
@@ -176,6 +165,7 @@ def _person_leaves(cursor, indicator: Indicator, as_of: dt.date) -> None:
             params,
         )
         return
+    sums = "SUM(f * hit), SUM(f), SUM((1 - f) * hit), SUM(1 - f)"
     parts = [f"SELECT area_code, '', '', {sums} FROM c GROUP BY area_code"]
     parts += [
         f"SELECT district, '{d}', g_{d}, {sums} FROM c GROUP BY district, g_{d}" for d in dimensions
@@ -325,10 +315,6 @@ def _grid_use_leaves(cursor, as_of: dt.date) -> None:
 
 FIGURE_COLUMNS = "indicators_areafigure (snapshot_id, area_code, level, figure, category, value)"
 FIGURE_SELECT = "%s, {code}, {level}, dimension, category, SUM(fn)"
-# Figures, as documented in ``figure_rows``.
-FIGURES = ("floating", "inflow", "outflow", "registered", "married_women", "pregnant",
-           "no_certificate", "stay", "origin", "housing", "industry", "service_industry",
-           "employed", "arrivals", "departures")  # fmt: skip
 
 
 def _flag(q: Q) -> Case:

@@ -217,7 +217,7 @@ def history(
 
 def figures(snapshot: Snapshot, area_code: str) -> dict[str, dict[str, int]]:
     """The node's population figures: ``{figure: {category: value}}``; a total has the
-    category ``""`` (see ``compute.FIGURES`` for the names)."""
+    category ``""`` (see ``compute.figure_leaves`` for the names)."""
     result: dict[str, dict[str, int]] = {}
     rows = AreaFigure.objects.filter(snapshot=snapshot, area_code=area_code).values_list(
         "figure", "category", "value"
@@ -240,6 +240,26 @@ def _level_of(area_code: str) -> int:
     from parity.indicators.compute import level_of
 
     return level_of(area_code)
+
+
+def preview_counts(indicator: Indicator, on: dt.date) -> dict[str, int]:
+    """The city's counts of an unsaved definition on a date, for the define page: one
+    aggregate over the registry (nothing is cached for a draft)."""
+    from django.db.models import Count, Q
+
+    from parity.indicators.definition import denominator_q, numerator_q
+    from parity.people.choices import FLOATING, Status
+    from parity.people.models import Person
+
+    floating, registered = Q(status__in=FLOATING), Q(status=Status.REGISTERED)
+    counted = Person.objects.filter(denominator_q(indicator, on)).order_by()
+    hits = Q(pk__in=counted.filter(numerator_q(indicator, on)).values("pk"))
+    return counted.aggregate(
+        floating_den=Count("pk", filter=floating),
+        floating_num=Count("pk", filter=floating & hits),
+        registered_den=Count("pk", filter=registered),
+        registered_num=Count("pk", filter=registered & hits),
+    )
 
 
 SIDES = ("floating", "registered", "all")

@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,11 +14,9 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import DEFINE, VIEW, city_wide, scope_code
 from parity.indicators.actions import indicator_define, indicator_set_active
-from parity.indicators.definition import denominator_q, numerator_q
 from parity.indicators.forms import IndicatorDefineForm
 from parity.indicators.models import Indicator
-from parity.people.choices import FLOATING, Status
-from parity.people.models import Person
+from parity.indicators.selectors import preview_counts
 
 
 def _can_define(user) -> bool:
@@ -37,26 +32,6 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/indicator_list.html",
         {"indicators": indicators, "can_define": _can_define(request.user)},
-    )
-
-
-def preview(indicator: Indicator, on: dt.date) -> dict[str, int]:
-    """The city's counts for an unsaved definition: one aggregate query."""
-    floating, registered = Q(status__in=FLOATING), Q(status=Status.REGISTERED)
-    hits = Q(
-        pk__in=Person.objects.filter(
-            denominator_q(indicator, on) & numerator_q(indicator, on)
-        ).values("pk")
-    )
-    return (
-        Person.objects.filter(denominator_q(indicator, on))
-        .order_by()
-        .aggregate(
-            floating_den=Count("pk", filter=floating),
-            floating_num=Count("pk", filter=floating & hits),
-            registered_den=Count("pk", filter=registered),
-            registered_num=Count("pk", filter=registered & hits),
-        )
     )
 
 
@@ -90,7 +65,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
                     draft = Indicator(
                         denominator=denominator, numerator=numerator, period=fields["period"]
                     )
-                    counts = preview(draft, timezone.localdate())
+                    counts = preview_counts(draft, timezone.localdate())
                 else:
                     indicator = indicator_define(
                         acting_user=request.user, denominator=denominator, numerator=numerator,
