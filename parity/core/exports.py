@@ -98,3 +98,35 @@ def docx_table(document, headers: Sequence, rows: Iterable[Sequence], fmt=str) -
     for row in rows:
         for cell, value in zip(grid.add_row().cells, row, strict=True):
             cell.text = fmt(value)
+
+
+def notes_sheet(
+    book,
+    columns: Iterable[tuple[str, str]],
+    required: Iterable[str],
+    notes: Iterable[str],
+    *,
+    extra: Iterable[Sequence] = (),
+    width: int = 90,
+):
+    """The 填写说明 sheet of an import template: each column with 必填/选填 and its meaning,
+    then ``extra`` rows and the general notes (``notes`` are translated here)."""
+    from django.utils.translation import gettext as _
+    from openpyxl.styles import Font
+
+    must = set(required)
+    sheet = book.create_sheet(_("填写说明"))
+    sheet.append([_("列"), _("是否必填"), _("说明")])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for header, meaning in columns:
+        sheet.append([header, _("必填") if header in must else _("选填"), meaning])
+    sheet.append([])
+    for row in extra:
+        sheet.append(list(row))
+    for line in notes:
+        sheet.append(["", "", _(line)])
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 10
+    sheet.column_dimensions["C"].width = width
+    return sheet

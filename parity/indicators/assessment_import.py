@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from parity.areas.models import Area
+from parity.core.exports import notes_sheet
 from parity.indicators.assessment_forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
@@ -202,19 +203,8 @@ def write_template(target: IO, *, example_area: str) -> None:
     for letter, width in (("A", 28), ("B", 36), ("C", 10), ("D", 80)):
         listing.column_dimensions[letter].width = width
 
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("是否必填"), _("说明")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for header in HEADERS:
-        notes.append(
-            [header, _("必填") if header in REQUIRED_HEADERS else _("选填"), _(MEANINGS[header])]
-        )
-    notes.append([])
-    notes.append([_("考核口径"), "", "、".join(measures.values())])
-    for line in NOTES:
-        notes.append(["", "", _(line)])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 90
+    notes_sheet(
+        book, [(h, _(MEANINGS[h])) for h in HEADERS], REQUIRED_HEADERS, NOTES,
+        extra=[[_("考核口径"), "", "、".join(measures.values())]],
+    )  # fmt: skip
     book.save(target)

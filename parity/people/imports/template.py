@@ -10,6 +10,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from parity.core.exports import notes_sheet
 from parity.people.imports.columns import EXAMPLE_ROW, HEADERS, REQUIRED_HEADERS, TEMPLATE_COLUMNS
 
 
@@ -76,22 +77,8 @@ def _write_xlsx(target) -> None:
             sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
 
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("是否必填"), _("说明")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for column in TEMPLATE_COLUMNS:
-        notes.append(
-            [
-                column.header,
-                _("必填") if column.header in REQUIRED_HEADERS else _("选填"),
-                column.meaning,
-            ]
-        )
-    notes.append([])
-    for line in NOTES:
-        notes.append(["", "", _(line)])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 100
+    notes_sheet(
+        book, [(c.header, c.meaning) for c in TEMPLATE_COLUMNS], REQUIRED_HEADERS, NOTES,
+        width=100,
+    )  # fmt: skip
     book.save(target if not isinstance(target, Path) else str(target))

@@ -10,6 +10,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from parity.core.exports import notes_sheet
 from parity.services.imports.columns import (
     FIXED_HEADERS,
     MEANINGS,
@@ -89,22 +90,5 @@ def write_template(target: IO, fmt: str) -> None:
     for letter, width in (("A", 24), ("B", 36), ("C", 80)):
         catalog.column_dimensions[letter].width = width
 
-    notes = book.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("是否必填"), _("说明")])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    for header in FIXED_HEADERS:
-        notes.append(
-            [
-                header,
-                _("必填") if header in REQUIRED_HEADERS else _("选填"),
-                _(MEANINGS[header]),
-            ]
-        )
-    notes.append([])
-    for line in NOTES:
-        notes.append(["", "", _(line)])
-    notes.column_dimensions["A"].width = 14
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 90
+    notes_sheet(book, [(h, _(MEANINGS[h])) for h in FIXED_HEADERS], REQUIRED_HEADERS, NOTES)
     book.save(target)
