@@ -145,6 +145,27 @@ class Person(TimeStamped):
             area_code_index("people_person_status_area", "status"),
             models.Index(fields=["phone_hash"], name="people_person_phone_hash"),
             models.Index(fields=["birth_date"], name="people_person_birth"),
+            # The floating population (a quarter of the people) with every column the
+            # report, the key groups and the indicators filter it on: on PostgreSQL those
+            # queries read this index alone (an index-only scan of 60 MB at scale 1)
+            # instead of the whole table (1 GB). SQLite ignores ``include``.
+            models.Index(
+                fields=["area_code"],
+                opclasses=["varchar_pattern_ops"],
+                include=[
+                    "id",
+                    "status",
+                    "arrived_city_on",
+                    "left_city_on",
+                    "outflow_since",
+                    "hukou_code",
+                    "sex",
+                    "marital_status",
+                    "birth_date",
+                ],
+                condition=Q(status__in=FLOATING),
+                name="people_person_floating",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_hash"], name="%(app_label)s_%(class)s_unique_id"),

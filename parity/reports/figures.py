@@ -77,7 +77,13 @@ from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.immunization.models import Campaign
 from parity.immunization.selectors import campaign_children, percent
-from parity.people.choices import SERVICE_INDUSTRIES, HousingType, Status, StayClass
+from parity.people.choices import (
+    FLOATING,
+    SERVICE_INDUSTRIES,
+    HousingType,
+    Status,
+    StayClass,
+)
 from parity.people.models import Employment, Person, Residence, stay_class_expression
 from parity.services.choices import StaffRole
 from parity.services.eligibility import resident_q, rule_q
@@ -272,9 +278,16 @@ def people_counts(as_of: dt.date, area_code: str) -> dict[str, Any]:
     length of stay: one aggregate over the area's people, by province of registration
     (a few dozen rows, added up here). By province rather than a ``COUNT(DISTINCT …)`` of
     the provinces, which PostgreSQL cannot split between parallel workers: measured at
-    scale 1, 0.9 s instead of 1.8 s, and the province counts come with it."""
+    scale 1, 0.9 s instead of 1.8 s, and the province counts come with it. Only inflow
+    and outflow people can count, and saying so (``status IN …``) lets PostgreSQL read
+    the index of the floating population (``people_person_floating``) instead of the
+    table: 0.2 s instead of 0.85 s at scale 1."""
     stay = stay_class_expression("arrived_city_on", as_of)
-    people = _people(area_code).annotate(stay=stay, province=Substr("hukou_code", 1, 2))
+    people = (
+        _people(area_code)
+        .filter(status__in=FLOATING)
+        .annotate(stay=stay, province=Substr("hukou_code", 1, 2))
+    )
     inflow, outflow = inflow_q(as_of), outflow_q(as_of)
     floating = inflow | outflow
     before = as_of - relativedelta(years=10)
