@@ -127,7 +127,13 @@ class IndicatorValue(models.Model):
     ``F``, ``origin_province`` / ``41``, …)."""
 
     snapshot = models.ForeignKey(
-        Snapshot, verbose_name=_("计算批次"), on_delete=models.CASCADE, related_name="values"
+        Snapshot,
+        verbose_name=_("计算批次"),
+        on_delete=models.CASCADE,
+        related_name="values",
+        # The unique cell's index starts with the snapshot: a second index on it alone
+        # would only cost every refresh's inserts.
+        db_index=False,
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="values"
@@ -166,7 +172,13 @@ class AreaFigure(models.Model):
     ``figure`` names the count, ``category`` the class within it (empty for a total)."""
 
     snapshot = models.ForeignKey(
-        Snapshot, verbose_name=_("计算批次"), on_delete=models.CASCADE, related_name="figures"
+        Snapshot,
+        verbose_name=_("计算批次"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        # The unique cell's index starts with the snapshot: a second index on it alone
+        # would only cost every refresh's inserts.
+        db_index=False,
     )
     area_code = models.CharField(_("区划代码"), max_length=20)
     level = models.PositiveSmallIntegerField(_("层级"))

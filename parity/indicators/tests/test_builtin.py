@@ -413,3 +413,33 @@ def test_the_dashboard_figures_agree_with_the_report(city):
         assert got["housing"].get("rented", 0) == report.rented
         assert sorted(got["origin"].items()) == sorted(report.province_counts)
         assert sum(got["industry"].values()) >= total("employed")
+
+
+@pytest.mark.django_db
+def test_the_dashboard_trend_and_registered_figures_count_the_people(city):
+    """The arrivals (floating people by month of arriving) and departures (inflow people
+    by month of leaving) of the last twelve months, and the registered residents living
+    here, as cached for the city and a district: counted here person by person."""
+    from parity.indicators.selectors import figures as cached_figures
+
+    since = AS_OF.replace(day=1) - relativedelta(months=11)
+    rows = list(Person.objects.values("status", "area_code", "arrived_city_on", "left_city_on"))
+    assert any(r["status"] == "inflow" and r["left_city_on"] for r in rows), "no departures"
+    for area in ("1502", district_of_most_people()):
+        arrivals: dict[str, int] = defaultdict(int)
+        departures: dict[str, int] = defaultdict(int)
+        registered = 0
+        for r in rows:
+            if not r["area_code"].startswith(area):
+                continue
+            came, left = r["arrived_city_on"], r["left_city_on"]
+            if r["status"] in ("inflow", "outflow") and came and since <= came <= AS_OF:
+                arrivals[f"{came:%Y-%m}"] += 1
+            if r["status"] == "inflow" and left and since <= left <= AS_OF:
+                departures[f"{left:%Y-%m}"] += 1
+            here = came is not None and came <= AS_OF and (left is None or left > AS_OF)
+            registered += r["status"] == "registered" and here
+        got = cached_figures(city, area)
+        assert got["arrivals"] == dict(arrivals), area
+        assert got.get("departures", {}) == dict(departures), area
+        assert got["registered"][""] == registered, area
