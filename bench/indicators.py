@@ -188,11 +188,14 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure_dashboard(url: str, users: int, requests: int, workers: int) -> dict[str, float]:
     from django.core.cache import cache
+    from django.core.management import call_command
 
     from parity.areas.models import Area
     from parity.indicators.selectors import latest_snapshot
     from parity.indicators.signals import indicators_computed
 
+    # DEBUG is off below, as in production: the pages need the static files' manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     cookie = bench_user_session()
     codes = list(Area.objects.filter(level__lte=3).values_list("code", flat=True))
     paths = ["/dashboard/"] + [f"/dashboard/{code}/" for code in codes]
@@ -210,7 +213,9 @@ def measure_dashboard(url: str, users: int, requests: int, workers: int) -> dict
                 break
             except OSError:
                 time.sleep(0.2)
-        load(port, ["/accounts/login/"], cookie, 4, 5)  # start every worker, untimed
+        _times, failed = load(port, ["/accounts/login/"], cookie, 4, 5)  # start the workers
+        if failed:
+            raise SystemExit(f"the login page failed {failed} times out of 20: see the log above")
         login, login_failures = load(port, ["/accounts/login/"], cookie, users, requests)
         # Cold: no page rendered yet since the figures were computed.
         cache.clear()
