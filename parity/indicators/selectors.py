@@ -134,6 +134,16 @@ def latest_snapshot(on_or_before: dt.date | None = None) -> Snapshot | None:
     return snapshots.order_by("-as_of").first()
 
 
+def snapshot_dates() -> list[dt.date]:
+    """The dates of the finished computations, newest first (the dashboard's choice of
+    dates: the last days and every month's end, as ``compute.prune`` keeps them)."""
+    return list(
+        Snapshot.objects.filter(status=RefreshStatus.DONE)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+    )
+
+
 def snapshot_for_year(year: int) -> Snapshot | None:
     """The newest finished computation dated in a year (what the year's targets are
     judged on)."""

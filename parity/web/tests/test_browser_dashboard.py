@@ -59,3 +59,36 @@ def test_a_city_official_drills_down_the_dashboard_to_the_people_behind_a_figure
     assert "henan" in page.inner_text("table")
     # Nothing on the page is wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_city_official_looks_at_an_earlier_date_on_a_phone_and_back(
+    browser_page, city_official, register, admin_user, catalog
+):
+    import datetime as dt
+
+    from parity.indicators.compute import refresh
+
+    build_small_city(register, admin_user)
+    latest = compute_indicators(admin_user)
+    earlier = refresh(as_of=latest.as_of - dt.timedelta(days=60))
+    page = browser_page
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/?next=/dashboard/")
+    page.fill("input[name=username]", "city")
+    page.fill("input[name=password]", "pw-city-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard/")
+    floating = page.locator("[data-figure=floating] .stat-value")
+    assert floating.inner_text().strip() == "7"
+
+    page.select_option("select[name=as_of]", earlier.as_of.isoformat())
+    page.click("form.dash-date button[type=submit]")
+    page.wait_for_url("**/dashboard/?as_of=*")
+    assert "正在查看" in page.inner_text(".dash-pinned")
+    assert floating.inner_text().strip() == "6"  # before the newcomer came
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.click(".dash-pinned a:has-text('回到最新')")
+    page.wait_for_url("**/dashboard/?as_of=latest")
+    assert page.locator(".dash-pinned").count() == 0
+    assert floating.inner_text().strip() == "7"

@@ -261,14 +261,15 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
                  by=admin_user, arrived_on=dt.date(2024, 1, 1))  # fmt: skip
     compute_indicators(admin_user)
     client = login(city_official)
-    # Session and user, the snapshot, the node and its breadcrumbs, the figures, the
-    # table, the children with their figures, index and measures, the history.
-    with django_assert_max_num_queries(12):
+    # Session and user, the snapshot and the dates to pick from, the node and its
+    # breadcrumbs, the figures, the table, the children with their figures, index and
+    # measures, the history.
+    with django_assert_max_num_queries(13):
         client.get(reverse("web:dashboard"), {"indicator": "health_record"})
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         client.get(reverse("web:dashboard_indicator", args=[CITY, "health_record"]))
     people = reverse("web:dashboard_people", args=[CITY, "health_record"])
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(people, {"side": "floating", "part": "denominator"})
     assert response.context["page"].paginator.count >= 4 + extra
 
@@ -333,3 +334,123 @@ def test_the_refresh_command_prepares_the_city_district_and_street_pages(
         with django_assert_max_num_queries(8) as queries:
             assert client.get(reverse("web:dashboard_node", args=[code])).status_code == 200
         assert not any("indicators_indicatorvalue" in q["sql"] for q in queries.captured_queries)
+
+
+# --- the statistics date -------------------------------------------------------------
+
+
+@pytest.fixture
+def two_dates(snapshot):
+    """Today's computation (``snapshot``) and one of 60 days before, when the newcomer
+    (arrived 30 days ago) was not here yet."""
+    from parity.indicators.compute import refresh
+
+    earlier = refresh(as_of=snapshot.as_of - dt.timedelta(days=60))
+    return snapshot, earlier
+
+
+def test_an_earlier_date_shows_that_computation_on_every_page_until_going_back(
+    login, city_official, two_dates
+):
+    from parity.reports.figures import figures as report_figures
+
+    latest, earlier = two_dates
+    then = report_figures(as_of=earlier.as_of, area=CITY).floating
+    assert then != 7  # the newcomer makes the difference
+    client = login(city_official)
+    picked = client.get(reverse("web:dashboard"), {"as_of": earlier.as_of.isoformat()})
+    assert picked.context["snapshot"] == earlier
+    assert _headlines(picked)["floating"] == then
+    html = picked.content.decode()
+    assert "dash-pinned" in html and "回到最新" in html
+    # The choice holds on the next pages and downloads, without the parameter.
+    district = client.get(reverse("web:dashboard_node", args=[DISTRICT]))
+    assert district.context["snapshot"] == earlier
+    page = client.get(reverse("web:dashboard_indicator", args=[DISTRICT, "health_record"]))
+    assert page.context["snapshot"] == earlier
+    people = client.get(
+        reverse("web:dashboard_people", args=[DISTRICT, "health_record"]),
+        {"side": "floating", "part": "numerator"},
+    )
+    assert people.context["snapshot"] == earlier
+    assert people.context["page"].paginator.count == 0  # no health record 60 days ago
+    download = client.get(reverse("web:dashboard_equalization_xlsx", args=[CITY]))
+    assert earlier.as_of.isoformat() in download["Content-Disposition"]
+    # Back to the latest, keeping the page's own parameters.
+    assert "side=floating&amp;part=numerator&amp;as_of=latest" in people.content.decode()
+    back = client.get(reverse("web:dashboard"), {"as_of": "latest"})
+    assert back.context["snapshot"] == latest
+    assert _headlines(back)["floating"] == 7
+    assert "dash-pinned" not in back.content.decode()
+    assert client.get(reverse("web:dashboard")).context["snapshot"] == latest
+    download = client.get(reverse("web:dashboard_equalization_xlsx", args=[CITY]))
+    assert latest.as_of.isoformat() in download["Content-Disposition"]
+
+
+def test_a_date_between_computations_shows_the_one_before_it(login, city_official, two_dates):
+    latest, earlier = two_dates
+    response = login(city_official).get(
+        reverse("web:dashboard"), {"as_of": (latest.as_of - dt.timedelta(days=1)).isoformat()}
+    )
+    assert response.context["snapshot"] == earlier
+    options = response.context["when"]["dates"]
+    assert options == [latest.as_of, earlier.as_of]
+
+
+def test_a_date_that_is_not_one_is_refused_and_the_latest_shown(login, city_official, two_dates):
+    latest, _earlier = two_dates
+    client = login(city_official)
+    response = client.get(reverse("web:dashboard"), {"as_of": "2026-13-45"})
+    assert response.status_code == 200
+    assert response.context["snapshot"] == latest
+    assert "统计日期“2026-13-45”不是有效的日期" in response.content.decode()
+    assert client.get(reverse("web:dashboard")).context["snapshot"] == latest
+
+
+def test_a_date_before_any_computation_says_so_and_shows_the_latest(
+    login, city_official, two_dates
+):
+    latest, earlier = two_dates
+    before = (earlier.as_of - dt.timedelta(days=1)).isoformat()
+    response = login(city_official).get(reverse("web:dashboard"), {"as_of": before})
+    assert response.context["snapshot"] == latest
+    assert f"{before} 及以前没有计算过指标" in response.content.decode()
+
+
+def test_a_picked_date_does_not_open_another_district(login, official, two_dates):
+    _latest, earlier = two_dates
+    client = login(official)
+    url = reverse("web:dashboard_node", args=[OTHER_DISTRICT])
+    assert client.get(url, {"as_of": earlier.as_of.isoformat()}).status_code == 404
+
+
+def test_the_date_picker_is_in_english_once_the_language_is_switched(
+    login, city_official, two_dates
+):
+    _latest, earlier = two_dates
+    client = login(city_official)
+    client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
+    html = client.get(reverse("web:dashboard"), {"as_of": earlier.as_of.isoformat()}).content
+    text = html.decode()
+    assert "Show another date" in text and "(latest)" in text
+    assert "Back to the latest" in text
+    assert "查看其他日期" not in text
+
+
+def test_no_template_comment_leaks_onto_the_page(login, city_official, snapshot):
+    """Django's ``{# #}`` comments end at the line's end: one spread over two lines is
+    printed as text. Every template of the app is checked, and the dashboard shown."""
+    import re
+    from pathlib import Path
+
+    import parity
+
+    root = Path(parity.__file__).parent
+    spread = [
+        str(path.relative_to(root))
+        for path in root.rglob("templates/**/*.html")
+        if re.search(r"\{#(?:(?!#\}).)*\n", path.read_text(encoding="utf-8"))
+    ]
+    assert spread == []
+    html = login(city_official).get(reverse("web:dashboard")).content.decode()
+    assert "{#" not in html and "#}" not in html

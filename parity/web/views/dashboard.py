@@ -1,10 +1,13 @@
 """The dashboard (数据看板): a node of the user's area subtree with its headline figures,
 equalization table, charts and child nodes; one indicator drilled down by child node and
-category; the people behind a figure. Every page reads the latest indicator snapshot
-(``parity.web.dashboard``), never recomputes the registry; a node outside the user's
-subtree is a 404."""
+category; the people behind a figure. Every page reads an indicator snapshot
+(``parity.web.dashboard``), never recomputes the registry: the latest, or the one of the
+date the user picked (``shown_snapshot``); a node outside the user's subtree is a 404."""
 
 from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,6 +57,60 @@ def node_for(request, code: str | None) -> Area:
     return node
 
 
+# The statistics date a user picked on the dashboard, kept in their session so that every
+# dashboard page and download shows the same computation until they go back to the latest.
+PINNED_DATE = "dashboard_as_of"
+LATEST = "latest"
+
+
+def shown_snapshot(request) -> Snapshot | None:
+    """The computation the dashboard shows this user: the newest, or, once they picked a
+    date (``?as_of=YYYY-MM-DD``; ``?as_of=latest`` goes back), the newest on or before
+    it. A date that is not one, or that no computation precedes, is said so and the
+    newest is shown."""
+    asked = request.GET.get("as_of")
+    if asked is not None:
+        request.session.pop(PINNED_DATE, None)
+        if asked not in ("", LATEST):
+            try:
+                day = dt.date.fromisoformat(asked)
+            except ValueError:
+                messages.error(
+                    request,
+                    _("统计日期“%(value)s”不是有效的日期,应为“2026-06-30”这样的格式;"
+                      "下面是最新的数据。") % {"value": asked[:20]},
+                )  # fmt: skip
+            else:
+                request.session[PINNED_DATE] = day.isoformat()
+    pinned = request.session.get(PINNED_DATE)
+    if pinned:
+        snapshot = selectors.latest_snapshot(dt.date.fromisoformat(pinned))
+        if snapshot is not None:
+            return snapshot
+        request.session.pop(PINNED_DATE, None)
+        messages.warning(
+            request,
+            _("%(date)s 及以前没有计算过指标;下面是最新的数据。") % {"date": pinned},
+        )
+    return selectors.latest_snapshot()
+
+
+def date_choice(request, snapshot: Snapshot) -> dict:
+    """What the date picker needs: the dates computed, the one shown, and whether the
+    user is looking at an earlier one than the newest."""
+    dates = selectors.snapshot_dates()
+    # The page's other parameters (the indicator chosen, the people list's side and
+    # part), kept when the date changes; a page number would not mean the same list.
+    keep = [(k, v) for k, v in request.GET.items() if k not in ("as_of", "page")]
+    return {
+        "dates": dates,
+        "shown": snapshot.as_of,
+        "pinned": bool(dates) and snapshot.as_of != dates[0],
+        "keep": keep,
+        "latest_query": urlencode([*keep, ("as_of", LATEST)]),
+    }
+
+
 def indicator_for(code: str) -> Indicator:
     return get_object_or_404(Indicator, code=code)
 
@@ -78,7 +135,7 @@ def _with_query(url: str, indicator: Indicator | None) -> str:
 @login_required
 def dashboard_page(request, code: str | None = None):
     node = node_for(request, code)
-    snapshot = selectors.latest_snapshot()
+    snapshot = shown_snapshot(request)
     if snapshot is None:
         return _empty(request, node)
     user = request.user
@@ -97,6 +154,7 @@ def dashboard_page(request, code: str | None = None):
             "breadcrumbs": dashboard.breadcrumbs(user, node),
             "body": mark_safe(body),  # noqa: S308 - rendered by our own template above
             "can_refresh": dashboard.can_refresh(user),
+            "when": date_choice(request, snapshot),
         },
     )
 
@@ -187,7 +245,7 @@ def dashboard_refresh(request):
 def _indicator_context(request, code: str, indicator_code: str):
     node = node_for(request, code)
     indicator = indicator_for(indicator_code)
-    return node, indicator, selectors.latest_snapshot()
+    return node, indicator, shown_snapshot(request)
 
 
 @login_required
@@ -227,6 +285,7 @@ def indicator_page(request, code: str, indicator_code: str):
             "keeps_dimensions": bool(indicator.dimensions),
             "has_people": indicator.unit == Unit.PERSON,
             "charts": charts,
+            "when": date_choice(request, snapshot),
         },
     )
 
@@ -288,6 +347,7 @@ def indicator_people(request, code: str, indicator_code: str):
             "has_people": indicator.unit == Unit.PERSON,
             "page": paginate(request, chosen),
             "export_limit": EXPORT_LIMIT,
+            "when": date_choice(request, snapshot),
         },
     )
 

@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from parity.core.exports import xlsx_download
-from parity.indicators import selectors
 from parity.indicators.choices import Dimension
 from parity.indicators.selectors import Measures
 from parity.services.exports import people_rows, person_headers
@@ -24,11 +23,13 @@ from parity.web.views.dashboard import (
     node_for,
     people_behind,
     people_query,
+    shown_snapshot,
 )
 
 
-def _snapshot():
-    snapshot = selectors.latest_snapshot()
+def _snapshot(request):
+    """The computation the user's dashboard shows (the latest, or the date they picked)."""
+    snapshot = shown_snapshot(request)
     if snapshot is None:
         raise Http404
     return snapshot
@@ -73,7 +74,7 @@ def _filename(*parts: str) -> str:
 @login_required
 def equalization_xlsx(request, code: str):
     node = node_for(request, code)
-    snapshot = _snapshot()
+    snapshot = _snapshot(request)
     table = dashboard.equalization(snapshot, node.code)
     headers = [_("指标类别"), _("指标代码"), _("指标"), *measure_headers(), _("计入均等化指数")]
     rows: list[list] = [
@@ -95,7 +96,7 @@ def equalization_xlsx(request, code: str):
 @login_required
 def children_xlsx(request, code: str):
     node = node_for(request, code)
-    snapshot = _snapshot()
+    snapshot = _snapshot(request)
     table = dashboard.equalization(snapshot, node.code)
     wanted = request.GET.get("indicator", "")
     indicator = next((r.indicator for r in table.rows if r.indicator.code == wanted), None)
@@ -121,7 +122,7 @@ def children_xlsx(request, code: str):
 def indicator_children_xlsx(request, code: str, indicator_code: str):
     node = node_for(request, code)
     indicator = indicator_for(indicator_code)
-    snapshot = _snapshot()
+    snapshot = _snapshot(request)
     rows = dashboard.children_rows(request.user, snapshot, node, indicator)
     headers = [_("区划代码"), _("名称"), *measure_headers()]
     title = indicator.display_name
@@ -137,7 +138,7 @@ def indicator_children_xlsx(request, code: str, indicator_code: str):
 def indicator_breakdown_xlsx(request, code: str, indicator_code: str, dimension: str):
     node = node_for(request, code)
     indicator = indicator_for(indicator_code)
-    snapshot = _snapshot()
+    snapshot = _snapshot(request)
     found = [b for b in dashboard.breakdowns(snapshot, indicator, node) if b.dimension == dimension]
     if not found:
         raise Http404
@@ -157,7 +158,7 @@ def indicator_people_xlsx(request, code: str, indicator_code: str):
     """The people behind a figure, masked, at most ``EXPORT_LIMIT`` rows."""
     node = node_for(request, code)
     indicator = indicator_for(indicator_code)
-    snapshot = _snapshot()
+    snapshot = _snapshot(request)
     side, part, _dimension, _category = people_query(request, indicator)
     chosen = people_behind(request, node, indicator, snapshot)[:EXPORT_LIMIT]
     return xlsx_download(
