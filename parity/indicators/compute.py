@@ -19,7 +19,7 @@ How:
    and one over their vaccination records), and the population figures in five passes
    (people, jobs, residences, two key groups). On PostgreSQL each pass is a ``CREATE
    TABLE … AS`` (``_materialize``), which can use both cores where ``INSERT … SELECT``
-   and grouping sets never do (13.6 s → 9.9 s at scale 1), and the figures are summed
+   and grouping sets never do (13.6 s → 9.6 s at scale 1), and the figures are summed
    from its rows.
 
 The whole refresh of a date runs in one transaction: pages keep reading the previous

@@ -281,7 +281,7 @@ def people_counts(as_of: dt.date, area_code: str) -> dict[str, Any]:
     scale 1, 0.9 s instead of 1.8 s, and the province counts come with it. Only inflow
     and outflow people can count, and saying so (``status IN …``) lets PostgreSQL read
     the index of the floating population (``people_person_floating``) instead of the
-    table: 0.2 s instead of 0.85 s at scale 1."""
+    table: 0.3 s instead of 0.8 s at scale 1."""
     stay = stay_class_expression("arrived_city_on", as_of)
     people = (
         _people(area_code)
