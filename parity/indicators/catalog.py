@@ -9,12 +9,31 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from parity.indicators.definition import validate_definition
 from parity.indicators.models import Indicator
 
 DATA = Path(__file__).resolve().parent / "data" / "indicators.yaml"
 DOSE_CATEGORY = "immunization_dose"
+
+# Labels of the built-in indicators' categories; an administrator's own category shows as
+# written.
+CATEGORY_LABELS = {
+    "public_health": gettext_lazy("基本公共卫生"),
+    "immunization": gettext_lazy("预防接种"),
+    "maternal": gettext_lazy("妇幼健康"),
+    "family_planning": gettext_lazy("婚育与优生"),
+    "permits": gettext_lazy("居住证"),
+    "education": gettext_lazy("义务教育"),
+    "social_security": gettext_lazy("社会保障"),
+    "grid_work": gettext_lazy("网格服务管理"),
+    DOSE_CATEGORY: gettext_lazy("分剂次接种率"),
+}
+
+
+def category_label(category: str) -> str:
+    return str(CATEGORY_LABELS.get(category, category))
 
 
 def builtin_definitions(on: dt.date) -> list[dict[str, Any]]:

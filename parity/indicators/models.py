@@ -87,6 +87,13 @@ class Indicator(models.Model):
         language = get_language() or ""
         return self.name_en if language.startswith("en") and self.name_en else self.name
 
+    @property
+    def category_name(self) -> str:
+        """The category as people read it (a built-in one's label, else as written)."""
+        from parity.indicators.catalog import category_label
+
+        return category_label(self.category)
+
 
 class Snapshot(models.Model):
     """One computation of every active indicator on a date (``as_of``): the cache that

@@ -18,13 +18,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import ASSESS, VIEW, city_wide, scope_code
 from parity.areas.models import Area
 from parity.areas.origins import lookup
 from parity.indicators import selectors
-from parity.indicators.catalog import DOSE_CATEGORY
+from parity.indicators.catalog import DOSE_CATEGORY, category_label
 from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, RefreshStatus
 from parity.indicators.compute import DIMENSION_LEVELS, TREND_MONTHS
 from parity.indicators.models import Indicator, IndicatorValue, Snapshot
@@ -32,26 +31,9 @@ from parity.indicators.selectors import Measures
 from parity.people.choices import HousingType, Industry, Sex, StayClass
 from parity.people.models import Person, stay_class_expression
 
-# Labels of the built-in indicators' categories; an administrator's own category shows as
-# written.
-CATEGORY_LABELS = {
-    "public_health": gettext_lazy("基本公共卫生"),
-    "immunization": gettext_lazy("预防接种"),
-    "maternal": gettext_lazy("妇幼健康"),
-    "family_planning": gettext_lazy("婚育与优生"),
-    "permits": gettext_lazy("居住证"),
-    "education": gettext_lazy("义务教育"),
-    "social_security": gettext_lazy("社会保障"),
-    "grid_work": gettext_lazy("网格服务管理"),
-    DOSE_CATEGORY: gettext_lazy("分剂次接种率"),
-}
 # Origins beyond the largest few are summed into one bar.
 TOP_ORIGINS = 12
 HISTORY_SNAPSHOTS = 24
-
-
-def category_label(category: str) -> str:
-    return str(CATEGORY_LABELS.get(category, category))
 
 
 # --- the node ---------------------------------------------------------------------------

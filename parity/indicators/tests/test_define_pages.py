@@ -91,6 +91,9 @@ def test_the_list_shows_every_indicator_and_lets_an_administrator_switch_one_off
     client.force_login(official)
     page = client.get(reverse("indicators:indicator_list")).content.decode()
     assert "健康档案建档率" in page and "新建指标" not in page
+    # Categories by their names, not their codes; each cell labelled for phones.
+    assert '<td data-label="类别">基本公共卫生</td>' in page
+    assert ">public_health<" not in page
     toggle = reverse("indicators:indicator_toggle", args=["health_record"])
     assert client.post(toggle).status_code == 403
     client.force_login(admin_user)
