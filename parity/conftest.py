@@ -158,6 +158,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def browser_log_in(page, username: str, password: str, then: str = "/") -> None:
+    """Log in on the login page of ``browser_page``'s server and wait to land on ``then``."""
+    base = page.base_url
+    page.goto(f"{base}/accounts/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{then}")
+
+
 @pytest.fixture
 def browser_page(live_server, monkeypatch):
     """A phone-sized page in Debian's Chromium (never a downloaded browser), driven by

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from parity.conftest import make_id
+from parity.conftest import browser_log_in, make_id
 from parity.immunization.models import DoseDue, VaccinationRecord
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,11 +28,7 @@ def test_a_grid_worker_on_a_phone_records_a_vaccination_for_an_overdue_child(
     page = browser_page
     base = page.base_url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "owner")
-    page.fill("input[name=password]", "pw-owner-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_log_in(page, "owner", "pw-owner-123")
 
     page.click("text=打开工作清单")
     page.wait_for_url(f"{base}/services/worklist/")

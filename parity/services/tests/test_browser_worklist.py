@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from parity.conftest import make_id
+from parity.conftest import browser_log_in, make_id
 from parity.services.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,11 +20,7 @@ def test_a_grid_worker_on_a_phone_records_a_visit_from_the_work_list(
     page = browser_page
     base = page.base_url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "owner")
-    page.fill("input[name=password]", "pw-owner-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_log_in(page, "owner", "pw-owner-123")
 
     # The home page opens on the work list; the menu has it first.
     page.click("text=打开工作清单")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parity.conftest import make_id
+from parity.conftest import browser_log_in, make_id
 from parity.core.models import AuditEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,11 +16,7 @@ def test_a_grid_worker_on_a_phone_finds_a_person_and_reveals_the_id_number(
     page = browser_page
     base = page.base_url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "owner")
-    page.fill("input[name=password]", "pw-owner-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_log_in(page, "owner", "pw-owner-123")
 
     page.goto(f"{base}/people/")
     page.fill("input[name=q]", "刘红")

@@ -4,6 +4,7 @@ behind it."""
 
 import pytest
 
+from parity.conftest import browser_log_in
 from parity.web.tests.conftest import build_small_city, compute_indicators
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,11 +18,7 @@ def test_a_city_official_drills_down_the_dashboard_to_the_people_behind_a_figure
     page = browser_page
     base = page.base_url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "city")
-    page.fill("input[name=password]", "pw-city-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    browser_log_in(page, "city", "pw-city-123")
 
     page.click("label.nav-toggle-label")
     page.click("nav.mainnav a:has-text('数据看板')")
@@ -72,12 +69,7 @@ def test_a_city_official_looks_at_an_earlier_date_on_a_phone_and_back(
     latest = compute_indicators(admin_user)
     earlier = refresh(as_of=latest.as_of - dt.timedelta(days=60))
     page = browser_page
-    base = page.base_url
-    page.goto(f"{base}/accounts/login/?next=/dashboard/")
-    page.fill("input[name=username]", "city")
-    page.fill("input[name=password]", "pw-city-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard/")
+    browser_log_in(page, "city", "pw-city-123", then="/dashboard/")
     floating = page.locator("[data-figure=floating] .stat-value")
     assert floating.inner_text().strip() == "7"
 
