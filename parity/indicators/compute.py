@@ -368,11 +368,12 @@ def _insert_grouped(cursor, queryset: QuerySet, figure: str) -> None:
     _passes(cursor, queryset, [select])
 
 
-def _people_figures_pg(cursor, rows: QuerySet) -> None:
-    """The people's figures from one parallel aggregate over the people at the finest
-    grain (leaf area, stay class, province, month of arrival, month of leaving), each
-    figure then summed from its rows: the same numbers as the CTE and ``UNION ALL`` that
-    SQLite runs over the people themselves."""
+def _people_figures(cursor, rows: QuerySet) -> None:
+    """The people's figures from one aggregate over the people at the finest grain (leaf
+    area, stay class, province, month of arrival, month of leaving), each figure then
+    summed from its rows (``_passes``: on PostgreSQL the aggregate runs in parallel).
+    Only inflow people have a stay class and a province, so ``HAVING SUM(si) > 0`` keeps
+    exactly their classes."""
     sql, params = _sql(rows)
     grain = "area_code, stay, province, arrival, departure"
     fine = (
@@ -457,29 +458,7 @@ def figure_leaves(cursor, as_of: dt.date) -> None:
         )
         .values("area_code", "i", "o", "r", "mw", "stay", "province", "arrival", "departure")
     )
-    if connection.vendor == "postgresql":
-        _people_figures_pg(cursor, rows)
-    else:
-        total = "SELECT area_code, '{name}', '', SUM({expr}), 0, 0, 0 FROM c GROUP BY area_code"
-        by = (
-            "SELECT area_code, '{name}', {column}, COUNT(*), 0, 0, 0 FROM c WHERE {where} "
-            "GROUP BY area_code, {column}"
-        )
-        _passes(
-            cursor,
-            rows,
-            [
-                total.format(name="floating", expr="i + o"),
-                total.format(name="inflow", expr="i"),
-                total.format(name="outflow", expr="o"),
-                total.format(name="registered", expr="r"),
-                total.format(name="married_women", expr="mw"),
-                by.format(name="stay", column="stay", where="i = 1"),
-                by.format(name="origin", column="province", where="i = 1"),
-                by.format(name="arrivals", column="arrival", where="arrival <> ''"),
-                by.format(name="departures", column="departure", where="departure <> ''"),
-            ],
-        )
+    _people_figures(cursor, rows)
     jobs = (
         Employment.objects.filter(
             Q(started_on__isnull=True) | Q(started_on__lte=as_of),
