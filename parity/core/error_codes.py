@@ -18,6 +18,10 @@ class ErrorCode(models.TextChoices):
     AREA_UNKNOWN = "area_unknown"
     AREA_NOT_GRID = "area_not_grid"
     AREA_OUT_OF_SCOPE = "area_out_of_scope"
+    # A person registered outside the user's area: ask that area (a transfer request).
+    OUTSIDE_SCOPE = "outside_scope"
+    TRANSFER_STATE = "transfer_state"
+    ID_NOT_FOUND = "id_not_found"
     REGION_CODE = "region_code"
     OPEN_RESIDENCE = "open_residence"
     NO_OPEN_RESIDENCE = "no_open_residence"

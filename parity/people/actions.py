@@ -3,29 +3,33 @@ in one transaction (STYLE.md rule 3)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parity.accounts.permissions import REVEAL, allows, in_scope
+from parity.accounts.permissions import CHANGE, REVEAL, allows, in_scope
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core import crypto
 from parity.core.actions import changed, ensure_can, snapshot
 from parity.core.error_codes import ErrorCode
 from parity.core.models import audit
 from parity.housing.models import Dwelling
-from parity.people import validators
-from parity.people.choices import Relation, Status
+from parity.people import idnumber, validators
+from parity.people.choices import Relation, Status, TransferStatus
 from parity.people.models import (
     Employment,
     Household,
     HouseholdMember,
     Person,
     Residence,
+    TransferRequest,
     status_for,
 )
+from parity.people.scope import outside_scope_error
 
 REVEALABLE = {"id_number", "phone"}
 
@@ -96,7 +100,11 @@ def person_register(
     except ValidationError as exc:
         raise ValidationError({"id_number": exc}) from exc
     errors: dict[str, ValidationError] = {}
-    if Person.objects.by_id_number(parsed.number).exists():
+    existing = Person.objects.by_id_number(parsed.number).only("pk", "area_code").first()
+    if existing is not None:
+        if not in_scope(acting_user, existing.area_code, CHANGE):
+            # Registered elsewhere: say where to ask, and nothing about the person.
+            raise outside_scope_error(acting_user, existing.area_code)
         errors["id_number"] = ValidationError(_("该身份证号码已登记"), code=ErrorCode.ID_DUPLICATE)
     try:
         hukou = validators.clean_region_code(hukou_code) if hukou_code else parsed.address_code
@@ -255,6 +263,38 @@ def residence_move(
     _require_grid(grid)
     ensure_can(acting_user, "change", person.area_code)
     ensure_can(acting_user, "change", grid.code)
+    residence, current, old, new = _move_into(
+        person,
+        grid=grid,
+        arrived_on=arrived_on,
+        housing_type=housing_type,
+        address=address,
+        move_reason=move_reason,
+        dwelling=dwelling,
+    )
+    audit(
+        acting_user=acting_user,
+        action="residence.move",
+        obj=residence,
+        area_code=grid.code,
+        before={"residence_id": current.pk if current else None, **old},
+        after={**snapshot(residence), **new},
+    )
+    return residence
+
+
+def _move_into(
+    person: Person,
+    *,
+    grid: Area,
+    arrived_on: dt.date,
+    housing_type: str,
+    address: str = "",
+    move_reason: str = "",
+    dwelling: Dwelling | None = None,
+) -> tuple[Residence, Residence | None, dict, dict]:
+    """The move itself, for callers that have checked who may make it: the new residence,
+    the one it closed, and the person's fields before and after."""
     _check_dates(arrived_on)
     person = Person.objects.select_for_update().get(pk=person.pk)
     current = person.residences.filter(departed_on__isnull=True).first()
@@ -306,15 +346,7 @@ def residence_move(
         ]
     )
     old, new = changed(before, snapshot(person))
-    audit(
-        acting_user=acting_user,
-        action="residence.move",
-        obj=residence,
-        area_code=grid.code,
-        before={"residence_id": current.pk if current else None, **old},
-        after={**snapshot(residence), **new},
-    )
-    return residence
+    return residence, current, old, new
 
 
 @transaction.atomic
@@ -495,3 +527,249 @@ def employment_record(
         after=snapshot(employment),
     )
     return employment
+
+
+# -- transfers between areas (跨辖区迁入申请) -------------------------------------------------
+
+
+def _transfer_audit(acting_user, action: str, transfer: TransferRequest, **extra) -> None:
+    """One event for each side, so the auditors of the area that holds the person see
+    every request about them as well as those of the area that asked."""
+    after = {
+        "status": transfer.status,
+        "grid": transfer.grid.code,
+        "from_area_code": transfer.from_area_code,
+        **extra,
+    }
+    for area_code in dict.fromkeys((transfer.from_area_code, transfer.area_code)):
+        audit(
+            acting_user=acting_user,
+            action=action,
+            obj=transfer,
+            area_code=area_code,
+            after=after,
+            note=transfer.person.id_masked,
+        )
+
+
+@transaction.atomic
+def transfer_request(
+    *,
+    acting_user,
+    id_number: str,
+    grid: Area,
+    arrived_on: dt.date,
+    housing_type: str,
+    address: str = "",
+    move_reason: str = "",
+    note: str = "",
+) -> TransferRequest:
+    """Ask the area that holds a person to let them move into ``grid`` (the requester's).
+
+    Only for a person registered outside the requester's area: inside it, a move is made
+    on the person's page. The requester learns nothing about the person until the holding
+    area accepts."""
+    _require_grid(grid)
+    ensure_can(acting_user, CHANGE, grid.code)
+    try:
+        parsed = validators.clean_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc}) from exc
+    person = Person.objects.by_id_number(parsed.number).first()
+    if person is None:
+        raise ValidationError(
+            {
+                "id_number": ValidationError(
+                    _("该身份证号码尚未登记,请直接办理人员登记"), code=ErrorCode.ID_NOT_FOUND
+                )
+            }
+        )
+    if in_scope(acting_user, person.area_code, CHANGE):
+        raise ValidationError(
+            {
+                "id_number": ValidationError(
+                    _("此人已在您的管辖区域内,请在人员页面办理迁居登记"),
+                    code=ErrorCode.TRANSFER_STATE,
+                )
+            }
+        )
+    if arrived_on < person.birth_date:
+        raise ValidationError(
+            {"arrived_on": ValidationError(_("来本地日期早于出生日期"), code=ErrorCode.DATE_ORDER)}
+        )
+    if TransferRequest.objects.pending().filter(person=person).exists():
+        raise ValidationError(
+            {
+                "id_number": ValidationError(
+                    _("此人已有一份待确认的迁入申请"), code=ErrorCode.TRANSFER_STATE
+                )
+            }
+        )
+    _check_dates(arrived_on)
+    transfer = TransferRequest(
+        person=person,
+        from_area_code=person.area_code,
+        grid=grid,
+        area_code=grid.code,
+        arrived_on=arrived_on,
+        housing_type=housing_type,
+        address=address.strip(),
+        move_reason=move_reason,
+        note=note.strip(),
+        requested_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    transfer.full_clean()
+    transfer.save()
+    _transfer_audit(acting_user, "transfer.request", transfer)
+    return transfer
+
+
+def _pending_for_update(transfer: TransferRequest) -> TransferRequest:
+    transfer = (
+        TransferRequest.objects.select_for_update()
+        .select_related("person", "grid")
+        .get(pk=transfer.pk)
+    )
+    if transfer.status != TransferStatus.PENDING:
+        raise ValidationError(
+            _("该申请已处理(%(status)s),不能再次处理") % {"status": transfer.get_status_display()},
+            code=ErrorCode.TRANSFER_STATE,
+        )
+    return transfer
+
+
+def _decide(transfer: TransferRequest, acting_user, status: str, reason: str) -> None:
+    from django.utils import timezone
+
+    transfer.status = status
+    transfer.reason = reason.strip()[:200]
+    transfer.decided_by = acting_user if getattr(acting_user, "pk", None) else None
+    transfer.decided_at = timezone.now()
+    transfer.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+
+
+@transaction.atomic
+def transfer_accept(*, acting_user, transfer: TransferRequest, reason: str = "") -> Residence:
+    """The holding area agrees: the person moves into the requested grid (a residence move,
+    closing the open stay) and from then on belongs to the requesting area."""
+    transfer = _pending_for_update(transfer)
+    ensure_can(acting_user, CHANGE, transfer.person.area_code)
+    residence, current, old, new = _move_into(
+        transfer.person,
+        grid=transfer.grid,
+        arrived_on=transfer.arrived_on,
+        housing_type=transfer.housing_type,
+        address=transfer.address,
+        move_reason=transfer.move_reason,
+    )
+    _decide(transfer, acting_user, TransferStatus.ACCEPTED, reason)
+    _transfer_audit(
+        acting_user,
+        "transfer.accept",
+        transfer,
+        residence_id=residence.pk,
+        closed_residence_id=current.pk if current else None,
+        before=old,
+        changed=new,
+    )
+    return residence
+
+
+@transaction.atomic
+def transfer_reject(*, acting_user, transfer: TransferRequest, reason: str) -> TransferRequest:
+    """The holding area refuses, saying why (the requester sees the reason)."""
+    transfer = _pending_for_update(transfer)
+    if not in_scope(acting_user, transfer.from_area_code, CHANGE):
+        # The person may have moved on since the request: their present area may refuse too.
+        ensure_can(acting_user, CHANGE, transfer.person.area_code)
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": ValidationError(_("请填写拒绝理由"), code=ErrorCode.REQUIRED)}
+        )
+    _decide(transfer, acting_user, TransferStatus.REJECTED, reason)
+    _transfer_audit(acting_user, "transfer.reject", transfer, reason=transfer.reason)
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, acting_user, transfer: TransferRequest) -> TransferRequest:
+    """The requesting area withdraws its request before it is decided."""
+    transfer = _pending_for_update(transfer)
+    ensure_can(acting_user, CHANGE, transfer.area_code)
+    _decide(transfer, acting_user, TransferStatus.CANCELLED, "")
+    _transfer_audit(acting_user, "transfer.cancel", transfer)
+    return transfer
+
+
+# -- ID numbers stored as typed (full-width digits, invisible characters) ------------------
+
+
+@dataclasses.dataclass
+class IdNormaliseReport:
+    """People whose stored ID number was not in its normal form: those rewritten in place,
+    and those whose normal form is another person's number (the same person registered
+    twice: for the duplicates review, never merged here)."""
+
+    scanned: int = 0
+    normalised: list[int] = dataclasses.field(default_factory=list)
+    conflicts: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+
+
+@transaction.atomic
+def person_ids_normalise(
+    *,
+    acting_user,
+    dry_run: bool = False,
+    model: type[Person] | None = None,
+    record=audit,
+    chunk: int = 5000,
+) -> IdNormaliseReport:
+    """Find every stored ID number that ``idnumber.normalize`` changes. One whose normal form
+    is free is rewritten (ciphertext, blind index, mask) and audited; one whose normal form
+    belongs to someone else is reported as a conflict pair and audited under both areas.
+    A migration passes its historical ``model`` and a ``record`` that writes the audit row
+    through the historical audit model."""
+    people = model or Person
+    report = IdNormaliseReport()
+    found: list[tuple[int, str, str]] = []
+    rows = people.objects.order_by("pk").values_list("pk", "id_number_enc", "area_code")
+    for pk, sealed, area_code in rows.iterator(chunk_size=chunk):
+        report.scanned += 1
+        number = crypto.decrypt(sealed)
+        normal = idnumber.normalize(number)
+        if normal != number:
+            found.append((pk, normal, area_code))
+    for pk, normal, area_code in found:
+        index = crypto.blind_index(normal)
+        other = people.objects.filter(id_hash=index).exclude(pk=pk).values_list("pk", "area_code")
+        twin = other.first()
+        if twin is not None:
+            report.conflicts.append((pk, twin[0]))
+            if not dry_run:
+                for person_id, code in ((pk, area_code), (twin[0], twin[1])):
+                    record(
+                        acting_user=acting_user,
+                        action="person.id_conflict",
+                        object_type="people.person",
+                        object_id=str(person_id),
+                        area_code=code,
+                        after={"pair": [pk, twin[0]]},
+                        note=_("身份证号码规范化后与另一人员相同,请核对是否为同一人"),
+                    )
+            continue
+        report.normalised.append(pk)
+        if not dry_run:
+            people.objects.filter(pk=pk).update(
+                id_number_enc=crypto.encrypt(normal),
+                id_hash=index,
+                id_masked=crypto.mask_id_number(normal),
+            )
+            record(
+                acting_user=acting_user,
+                action="person.id_normalise",
+                object_type="people.person",
+                object_id=str(pk),
+                area_code=area_code,
+                after={"id_masked": crypto.mask_id_number(normal)},
+            )
+    return report

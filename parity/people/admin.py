@@ -50,7 +50,7 @@ class PersonAdmin(ReadOnlyRegistryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # A full ID number is found by its blind index; the ciphertext is never searched.
-        compact = "".join(search_term.split()).upper()
+        compact = idnumber.normalize(search_term)
         if len(compact) in (15, 18) and compact[:17].isdigit():
             try:
                 number = idnumber.parse(compact).number

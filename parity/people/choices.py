@@ -166,3 +166,10 @@ class Ethnicity(models.TextChoices):
 class LandlordKind(models.TextChoices):
     PERSON = "person", _("个人")
     ORGANISATION = "organisation", _("单位")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("已同意")
+    REJECTED = "rejected", _("已拒绝")
+    CANCELLED = "cancelled", _("已撤回")

@@ -32,7 +32,7 @@ class PersonFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        compact = "".join(value.split()).upper()
+        compact = idnumber.normalize(value)
         if len(compact) in (15, 18) and compact[:17].isdigit():
             # Exact ID number: look it up by its blind index, never by scanning ciphertext.
             try:

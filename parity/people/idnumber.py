@@ -9,6 +9,7 @@ so only its checksum is used here.)
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from stdnum.cn import ric
@@ -38,13 +39,34 @@ def _birth_date(text: str) -> dt.date | None:
         return None
 
 
+# Characters that are invisible on screen and in Excel but make two numbers differ: zero-width
+# spaces and joiners, the word joiner, the byte-order mark, the soft hyphen. (No-break and
+# full-width spaces are white space after NFKC and go with the rest.)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def normalize(raw: object) -> str:
+    """The text of an ID number as typed, in the one form that is validated and indexed:
+    NFKC (full-width digits and letters become ASCII: ``４２０１…Ｘ`` → ``4201…X``), invisible
+    characters and white space removed, upper case. A number typed either way must find the
+    same person, so every lookup and every write goes through here first."""
+    text = unicodedata.normalize("NFKC", str(raw)).translate(_INVISIBLE)
+    return "".join(text.split()).upper()
+
+
+def _ascii_digits(text: str) -> bool:
+    # ``str.isdigit`` is true for other scripts' digits too (Arabic-Indic, Devanagari…),
+    # which NFKC leaves as they are and ``int`` would read; an ID number has only 0-9.
+    return text.isascii() and text.isdigit()
+
+
 def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
     """Validate and normalise an ID number; 15-digit numbers come back as 18 digits."""
     from django.utils.translation import gettext as _
 
-    number = "".join(str(raw).split()).upper()
+    number = normalize(raw)
     if len(number) == 15:
-        if not number.isdigit():
+        if not _ascii_digits(number):
             raise IDNumberError(ErrorCode.ID_FORMAT, _("15位身份证号码只能由数字组成"))
         body = number[:6] + "19" + number[6:]
         number = body + ric.calc_check_digit(body + "0")
@@ -53,7 +75,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
             ErrorCode.ID_LENGTH,
             _("身份证号码应为18位(或15位旧号码),实际为%(n)d位") % {"n": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _ascii_digits(number[:17]) or not (_ascii_digits(number[17]) or number[17] == "X"):
         raise IDNumberError(ErrorCode.ID_FORMAT, _("身份证号码前17位须为数字,末位为数字或X"))
     birth = _birth_date(number[6:14])
     if birth is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
 from parity.core.models import RestrictedQuerySet, TimeStamped, area_code_index
+from parity.people import idnumber
 from parity.people.choices import (
     FLOATING,
     Education,
@@ -23,6 +24,7 @@ from parity.people.choices import (
     Sex,
     Status,
     StayClass,
+    TransferStatus,
 )
 
 
@@ -73,7 +75,9 @@ class PersonQuerySet(RestrictedQuerySet):
         return self.filter(status__in=FLOATING)
 
     def by_id_number(self, number: str) -> PersonQuerySet:
-        return self.filter(id_hash=crypto.blind_index(number))
+        """The person with this ID number, however it was typed (full-width digits, a
+        lower-case x, invisible characters: ``idnumber.normalize``)."""
+        return self.filter(id_hash=crypto.blind_index(idnumber.normalize(number)))
 
     def resident_on(self, on: dt.date) -> PersonQuerySet:
         """People with a residence in the city covering the date."""
@@ -192,6 +196,7 @@ class Person(TimeStamped):
         return crypto.decrypt(self.phone_enc) if self.phone_enc else ""
 
     def set_id_number(self, number: str) -> None:
+        number = idnumber.normalize(number)
         self.id_number_enc = crypto.encrypt(number)
         self.id_hash = crypto.blind_index(number)
         self.id_masked = crypto.mask_id_number(number)
@@ -385,3 +390,88 @@ class Employment(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.person.name}: {self.employer or self.get_industry_display()}"
+
+
+class TransferQuerySet(models.QuerySet["TransferRequest"]):
+    def restrict(self, user, action: str = "view") -> TransferQuerySet:
+        """Requests either side of which lies in the user's scope: the area that asks
+        (``area_code``, the destination grid) and the area that holds the person."""
+        from parity.accounts.permissions import scope_code
+
+        code = scope_code(user, action)
+        if code is None:
+            return self.none()
+        if code == "":
+            return self
+        return self.filter(Q(area_code__startswith=code) | Q(from_area_code__startswith=code))
+
+    def pending(self) -> TransferQuerySet:
+        return self.filter(status=TransferStatus.PENDING)
+
+
+class TransferRequest(TimeStamped):
+    """A request to move a person registered in another area into the requester's grid
+    (跨辖区迁入申请). The area that holds the person accepts it (the person then moves, as a
+    residence move) or rejects it; until then the requester learns nothing about the person
+    beyond what they typed."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_area_code = models.CharField(_("原登记区划代码"), max_length=20)
+    grid = models.ForeignKey(
+        "areas.Area", verbose_name=_("迁入网格"), on_delete=models.PROTECT, related_name="+"
+    )
+    area_code = models.CharField(_("区划代码"), max_length=20)
+    arrived_on = models.DateField(_("来本地日期"))
+    housing_type = models.CharField(_("住所类型"), max_length=16, choices=HousingType.choices)
+    address = models.CharField(_("居住地址"), max_length=200, blank=True)
+    move_reason = models.CharField(
+        _("流动原因"), max_length=16, choices=MoveReason.choices, blank=True
+    )
+    note = models.CharField(_("申请说明"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.CharField(_("处理意见"), max_length=200, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("迁入申请")
+        verbose_name_plural = _("迁入申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="%(app_label)s_%(class)s_one_pending_per_person",
+            ),
+        ]
+        indexes = [
+            area_code_index("people_transfer_area"),
+            models.Index(
+                fields=["from_area_code"],
+                name="people_transfer_from_area",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.id_masked} → {self.grid.name} ({self.get_status_display()})"

@@ -48,10 +48,9 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 
 
 def _grid_field(user, **kwargs) -> forms.ModelChoiceField:
+    kwargs.setdefault("label", _("网格"))
     return forms.ModelChoiceField(
-        queryset=Area.objects.restrict(user, "change").grids().order_by("code"),
-        label=_("网格"),
-        **kwargs,
+        queryset=Area.objects.restrict(user, "change").grids().order_by("code"), **kwargs
     )
 
 
@@ -357,3 +356,39 @@ class DwellingRegisterForm(forms.Form):
         ):
             self.add_error("landlord_name", _("出租房屋须填写房东"))
         return cleaned
+
+
+class TransferRequestForm(ResidenceFieldsMixin, forms.Form):
+    """A request to move a person registered in another area into one of the user's grids."""
+
+    id_number = forms.CharField(label=_("身份证号码"), max_length=24)
+    grid = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("迁入网格"))
+    arrived_on = forms.DateField(label=_("来本地日期"), widget=DateInput())
+    housing_type = forms.ChoiceField(label=_("住所类型"), choices=blank(HousingType.choices))
+    address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
+    move_reason = forms.ChoiceField(
+        label=_("流动原因"), choices=blank(MoveReason.choices), required=False
+    )
+    note = forms.CharField(
+        label=_("申请说明"),
+        max_length=200,
+        required=False,
+        help_text=_("写给原登记辖区,例如此人何时迁入、有何证明"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"] = _grid_field(user, label=_("迁入网格"))
+        _preselect_single_grid(self)
+
+    def clean_id_number(self):
+        return validators.clean_id_number(self.cleaned_data["id_number"]).number
+
+
+class TransferDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("处理意见"),
+        max_length=200,
+        required=False,
+        help_text=_("拒绝时必填,申请方可见"),
+    )

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from parity.web.views import dashboard, dashboard_exports, home, households, housing, people
+from parity.web.views import (
+    dashboard,
+    dashboard_exports,
+    home,
+    households,
+    housing,
+    people,
+    transfers,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +24,14 @@ urlpatterns = [
     path("people/<int:pk>/depart/", people.residence_close, name="residence_close"),
     path("people/<int:pk>/employment/", people.employment_record, name="employment_record"),
     path("people/<int:pk>/reveal/<str:field>/", people.person_reveal, name="person_reveal"),
+    path("people/transfers/", transfers.transfer_list, name="transfer_list"),
+    path("people/transfers/new/", transfers.transfer_new, name="transfer_new"),
+    path("people/transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path(
+        "people/transfers/<int:pk>/<str:decision>/",
+        transfers.transfer_decide,
+        name="transfer_decide",
+    ),
     path("households/", households.household_list, name="household_list"),
     path("households/new/", households.household_create, name="household_create"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),

@@ -32,8 +32,11 @@ from parity.people.imports.columns import HEADER_FOR
 from parity.people.imports.records import PersonRecord
 from parity.people.imports.results import RowError
 from parity.people.models import Employment, Person, Residence, status_for
+from parity.people.scope import outside_scope_message
 
 CHUNK_ACTION = "people.import_chunk"
+# A row naming a person registered outside the importer's area (filed under that area).
+REFUSED_ACTION = "people.import_refused"
 
 # Person fields an import sets, as ``snapshot(person)`` names them (audit keys).
 PERSON_STATE = (
@@ -166,12 +169,14 @@ class PeopleWriter:
     importing user's scope) go on each chunk's audit event."""
 
     def __init__(self, *, acting_user, note: str = "", area_code: str = "") -> None:
+        self.acting_user = acting_user
         self.actor_id = acting_user.pk if getattr(acting_user, "pk", None) else None
         self.note = note[:255]
         self.area_code = area_code
         self.today = timezone.localdate()
         self.city = settings.PARITY_CITY_CODE
         self.sequence: str | None = None
+        self._outside_messages: dict[str, str] = {}
 
     def write(self, records: Sequence[PersonRecord]) -> ChunkResult:
         """Upsert one chunk in one transaction: it lands whole or not at all."""
@@ -403,9 +408,26 @@ class PeopleWriter:
                 person_id__in=batch, ended_on__isnull=True
             ).order_by("person_id", "-started_on", "-id"):
                 jobs.setdefault(job.person_id, job)
+        refused: list[AuditEvent] = []
         for record in records:
             person = existing.get(record.id_hash)
             if person is None:
+                continue
+            if not person.area_code.startswith(self.area_code):
+                # Registered outside the importer's area: the row may not touch the person,
+                # and its error says where to ask and nothing about them. The holding
+                # area's auditors see the attempt.
+                result.errors.append(self._outside(record, person))
+                refused.append(
+                    AuditEvent(
+                        actor_id=self.actor_id,
+                        action=REFUSED_ACTION,
+                        object_type="people.person",
+                        object_id=str(person.pk),
+                        area_code=person.area_code,
+                        note=self.note,
+                    )
+                )
                 continue
             outcome = self._compare(
                 record, person, open_residences.get(person.pk), jobs.get(person.pk), pending, now
@@ -416,6 +438,20 @@ class PeopleWriter:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        AuditEvent.objects.bulk_create(refused)
+
+    def _outside(self, record: PersonRecord, person: Person) -> RowError:
+        message = self._outside_messages.get(person.area_code)
+        if message is None:
+            message = outside_scope_message(self.acting_user, person.area_code)
+            self._outside_messages[person.area_code] = message
+        return RowError(
+            record.row,
+            HEADER_FOR["id_number"],
+            crypto.mask_id_number(record.id_number),
+            message,
+            ErrorCode.OUTSIDE_SCOPE,
+        )
 
     def _compare(
         self,
