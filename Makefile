@@ -11,7 +11,7 @@ DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ bench-worklist: setup
 # parity demo at scale 1 into a fresh database (BENCH_DATABASE_URL, default parity_demo).
 bench-demo: setup
 	$(BIN)/python bench/demo_generate.py --scale 1
+
+# 50 users of every role for 2 minutes against gunicorn on the scale-1 city (bench/README.md).
+bench-load: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

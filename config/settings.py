@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parity.core.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,6 +187,9 @@ PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.
 PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
+# A web request's queries are cancelled after this many seconds on PostgreSQL (0: never), so
+# that a runaway query ends with its request; commands (imports, refreshes) have no limit.
+PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
 
 LOGGING = {
     "version": 1,

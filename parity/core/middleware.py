@@ -17,3 +17,68 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class StatementTimeoutMiddleware:
+    """Every query a web request runs on PostgreSQL is cancelled after
+    ``PARITY_WEB_STATEMENT_TIMEOUT_S`` seconds, so that a runaway query ends with its request
+    instead of loading the server for everyone after the web server has given up; the user
+    is told the page took too long (503), in the API's error format under /api/.
+
+    Only processes that serve requests load middleware: the timeout is set on their
+    connections as each one opens, never on those of management commands (imports,
+    refreshes, the demo generator), which run long statements on purpose."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(
+            _set_statement_timeout, weak=False, dispatch_uid="parity-statement-timeout"
+        )
+        # A connection opened before this middleware loaded gets it too.
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                _set_statement_timeout(connection=connection)
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_query_cancelled(exception):
+            return None
+        import logging
+
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        logging.getLogger("parity.web").warning(
+            "statement timeout: %s %s", request.method, request.path
+        )
+        message = _("查询时间过长,已停止。请缩小查询范围(选择更小的区划或增加筛选条件)后重试。")
+        if request.path.startswith("/api/"):
+            body = {"errors": [{"field": None, "code": "timeout", "message": message}]}
+            return JsonResponse(body, status=503)
+        return render(request, "503.html", {"message": message}, status=503)
+
+
+def _is_query_cancelled(exception: BaseException) -> bool:
+    from django.db import OperationalError
+
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    # psycopg raises QueryCanceled (SQLSTATE 57014) for a statement timeout.
+    return getattr(cause, "sqlstate", None) == "57014"
+
+
+def _set_statement_timeout(sender=None, connection=None, **kwargs) -> None:
+    seconds = settings.PARITY_WEB_STATEMENT_TIMEOUT_S
+    if connection is not None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # 0 lifts the limit, as PostgreSQL's own default.
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false)", [f"{int(seconds * 1000)}ms"]
+            )
