@@ -418,18 +418,18 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
         responses={200: KeyGroupSerializer(many=True), **errors(403, 404)},
     )
     def list(self, request):
-        people = _people(request, _area_code(request))
+        code = _area_code(request)
         on = _on(request)
         data = [
             {
-                "code": code,
+                "code": name,
                 "label": str(group.label),
                 "description": str(group.description),
                 "urgency": group.urgency,
                 "on_worklist": group.on_worklist,
-                "count": members(code, on, people).count(),
+                "count": members(name, on, area_code=code).count(),
             }
-            for code, group in KEY_GROUPS.items()
+            for name, group in KEY_GROUPS.items()
         ]
         return Response(KeyGroupSerializer(data, many=True).data)
 
@@ -442,8 +442,9 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
     def members(self, request, code=None):
         if code not in KEY_GROUPS:
             raise Http404
-        people = _people(request, _area_code(request))
-        rows = group_members(code, _on(request), people).order_by("since", "area_code", "id")
+        rows = group_members(code, _on(request), area_code=_area_code(request)).order_by(
+            "since", "area_code", "id"
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 

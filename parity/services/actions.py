@@ -138,8 +138,7 @@ def key_group_save(*, acting_user, group: str, on: dt.date, area_code: str | Non
     area_code = area_code or scope
     if not area_code.startswith(scope):
         raise PermissionDenied(_("您无权在该区域执行此操作"))
-    people = Person.objects.restrict(acting_user, VIEW).in_area(area_code)
-    found: QuerySet[Any] = members(group, on, people)
+    found: QuerySet[Any] = members(group, on, area_code=area_code)
     rows = list(found.values_list("pk", "since"))
     saved = KeyGroupList.objects.create(
         group=group, as_of=on, area_code=area_code or "", created_by=acting_user, size=len(rows)

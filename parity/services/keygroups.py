@@ -26,7 +26,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -57,13 +56,22 @@ def register_key_group(group: KeyGroup) -> None:
     KEY_GROUPS[group.code] = group
 
 
-def members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Any]:
-    """The key group's members among ``people`` (already restricted), with ``since``."""
-    group = KEY_GROUPS[code]
-    ids: QuerySet[Any] = group.build(on)
-    return people.filter(pk__in=ids.values("pk")).annotate(
-        since=Subquery(ids.filter(pk=OuterRef("pk")).values("since")[:1]),
-    )
+def members(
+    code: str, on: dt.date, people: QuerySet[Person] | None = None, *, area_code: str = ""
+) -> QuerySet[Any]:
+    """The key group's members with ``since`` (and ``detail`` where the group names it):
+    those managed in ``area_code`` (a prefix the caller has checked against the user's
+    scope), and among ``people`` when given.
+
+    The area is a filter on the group's own query, so PostgreSQL reads one grid's rows
+    through the area index instead of building the group for the city and matching it
+    person by person."""
+    built: QuerySet[Any] = KEY_GROUPS[code].build(on)
+    if area_code:
+        built = built.filter(area_code__startswith=area_code)
+    if people is not None:
+        built = built.filter(pk__in=people.values("pk"))
+    return built
 
 
 @dataclass(frozen=True)

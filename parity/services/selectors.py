@@ -14,11 +14,9 @@ from django.db.models import (
     CharField,
     Count,
     ExpressionWrapper,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 
@@ -136,15 +134,13 @@ def missing_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):
     return eligible_people(service, on, people).exclude(delivered_q(service, on))
 
 
-def group_members(code: str, on: dt.date, people: QuerySet[Person]) -> QuerySet[Person]:
-    """A key group's members among ``people`` with ``since`` and, where the group names
-    it, ``detail`` (what is due); ``grid`` is joined for display."""
-    from parity.services.keygroups import KEY_GROUPS, members
+def group_members(code: str, on: dt.date, *, area_code: str) -> QuerySet[Person]:
+    """A key group's members managed in ``area_code`` (checked against the user's scope by
+    the caller) with ``since`` and ``detail`` (what is due, or blank); ``grid`` is joined
+    for display."""
+    from parity.services.keygroups import members
 
-    built = KEY_GROUPS[code].build(on)
-    detail: Subquery | Value
-    if "detail" in built.query.annotations:
-        detail = Subquery(built.filter(pk=OuterRef("pk")).values("detail")[:1])
-    else:
-        detail = Value("", output_field=CharField())
-    return members(code, on, people).annotate(detail=detail).select_related("grid")
+    found = members(code, on, area_code=area_code)
+    if "detail" not in found.query.annotations:
+        found = found.annotate(detail=Value("", output_field=CharField()))
+    return found.select_related("grid")

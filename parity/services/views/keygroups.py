@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,19 +23,25 @@ from parity.services.views.common import area_choices, chosen_area, chosen_date
 from parity.web.pagination import paginate
 
 
-def _people(request, area):
-    people = Person.objects.restrict(request.user, VIEW)
-    return people.in_area(area.code) if area is not None else people
+def _area_code(request, area) -> str:
+    """The prefix a key group is read for: the chosen area (``chosen_area`` keeps it inside
+    the user's scope), else the user's scope."""
+    if area is not None:
+        return area.code
+    scope = scope_code(request.user, VIEW)
+    if scope is None:
+        raise PermissionDenied
+    return scope
 
 
 @login_required
 def keygroup_list(request):
     area = chosen_area(request)
     on = chosen_date(request)
-    people = _people(request, area)
+    code = _area_code(request, area)
     groups = [
-        {"group": group, "count": members(code, on, people).count()}
-        for code, group in KEY_GROUPS.items()
+        {"group": group, "count": members(name, on, area_code=code).count()}
+        for name, group in KEY_GROUPS.items()
     ]
     return render(
         request,
@@ -51,7 +57,7 @@ def keygroup_members(request, code: str):
         raise Http404
     area = chosen_area(request)
     on = chosen_date(request)
-    chosen = group_members(code, on, _people(request, area))
+    chosen = group_members(code, on, area_code=_area_code(request, area))
     chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
         headers = [*person_headers(), _("起始日期"), _("说明")]
