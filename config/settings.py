@@ -186,6 +186,8 @@ PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.
 PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
+# API writes to an existing record without If-Match: accepted (false) or refused with 428.
+PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 
 LOGGING = {
     "version": 1,
