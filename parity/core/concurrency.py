@@ -153,7 +153,8 @@ class VersionedForm(forms.Form):
     """An edit form of an existing record: carries the version token it was opened with.
 
     The view puts ``version_of(record)`` in ``initial["version"]`` and passes
-    ``cleaned_data["version"]`` to the action as ``expected_version``.
+    ``cleaned_data["version"]`` to the action as ``expected_version``; when the action says
+    ``is_stale``, it shows a fresh form of the current record with ``show_conflict``.
     """
 
     # Checked in clean(): an error on a hidden field would show next to nothing.
@@ -167,7 +168,9 @@ class VersionedForm(forms.Form):
             )
         return cleaned
 
-    def show_conflict(self, exc: ValidationError) -> None:
-        """On an unbound form holding the current values: put the conflict message on top."""
-        self.cleaned_data: dict[str, Any] = {}
-        self.add_error(None, exc)
+
+def show_conflict(form: forms.Form, exc: ValidationError) -> None:
+    """Put a refused save's conflict message on top of a fresh (unbound) form that holds
+    the record's current values and version, so that the user redoes their edit on them."""
+    form.cleaned_data = {}
+    form.add_error(None, exc)

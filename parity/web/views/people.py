@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
 from parity.areas.models import Area
 from parity.areas.origins import lookup
-from parity.core.concurrency import is_stale, version_of
+from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -181,7 +181,7 @@ def person_edit(request, pk: int):
                 # Show the current values, so that the user redoes their edit on them.
                 person = _changeable_person(request, pk)
                 form = web_forms.PersonEditForm(person=person, initial=_edit_initial(person))
-                form.show_conflict(exc)
+                show_conflict(form, exc)
             else:
                 web_forms.apply_errors(form, exc)
         else:
