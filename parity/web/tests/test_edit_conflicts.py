@@ -24,15 +24,22 @@ def _save(client, person, fields):
     return client.post(reverse("web:person_edit", args=[person.pk]), fields)
 
 
+def _both_open_then_owner_saves(person, owner, colleague, change: dict):
+    """The owner and the colleague open the edit form; the owner saves ``change``.
+    Returns the colleague's client and form, still holding the old version."""
+    first, first_form = _open_form(owner, person)
+    second, second_form = _open_form(colleague, person)
+    assert _save(first, person, {**first_form, **change}).status_code == 302
+    return second, second_form
+
+
 def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_first(
     register, owner, colleague
 ):
     person = register(name="张三")
-    first, first_form = _open_form(owner, person)
-    second, second_form = _open_form(colleague, person)
+    second, form = _both_open_then_owner_saves(person, owner, colleague, {"name": "张三丰"})
 
-    assert _save(first, person, {**first_form, "name": "张三丰"}).status_code == 302
-    response = _save(second, person, {**second_form, "marital_status": "married"})
+    response = _save(second, person, {**form, "marital_status": "married"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -46,31 +53,25 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_first(
 
 def test_a_refused_edit_shows_the_current_values_and_a_fresh_version(register, owner, colleague):
     person = register(name="张三")
-    first, first_form = _open_form(owner, person)
-    second, second_form = _open_form(colleague, person)
-    _save(first, person, {**first_form, "name": "张三丰"})
+    second, form = _both_open_then_owner_saves(person, owner, colleague, {"name": "张三丰"})
 
-    html = _save(second, person, {**second_form, "name": "李四"}).content.decode()
+    html = _save(second, person, {**form, "name": "李四"}).content.decode()
 
     assert 'value="张三丰"' in html
     assert 'value="李四"' not in html
     fresh = re.search(r'name="version" value="([^"]+)"', html).group(1)
-    assert fresh != second_form["version"]
+    assert fresh != form["version"]
     # Redone on the current values, the edit goes through.
-    assert (
-        _save(second, person, {**second_form, "name": "李四", "version": fresh}).status_code == 302
-    )
+    assert _save(second, person, {**form, "name": "李四", "version": fresh}).status_code == 302
     person.refresh_from_db()
     assert person.name == "李四"
 
 
 def test_a_conflict_message_shows_a_changed_phone_number_masked(register, owner, colleague):
     person = register(name="张三")
-    first, first_form = _open_form(owner, person)
-    second, second_form = _open_form(colleague, person)
-    _save(first, person, {**first_form, "phone": "13912345678"})
+    second, form = _both_open_then_owner_saves(person, owner, colleague, {"phone": "13912345678"})
 
-    html = _save(second, person, {**second_form, "name": "李四"}).content.decode()
+    html = _save(second, person, {**form, "name": "李四"}).content.decode()
 
     assert "已被他人修改" in html
     assert "联系电话" in html
