@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import models
+from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from parity.areas.models import Area
+from parity.core.concurrency import version_of
 from parity.core.error_codes import ErrorCode
 
 
@@ -30,6 +35,53 @@ class ActionViewSet(viewsets.GenericViewSet):
         serializer = self.get_serializer(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_code = ErrorCode.IF_MATCH_REQUIRED.value
+    default_detail = _("修改须带 If-Match 请求头(取自该记录详情响应的 ETag)")
+
+
+def with_etag(response: Response, obj: models.Model) -> Response:
+    response["ETag"] = quote_etag(version_of(obj))
+    return response
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=_(
+        "该记录详情响应的 ETag。记录已被他人修改时返回 412(说明改了什么);"
+        "不带此请求头则直接修改(除非服务器要求必须带)"
+    ),
+)
+
+
+class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
+    """Optimistic concurrency (``parity.core.concurrency``) over HTTP: a record's detail
+    carries its version as a strong ``ETag``; a write with ``If-Match`` is refused with 412
+    if the record changed since. Without ``If-Match`` the write proceeds, unless the
+    setting ``PARITY_API_REQUIRE_IF_MATCH`` demands it (428)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return with_etag(Response(self.get_serializer(obj).data), obj)
+
+    def expected_version(self) -> tuple[str, ...] | None:
+        """The versions named by ``If-Match``, for an action's ``expected_version``."""
+        header = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
+        if header is None:
+            if settings.PARITY_API_REQUIRE_IF_MATCH:
+                raise PreconditionRequired
+            return None
+        tags = parse_etags(header)
+        if "*" in tags:
+            return None
+        # A proxy that compresses the response may weaken the ETag (W/"…"): the version
+        # inside is still the record's, so it is compared all the same.
+        return tuple(tag.removeprefix("W/").strip('"') for tag in tags) or ("",)
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -87,6 +139,10 @@ ERRORS = {
     400: OpenApiResponse(ErrorsSerializer, description=_("数据有误(逐字段列出错误代码)")),
     403: OpenApiResponse(ErrorsSerializer, description=_("无权执行此操作")),
     404: OpenApiResponse(ErrorsSerializer, description=_("记录不存在或不在您的辖区")),
+    412: OpenApiResponse(
+        ErrorsSerializer, description=_("记录已被他人修改(If-Match 不符),说明改了什么")
+    ),
+    428: OpenApiResponse(ErrorsSerializer, description=_("须带 If-Match 请求头")),
 }
 
 

@@ -3,7 +3,8 @@
 Actions raise Django's ``ValidationError`` (with an error dict and ``ErrorCode`` codes) and
 ``PermissionDenied``; serializers raise DRF's ``ValidationError``. Both become 400s with the
 same machine-readable list, so a client (or a partner region's system) can act on ``code``
-and show ``message``. ``field`` is ``null`` for errors about the request as a whole.
+and show ``message``. ``field`` is ``null`` for errors about the request as a whole. An
+action's ``ErrorCode.STALE`` (the record changed since the client's ``If-Match``) is a 412.
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ def drf_errors(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        return Response({"errors": django_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        errors = django_errors(exc)
+        stale = any(error["code"] == ErrorCode.STALE for error in errors)
+        http_status = status.HTTP_412_PRECONDITION_FAILED if stale else status.HTTP_400_BAD_REQUEST
+        return Response({"errors": errors}, status=http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

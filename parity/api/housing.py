@@ -9,12 +9,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
 from parity.api.base import (
+    IF_MATCH,
     ActionViewSet,
     AreaBriefSerializer,
     AreaCodeField,
     Pagination,
     ScopedPrimaryKeyField,
+    VersionedRetrieveMixin,
     errors,
+    with_etag,
 )
 from parity.api.people import PersonBriefSerializer
 from parity.housing import actions
@@ -81,7 +84,7 @@ class DwellingRegisterSerializer(DwellingUpdateSerializer):
         summary=_("房屋详情"), responses={200: DwellingSerializer, **errors(404)}
     ),
 )
-class DwellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
+class DwellingViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet):
     """房屋(出租房屋与房东);房东电话只显示脱敏值。"""
 
     queryset = Dwelling.objects.none()
@@ -121,10 +124,14 @@ class DwellingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionVi
     @extend_schema(
         summary=_("修改房屋信息"),
         request=DwellingUpdateSerializer,
-        responses={200: DwellingSerializer, **errors(400, 403, 404)},
+        parameters=[IF_MATCH],
+        responses={200: DwellingSerializer, **errors(400, 403, 404, 412, 428)},
     )
     def partial_update(self, request, pk=None):
         dwelling = self.get_object()
+        expected = self.expected_version()
         data = self.parse()
-        dwelling = actions.dwelling_update(acting_user=request.user, dwelling=dwelling, **data)
-        return self._render(dwelling)
+        dwelling = actions.dwelling_update(
+            acting_user=request.user, dwelling=dwelling, expected_version=expected, **data
+        )
+        return with_etag(self._render(dwelling), dwelling)

@@ -16,12 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parity.api.base import (
+    IF_MATCH,
     ActionViewSet,
     AreaBriefSerializer,
     AreaCodeField,
     Pagination,
     ScopedPrimaryKeyField,
+    VersionedRetrieveMixin,
     errors,
+    with_etag,
 )
 from parity.housing.models import Dwelling
 from parity.people import actions
@@ -238,7 +241,7 @@ def _residences(user):
     list=extend_schema(summary=_("人员列表")),
     retrieve=extend_schema(summary=_("人员详情"), responses={200: PersonSerializer, **errors(404)}),
 )
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
+class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet):
     """人员:列表和详情只显示脱敏的身份证号码和电话。"""
 
     queryset = Person.objects.none()
@@ -273,13 +276,17 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionView
     @extend_schema(
         summary=_("修改人员信息"),
         request=PersonUpdateSerializer,
-        responses={200: PersonSerializer, **errors(400, 403, 404)},
+        parameters=[IF_MATCH],
+        responses={200: PersonSerializer, **errors(400, 403, 404, 412, 428)},
     )
     def partial_update(self, request, pk=None):
         person = self.get_object()
+        expected = self.expected_version()
         data = self.parse()
-        person = actions.person_update(acting_user=request.user, person=person, **data)
-        return self._render(person)
+        person = actions.person_update(
+            acting_user=request.user, person=person, expected_version=expected, **data
+        )
+        return with_etag(self._render(person), person)
 
     @extend_schema(
         summary=_("查看完整身份证号码或电话(留痕)"),

@@ -21,22 +21,13 @@ class AreaAddForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        parent, code = data.get("parent"), data.get("code") or ""
-        if not code.isdigit():
-            raise ValidationError({"code": _("区划代码只能是数字")}, code=ErrorCode.AREA_UNKNOWN)
-        if parent is None:
-            self.instance.level = Level.CITY
-        elif parent.level >= Level.GRID:
+        parent = data.get("parent")
+        if parent is not None and parent.level >= Level.GRID:
             raise ValidationError(
                 {"parent": _("网格之下不能再设下级")}, code=ErrorCode.AREA_NOT_GRID
             )
-        elif not code.startswith(parent.code) or code == parent.code:
-            raise ValidationError(
-                {"code": _("区划代码应以上级代码 %(parent)s 开头") % {"parent": parent.code}},
-                code=ErrorCode.AREA_UNKNOWN,
-            )
-        else:
-            self.instance.level = parent.level + 1
+        # The model's clean() checks the code against the level (parity.areas.rules).
+        self.instance.level = Level.CITY if parent is None else parent.level + 1
         return data
 
 

@@ -72,6 +72,18 @@ class Area(models.Model):
     def __str__(self) -> str:
         return f"{self.name}({self.code})"
 
+    def clean(self) -> None:
+        # Codes are fixed once created (scope is a prefix of them): a new node's code must
+        # follow the structure of its level (parity.areas.rules).
+        if self._state.adding and self.code and self.level in Level.values:
+            from parity.areas.rules import check_area_code
+
+            check_area_code(
+                self.code,
+                level=self.level,
+                parent_code=self.parent.code if self.parent is not None else None,
+            )
+
     @property
     def is_grid(self) -> bool:
         return self.level == Level.GRID

@@ -30,3 +30,9 @@ class ErrorCode(models.TextChoices):
     FILE_HEADER = "file_header"
     PERMISSION = "permission"
     TOO_LONG = "too_long"
+    # The record changed since the form was opened or the API client read it.
+    STALE = "stale"
+    IF_MATCH_REQUIRED = "if_match_required"
+    AREA_CODE_FORMAT = "area_code_format"
+    AREA_CODE_PARENT = "area_code_parent"
+    AREA_CODE_OVERLAP = "area_code_overlap"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.actions import changed, ensure_can, snapshot
+from parity.core.concurrency import check_version
 from parity.core.error_codes import ErrorCode
 from parity.core.models import audit
 from parity.housing.models import Dwelling
@@ -73,13 +76,21 @@ DWELLING_EDITABLE = (
 
 @transaction.atomic
 def dwelling_update(
-    *, acting_user, dwelling: Dwelling, landlord_phone: str | None = None, **fields
+    *,
+    acting_user,
+    dwelling: Dwelling,
+    landlord_phone: str | None = None,
+    expected_version: str | Collection[str] | None = None,
+    **fields,
 ) -> Dwelling:
+    """Change a dwelling; refused with ``ErrorCode.STALE`` if it changed since the editor
+    read ``expected_version`` (``core.concurrency``)."""
     ensure_can(acting_user, "change", dwelling.area_code)
     unknown = set(fields) - set(DWELLING_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     dwelling = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    check_version(dwelling, expected_version)
     before = snapshot(dwelling)
     for key, value in fields.items():
         setattr(dwelling, key, value)

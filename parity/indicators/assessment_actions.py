@@ -20,6 +20,7 @@ from parity.accounts.permissions import ASSESS, scope_code
 from parity.areas.models import Area
 from parity.core.actions import changed, ensure_can
 from parity.core.actions import snapshot as audit_snapshot
+from parity.core.concurrency import check_version
 from parity.core.models import audit
 from parity.indicators.assessment_forms import target_problems
 from parity.indicators.assessment_import import check_file
@@ -53,6 +54,7 @@ def _save(
     weight: Decimal | int | float | str,
     note: str,
     audit_note: str = "",
+    expected_version: str | None = None,
 ) -> tuple[Target, str]:
     ensure_can(acting_user, ASSESS, area.code)
     problems = target_problems(indicator, measure)
@@ -61,6 +63,8 @@ def _save(
     target = (
         Target.objects.select_for_update().filter(year=year, area=area, indicator=indicator).first()
     )
+    if target is not None:
+        check_version(target, expected_version)
     before = audit_snapshot(target) if target is not None else None
     if target is None:
         target = Target(year=year, area=area, indicator=indicator)
@@ -115,9 +119,12 @@ def target_set(
     measure: str = "floating_rate",
     weight: Decimal | int | float | str = 1,
     note: str = "",
+    expected_version: str | None = None,
 ) -> Target:
     """Create or update the target of an area on an indicator for a year (the value a
-    percent, 0–100), after checking the user's assessment scope and validating it."""
+    percent, 0–100), after checking the user's assessment scope and validating it.
+    ``expected_version``: the version of the target the editor opened; if it changed
+    since, nothing is saved (``ErrorCode.STALE``)."""
     target, _outcome = _save(
         acting_user=acting_user,
         year=year,
@@ -127,6 +134,7 @@ def target_set(
         measure=measure,
         weight=weight,
         note=note,
+        expected_version=expected_version,
     )
     return target
 

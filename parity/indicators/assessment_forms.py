@@ -224,3 +224,11 @@ def _our_code(name: str, code: str | None) -> str:
     ):
         return IndicatorErrorCode.NOT_A_NUMBER
     return code or ErrorCode.REQUIRED
+
+
+class TargetPageForm(TargetForm):
+    """The assessment page's form: opened on an existing target (``?edit=``), it carries
+    that target's version (``parity.core.concurrency``), so that saving over someone
+    else's change in between is refused instead of undoing it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import ASSESS, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX
 from parity.indicators.assessment import DEFINITIONS, assessment
 from parity.indicators.assessment_actions import target_delete, target_set, targets_import
 from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
-from parity.indicators.assessment_forms import YEAR_MAX, YEAR_MIN, TargetForm
+from parity.indicators.assessment_forms import YEAR_MAX, YEAR_MIN, TargetForm, TargetPageForm
 from parity.indicators.assessment_import import write_template
 from parity.indicators.models import Target
 from parity.people.views_io import ImportForm, _store, import_context
@@ -65,11 +66,17 @@ def _add_errors(form: TargetForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _initial(user, year: int, area: Area, edit: str) -> dict:
-    """The form's starting values: the page's year and area, or the target being edited."""
-    initial = {"year": year, "area": area.code, "measure": "floating_rate", "weight": 1}
+def _editing(user, edit: str) -> Target | None:
+    """The target named by ``?edit=``, if the user may change it."""
     editable = Target.objects.restrict(user, ASSESS).select_related("area", "indicator")
-    target = editable.filter(pk=edit).first() if edit.isdigit() else None
+    return editable.filter(pk=edit).first() if edit.isdigit() else None
+
+
+def _initial(user, year: int, area: Area, edit: str) -> dict:
+    """The form's starting values: the page's year and area, or the target being edited
+    (with its version, see ``parity.core.concurrency``)."""
+    initial = {"year": year, "area": area.code, "measure": "floating_rate", "weight": 1}
+    target = _editing(user, edit)
     if target is not None:
         initial.update(
             year=target.year,
@@ -79,8 +86,21 @@ def _initial(user, year: int, area: Area, edit: str) -> dict:
             value=target.value,
             weight=target.weight,
             note=target.note,
+            version=version_of(target),
         )
     return initial
+
+
+def _expected_version(user, edit: str, data: dict) -> str | None:
+    # The version counts only for the target it was read from: a form whose year, area
+    # or indicator was changed saves another target.
+    target = _editing(user, edit)
+    same = target is not None and (target.year, target.area_id, target.indicator_id) == (
+        data["year"],
+        data["area"].pk,
+        data["indicator"].pk,
+    )
+    return (data["version"] or None) if same else None
 
 
 @login_required
@@ -97,19 +117,28 @@ def assessment_page(request):
         nodes = [area, *(item.area for item in result.ranking)]
         choices = [(n.code, f"{n.name}({n.code})") for n in nodes]
         scope = scope_code(user, ASSESS) or ""
+        edit = request.GET.get("edit", "")
         if request.method == "POST":
-            form = TargetForm(request.POST, scope=scope, area_choices=choices)
+            form = TargetPageForm(request.POST, scope=scope, area_choices=choices)
             if form.is_valid():
+                data = dict(form.cleaned_data)
+                expected = _expected_version(user, edit, data)
+                del data["version"]
                 try:
-                    target_set(acting_user=user, **form.cleaned_data)
+                    target_set(acting_user=user, expected_version=expected, **data)
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    if is_stale(exc):
+                        initial = _initial(user, year, area, edit)
+                        form = TargetPageForm(initial=initial, scope=scope, area_choices=choices)
+                        show_conflict(form, exc)
+                    else:
+                        _add_errors(form, exc)
                 else:
                     messages.success(request, _("已保存考核目标"))
                     return redirect(_page_url(area.code, form.cleaned_data["year"]))
         else:
-            initial = _initial(user, year, area, request.GET.get("edit", ""))
-            form = TargetForm(initial=initial, scope=scope, area_choices=choices)
+            initial = _initial(user, year, area, edit)
+            form = TargetPageForm(initial=initial, scope=scope, area_choices=choices)
     chooser = Area.objects.restrict(user, VIEW).filter(level__lte=Level.STREET).order_by("code")
     return render(
         request,

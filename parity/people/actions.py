@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core import crypto
 from parity.core.actions import changed, ensure_can, snapshot
+from parity.core.concurrency import check_version
 from parity.core.error_codes import ErrorCode
 from parity.core.models import audit
 from parity.housing.models import Dwelling
@@ -206,13 +208,24 @@ PERSON_EDITABLE = (
 
 
 @transaction.atomic
-def person_update(*, acting_user, person: Person, phone: str | None = None, **fields) -> Person:
-    """Change a person's details. The ID number is not editable: it is the identity."""
+def person_update(
+    *,
+    acting_user,
+    person: Person,
+    phone: str | None = None,
+    expected_version: str | Collection[str] | None = None,
+    **fields,
+) -> Person:
+    """Change a person's details. The ID number is not editable: it is the identity.
+
+    ``expected_version`` is the version token the editor read (``core.concurrency``): if
+    the person changed since, nothing is saved and the error names the changes."""
     ensure_can(acting_user, "change", person.area_code)
     unknown = set(fields) - set(PERSON_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     person = Person.objects.select_for_update().get(pk=person.pk)
+    check_version(person, expected_version)
     before = snapshot(person)
     errors: dict[str, ValidationError] = {}
     if fields.get("hukou_code"):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parity.areas.models import Area
+from parity.core.concurrency import VersionedForm
 from parity.housing.models import Dwelling
 from parity.people import validators
 from parity.people.choices import (
@@ -192,7 +193,7 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
         return cleaned
 
 
-class PersonEditForm(forms.Form):
+class PersonEditForm(VersionedForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(
         label=_("联系电话"),

@@ -255,3 +255,51 @@ def test_a_year_without_a_computation_says_so_and_still_downloads(login, officia
     text = "\n".join(p.text for p in document.paragraphs)
     assert "该年度尚无已完成的指标计算" in text and "该年度尚未设定考核目标。" in text
     assert not document.inline_shapes
+
+
+def _open_target(user, target) -> dict:
+    """The edit form of ``target`` as ``user``'s browser holds it: the data it would post."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    initial = client.get(page(area=KUNDULUN, edit=target.pk)).context["form"].initial
+    data = {key: value for key, value in initial.items() if value is not None}
+    return {"client": client, "data": data}
+
+
+def test_a_second_edit_of_the_same_target_is_refused_and_names_the_first(
+    official, admin_user, city
+):
+    target = Target.objects.get(area__code=STREET, indicator__code="vaccination")
+    first, second = _open_target(official, target), _open_target(admin_user, target)
+    url = page(area=KUNDULUN, edit=target.pk)
+    assert first["client"].post(url, {**first["data"], "value": "85"}).status_code == 302
+
+    response = second["client"].post(url, {**second["data"], "value": "70"})
+
+    assert response.status_code == 200
+    message = response.context["form"].non_field_errors()[0]
+    assert "已被他人修改" in message and "official" in message and "85" in message
+    assert response.context["form"].initial["value"] == Decimal(85)
+    target.refresh_from_db()
+    assert target.value == Decimal(85)
+
+
+def test_an_edit_form_switched_to_another_indicator_saves_that_target_without_a_conflict(
+    official, admin_user, city
+):
+    target = Target.objects.get(area__code=STREET, indicator__code="vaccination")
+    opened = _open_target(official, target)
+    _open_target(admin_user, target)["client"].post(
+        page(area=KUNDULUN, edit=target.pk),
+        {**_open_target(admin_user, target)["data"], "value": "85"},
+    )
+
+    response = opened["client"].post(
+        page(area=KUNDULUN, edit=target.pk),
+        {**opened["data"], "indicator": "records", "value": "70"},
+    )
+
+    assert response.status_code == 302
+    assert Target.objects.get(area__code=STREET, indicator__code="records").value == Decimal(70)

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from parity.conftest import DISTRICT, GRID, make_id
+from parity.core.concurrency import version_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,13 @@ def test_edit_form_updates_the_person(login, register, owner):
     person = register()
     response = login(owner).post(
         reverse("web:person_edit", args=[person.pk]),
-        {"name": "张三丰", "ethnicity": "01", "hukou_code": "410102", "phone": ""},
+        {
+            "name": "张三丰",
+            "ethnicity": "01",
+            "hukou_code": "410102",
+            "phone": "",
+            "version": version_of(person),
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
 from parity.areas.models import Area
 from parity.areas.origins import lookup
+from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -154,18 +155,35 @@ def person_register(request):
     return _form_page(request, form, title=_("人员登记"), submit=_("登记"))
 
 
+def _edit_initial(person: Person) -> dict:
+    return {**{key: getattr(person, key) for key in PERSON_EDITABLE}, "version": version_of(person)}
+
+
 @login_required
 def person_edit(request, pk: int):
     person = _changeable_person(request, pk)
-    initial = {key: getattr(person, key) for key in PERSON_EDITABLE}
+    initial = _edit_initial(person)
     form = web_forms.PersonEditForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         phone = data.pop("phone") or None
+        version = data.pop("version")
         try:
-            actions.person_update(acting_user=request.user, person=person, phone=phone, **data)
+            actions.person_update(
+                acting_user=request.user,
+                person=person,
+                phone=phone,
+                expected_version=version,
+                **data,
+            )
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            if is_stale(exc):
+                # Show the current values, so that the user redoes their edit on them.
+                person = _changeable_person(request, pk)
+                form = web_forms.PersonEditForm(person=person, initial=_edit_initial(person))
+                show_conflict(form, exc)
+            else:
+                web_forms.apply_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("web:person_detail", pk=person.pk)
