@@ -7,7 +7,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envchoice, envint, envlist, envstr, generated_secret
+from config.env import (
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    envnetworks,
+    envstr,
+    generated_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("PARITY_VAR_DIR") or BASE_DIR / "var")
@@ -32,6 +40,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "health_check",
+    "django_prometheus",
     "parity.core",
     "parity.areas",
     "parity.accounts",
@@ -49,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "parity.core.middleware.RequestLogMiddleware",
@@ -59,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +106,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# The same backends wrapped by django-prometheus: query counts, durations and errors.
+_ENGINE = DATABASES["default"]["ENGINE"]
+if _ENGINE in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    DATABASES["default"]["ENGINE"] = _ENGINE.replace(
+        "django.db.backends.", "django_prometheus.db.backends.", 1
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +205,18 @@ PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.
 PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
+
+# Health and metrics (README, "Operations").
+# A nightly refresh older than this is reported as a warning by /health/.
+PARITY_HEALTH_REFRESH_MAX_AGE_HOURS = envint("PARITY_HEALTH_REFRESH_MAX_AGE_HOURS", 36)
+# /health/ warns when the cache or upload directory's disk has less free space than this.
+PARITY_HEALTH_MIN_FREE_MB = envint("PARITY_HEALTH_MIN_FREE_MB", 500)
+# The background worker touches this file; empty: no worker, its check is skipped.
+PARITY_WORKER_HEARTBEAT_FILE = envstr("PARITY_WORKER_HEARTBEAT_FILE") or ""
+PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS = envint("PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS", 300)
+# Who may read /metrics: these addresses (unproxied), or a bearer token.
+PARITY_METRICS_ALLOWED_IPS = envnetworks("PARITY_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+PARITY_METRICS_TOKEN = envstr("PARITY_METRICS_TOKEN") or ""
 
 # One JSON object a line (or plain text for a terminal), every record passing the filter
 # that masks ID and mobile numbers. Parity's loggers are named after their modules
