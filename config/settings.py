@@ -248,6 +248,12 @@ LOGGING = {
         # Every request is logged once by parity.requests; Django's own line for each
         # 4xx/5xx would repeat it (and a 500 keeps its traceback, at ERROR).
         "django.request": {"level": "ERROR"},
+        # runserver's access line repeats parity.requests with the query string (a search
+        # value can be an ID number): only its warnings, through the masking handler.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A failing check is in /health/'s answer (and a 503 in the request log); the
+        # library's traceback at every load-balancer probe would drown the log.
+        "health_check": {"level": "ERROR"},
         # Security events are kept whatever LOG_LEVEL says.
         "parity.security": {"level": "INFO"},
     },

@@ -47,10 +47,13 @@ def _mask_value(value: Any) -> Any:
         return {k: _mask_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
         return [_mask_value(v) for v in value]
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 10**10:
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return value
+    if isinstance(value, int):
         # A number stored as an integer (a phone from a spreadsheet cell) is still one.
-        return _mask_value(str(value))
-    return value
+        return mask(str(value)) if value >= 10**10 else value
+    # Any other object (a request, a model instance) is written as its str(): mask that.
+    return mask(str(value))
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:

@@ -53,9 +53,12 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = rid
             status = response.status_code
-            level = logging.ERROR if status >= 500 else logging.INFO
-            if request.path in self.QUIET_PATHS:
+            if status >= 500:
+                level = logging.ERROR
+            elif request.path in self.QUIET_PATHS and status < 400:
                 level = logging.DEBUG
+            else:
+                level = logging.INFO
             user = getattr(request, "user", None)
             request_logger.log(
                 level,

@@ -39,6 +39,16 @@ def test_id_and_mobile_numbers_are_masked_in_every_log_record(log_lines):
     assert MOBILE not in log_lines.text()
 
 
+def test_an_object_passed_as_a_field_is_logged_as_its_masked_text(log_lines):
+    class Request:
+        def __str__(self) -> str:
+            return f"<Request GET /people/?q={ID_NUMBER}>"
+
+    logging.getLogger("django.server").warning("slow", extra={"request": Request()})
+    [line] = log_lines()
+    assert line["request"] == f"<Request GET /people/?q={ID_MASK}>"
+
+
 def test_an_exception_logged_with_its_traceback_is_masked_too(log_lines):
     try:
         raise ValueError(f"bad row: {ID_NUMBER} {MOBILE}")
