@@ -41,6 +41,17 @@ JOB_LAST_SUCCESS = Gauge(
 )
 
 
+def _record(name: str, outcome: str, seconds: float) -> None:
+    # A metrics directory the job cannot write (PROMETHEUS_MULTIPROC_DIR missing, or
+    # owned by the web server's user) must not fail the nightly refresh it measures.
+    try:
+        JOB_SECONDS.labels(job=name, outcome=outcome).observe(seconds)
+        if outcome == "done":
+            JOB_LAST_SUCCESS.labels(job=name).set_to_current_time()
+    except OSError as exc:
+        logger.warning("job metrics not recorded", extra={"job": name, "error": type(exc).__name__})
+
+
 @contextmanager
 def job(name: str, **fields: Any) -> Iterator[dict[str, Any]]:
     """Time, log and count one run of the job ``name``; ``fields`` (ids, dates, file
@@ -53,7 +64,7 @@ def job(name: str, **fields: Any) -> Iterator[dict[str, Any]]:
         yield summary
     except BaseException as exc:
         seconds = time.monotonic() - started
-        JOB_SECONDS.labels(job=name, outcome="failed").observe(seconds)
+        _record(name, "failed", seconds)
         logger.error(
             "job failed",
             extra=log_fields(
@@ -62,8 +73,7 @@ def job(name: str, **fields: Any) -> Iterator[dict[str, Any]]:
         )
         raise
     seconds = time.monotonic() - started
-    JOB_SECONDS.labels(job=name, outcome="done").observe(seconds)
-    JOB_LAST_SUCCESS.labels(job=name).set_to_current_time()
+    _record(name, "done", seconds)
     logger.info(
         "job finished",
         extra=log_fields({"job": name, **fields, **summary, "seconds": round(seconds, 3)}),

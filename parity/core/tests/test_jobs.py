@@ -6,6 +6,7 @@ from django.core.management import call_command
 from prometheus_client import REGISTRY
 
 from parity.conftest import GRID, make_id
+from parity.core import jobs
 from parity.core.jobs import job
 from parity.people.imports import HEADERS
 
@@ -42,6 +43,17 @@ def test_a_failed_job_is_counted_as_failed_and_its_error_goes_on(log_lines):
     [failed] = [line for line in log_lines() if line["message"] == "job failed"]
     assert failed["level"] == "ERROR"
     assert failed["error"] == "RuntimeError"
+
+
+def test_a_job_goes_on_when_its_metrics_cannot_be_written(monkeypatch, log_lines):
+    def unwritable(**labels):
+        raise PermissionError("metrics directory")
+
+    monkeypatch.setattr(jobs.JOB_SECONDS, "labels", unwritable)
+    with job("unmeasured_job") as summary:
+        summary["rows"] = 1
+    messages = [line["message"] for line in log_lines()]
+    assert messages == ["job started", "job metrics not recorded", "job finished"]
 
 
 @pytest.mark.django_db
