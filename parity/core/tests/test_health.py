@@ -164,3 +164,20 @@ def test_a_stale_or_missing_worker_heartbeat_is_a_warning(client, admin_user, se
     heartbeat = checks_of(client.get("/health/"))["WorkerHeartbeat()"]
     assert heartbeat["status"] == "warning"
     assert "超过 300 秒" in heartbeat["message"]
+
+
+def test_a_staff_session_that_cannot_be_read_gets_the_status_not_a_500(
+    client, admin_user, monkeypatch
+):
+    from django.db import OperationalError
+
+    refreshed()
+    client.force_login(admin_user)
+
+    async def failing_auser():
+        raise OperationalError("the database is gone")
+
+    monkeypatch.setattr("django.contrib.auth.middleware.auser", lambda request: failing_auser())
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
