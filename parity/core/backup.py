@@ -36,6 +36,7 @@ from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parity.core import crypto
 from parity.core.logs import mask
@@ -50,6 +51,8 @@ SAMPLE = 200
 # Debian keeps each PostgreSQL version's client tools here when they are not on PATH.
 PG_LIB_DIR = Path("/usr/lib/postgresql")
 _FINGERPRINT_INPUT = "parity-backup-key-fingerprint"
+_MANIFEST_KEYS = {"vendor", "created_at", "people", "key_fingerprint", "database"}
+_NOT_A_BACKUP = gettext_lazy("%(path)s 不是 Parity 备份文件(缺少或无法读取 manifest.json)")
 
 
 class BackupError(Exception):
@@ -301,13 +304,13 @@ def read_manifest(path: Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise BackupError(_("找不到备份文件:%(path)s") % {"path": path}) from exc
     except (tarfile.TarError, KeyError, ValueError) as exc:
-        raise BackupError(
-            _("%(path)s 不是 Parity 备份文件(缺少或无法读取 manifest.json)") % {"path": path}
-        ) from exc
-    if manifest.get("format") != FORMAT:
+        raise BackupError(_NOT_A_BACKUP % {"path": path}) from exc
+    if not isinstance(manifest, dict) or "format" not in manifest:
+        raise BackupError(_NOT_A_BACKUP % {"path": path})
+    if manifest["format"] != FORMAT or not manifest.keys() >= _MANIFEST_KEYS:
         raise BackupError(
             _("备份格式 %(found)s 不受支持(本版本读取格式 %(expected)d)")
-            % {"found": manifest.get("format"), "expected": FORMAT}
+            % {"found": manifest["format"], "expected": FORMAT}
         )
     return manifest
 

@@ -148,6 +148,16 @@ def test_a_file_that_is_not_a_backup_is_refused_clearly(tmp_path):
         restore(path)
 
 
+def test_a_tar_file_without_a_parity_manifest_is_refused_clearly(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("{}")
+    path = tmp_path / "other.tar"
+    with tarfile.open(path, "w") as tar:
+        tar.add(other, arcname="manifest.json")
+    with pytest.raises(BackupError, match="不是 Parity 备份文件"):
+        restore(path)
+
+
 def test_a_missing_postgresql_client_is_named_in_the_error(monkeypatch, tmp_path):
     monkeypatch.setattr(backups.shutil, "which", lambda name: None)
     monkeypatch.setattr(backups, "PG_LIB_DIR", tmp_path)
