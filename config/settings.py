@@ -7,7 +7,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.env import envbool, envint, envlist, envstr, generated_secret
+from config.env import (
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    envnetworks,
+    envstr,
+    generated_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("PARITY_VAR_DIR") or BASE_DIR / "var")
@@ -32,6 +40,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "health_check",
+    "django_prometheus",
     "parity.core",
     "parity.areas",
     "parity.accounts",
@@ -49,8 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parity.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parity.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parity.core.middleware.StatementTimeoutMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +107,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+# The same backends wrapped by django-prometheus: query counts, durations and errors.
+_ENGINE = DATABASES["default"]["ENGINE"]
+if _ENGINE in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    DATABASES["default"]["ENGINE"] = _ENGINE.replace(
+        "django.db.backends.", "django_prometheus.db.backends.", 1
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -193,10 +212,55 @@ PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
 # API writes to an existing record without If-Match: accepted (false) or refused with 428.
 PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 
+# Health and metrics (README, "Operations").
+# A nightly refresh older than this is reported as a warning by /health/.
+PARITY_HEALTH_REFRESH_MAX_AGE_HOURS = envint("PARITY_HEALTH_REFRESH_MAX_AGE_HOURS", 36)
+# /health/ warns when the cache or upload directory's disk has less free space than this.
+PARITY_HEALTH_MIN_FREE_MB = envint("PARITY_HEALTH_MIN_FREE_MB", 500)
+# The background worker touches this file; empty: no worker, its check is skipped.
+PARITY_WORKER_HEARTBEAT_FILE = envstr("PARITY_WORKER_HEARTBEAT_FILE") or ""
+PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS = envint("PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS", 300)
+# Who may read /metrics: these addresses (unproxied), or a bearer token.
+PARITY_METRICS_ALLOWED_IPS = envnetworks("PARITY_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+PARITY_METRICS_TOKEN = envstr("PARITY_METRICS_TOKEN") or ""
+
+# One JSON object a line (or plain text for a terminal), every record passing the filter
+# that masks ID and mobile numbers. Parity's loggers are named after their modules
+# (``parity.people.imports.engine``); requests log under ``parity.requests``, security
+# events under ``parity.security``.
+LOG_LEVEL = (envstr("LOG_LEVEL") or "INFO").upper()
+LOG_FORMAT = envchoice("LOG_FORMAT", "json", ("json", "text"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {
+        "mask_personal_numbers": {"()": "parity.core.logs.MaskPersonalNumbers"},
+        "request_context": {"()": "parity.core.logs.RequestContext"},
+    },
+    "formatters": {
+        "json": {"()": "parity.core.logs.JsonFormatter"},
+        "text": {"()": "parity.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context", "mask_personal_numbers"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Every request is logged once by parity.requests; Django's own line for each
+        # 4xx/5xx would repeat it (and a 500 keeps its traceback, at ERROR).
+        "django.request": {"level": "ERROR"},
+        # runserver's access line repeats parity.requests with the query string (a search
+        # value can be an ID number): only its warnings, through the masking handler.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A failing check is in /health/'s answer (and a 503 in the request log); the
+        # library's traceback at every load-balancer probe would drown the log.
+        "health_check": {"level": "ERROR"},
+        # Security events are kept whatever LOG_LEVEL says.
+        "parity.security": {"level": "INFO"},
+    },
 }

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from parity.core.health import HealthView
+from parity.core.metrics import metrics_view
+
 urlpatterns = [
+    # For the load balancer and Prometheus: no login (README, "Operations").
+    path("health/", HealthView.as_view(), name="health"),
+    path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("parity.api.urls")),

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import in_scope
+from parity.core.logs import security_event
 
 # Never copied into audit rows: ciphertext and blind indexes.
 _SECRET_SUFFIXES = ("_enc", "_hash")
@@ -18,6 +19,12 @@ _SECRET_SUFFIXES = ("_enc", "_hash")
 
 def ensure_can(user, action: str, area_code: str | None) -> None:
     if not in_scope(user, area_code, action):
+        security_event(
+            "out_of_scope",
+            user_id=getattr(user, "pk", None),
+            action=action,
+            area_code=area_code,
+        )
         raise PermissionDenied(_("您无权在该区域执行此操作"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,8 @@ from parity.services.eligibility import rule_q, validate_rule
 from parity.services.models import ServiceType
 
 VACCINATION_SERVICE = "vaccination"
+
+logger = logging.getLogger(__name__)
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
@@ -286,5 +289,16 @@ def immunization_refresh(
         object_type="immunization.dosedue",
         area_code=area_code,
         after={"on": on.isoformat(), "children": result.children, "rows": result.rows},
+    )
+    logger.info(
+        "pending doses refreshed",
+        extra={
+            "as_of": on,
+            "area_code": area_code,
+            "children": result.children,
+            "rows": result.rows,
+            "seconds": result.seconds,
+            "user_id": getattr(acting_user, "pk", None),
+        },
     )
     return result

@@ -29,6 +29,7 @@ figures until it commits.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -48,6 +49,8 @@ from parity.indicators.models import AreaFigure, Indicator, IndicatorValue, Snap
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
 from parity.services.eligibility import rule_q
+
+logger = logging.getLogger(__name__)
 
 # Code length of each level of the area tree (city 1502 … grid 150203001001001).
 LEVEL_LENGTHS: dict[int, int] = {
@@ -596,4 +599,14 @@ def refresh(
                 "seconds": snapshot.seconds,
             },  # fmt: skip
         )
+    logger.info(
+        "indicators refreshed",
+        extra={
+            "as_of": as_of,
+            "indicators": len(chosen),
+            "rows": snapshot.rows,
+            "seconds": snapshot.seconds,
+            "user_id": snapshot.started_by_id,
+        },
+    )
     return snapshot

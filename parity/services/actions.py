@@ -14,6 +14,7 @@ from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE, SERVE, VIEW, in_scope, scope_code
 from parity.core.actions import ensure_can, snapshot
 from parity.core.error_codes import ErrorCode
+from parity.core.logs import security_event
 from parity.core.models import audit
 from parity.people import validators
 from parity.people.models import Person
@@ -24,6 +25,13 @@ from parity.services.models import ProviderStaff, ServiceEvent, ServiceType, Vis
 
 def ensure_can_serve(user, person: Person) -> None:
     if not in_scope(user, person.area_code, SERVE):
+        security_event(
+            "out_of_scope",
+            user_id=getattr(user, "pk", None),
+            action=SERVE,
+            area_code=person.area_code,
+            person_id=person.pk,
+        )
         raise PermissionDenied(_("您无权为该人员记录服务"))
 
 
@@ -137,6 +145,7 @@ def key_group_save(*, acting_user, group: str, on: dt.date, area_code: str | Non
         raise PermissionDenied(_("您无权查看重点对象"))
     area_code = area_code or scope
     if not area_code.startswith(scope):
+        security_event("out_of_scope", user_id=acting_user.pk, action=VIEW, area_code=area_code)
         raise PermissionDenied(_("您无权在该区域执行此操作"))
     found: QuerySet[Any] = members(group, on, area_code=area_code)
     rows = list(found.values_list("pk", "since"))

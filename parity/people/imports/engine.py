@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import logging
 import os
 import queue
 import threading
@@ -32,6 +33,8 @@ CHUNK_ROWS = 20_000
 # Below this many rows a second writer connection costs more than it saves.
 PARALLEL_MIN_ROWS = 2 * CHUNK_ROWS
 ERROR_HEADERS = ("行号", "列", "值", "错误原因")
+
+logger = logging.getLogger(__name__)
 
 
 def import_people(
@@ -97,6 +100,7 @@ def import_people(
         result.errors.extend(chunk.errors)
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     result.error_file = write_error_file(path, result.errors)
+    logger.info("people imported", extra=result.log_fields(path, acting_user))
     if result.created or result.updated:
         audit(
             acting_user=acting_user,

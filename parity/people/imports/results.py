@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +31,16 @@ class ImportResult:
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    def log_fields(self, path: Path, acting_user) -> dict[str, Any]:
+        """The import's log line: counts, the file's name and who imported it (never a
+        row's content: the error file holds that)."""
+        return {
+            "file": path.name,
+            "user_id": getattr(acting_user, "pk", None),
+            "rows": self.total_rows,
+            "rows_created": self.created,
+            "rows_updated": self.updated,
+            "rows_unchanged": self.unchanged,
+            "rows_with_errors": self.error_rows,
+        }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,8 @@ from parity.services.models import ServiceEvent, ServiceType
 
 CHUNK_ROWS = 2000
 ERROR_HEADERS = ("行号", "列", "值", "错误原因")
+
+logger = logging.getLogger(__name__)
 NOTE_LENGTH = 200
 
 
@@ -292,6 +295,7 @@ def import_services(path: Path | str, *, acting_user, progress=None) -> ImportRe
             progress(len(chunk))
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     result.error_file = write_error_file(path, result.errors)
+    logger.info("service records imported", extra=result.log_fields(path, acting_user))
     return result
 
 

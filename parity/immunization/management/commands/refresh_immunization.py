@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parity.core.jobs import job
 from parity.immunization.actions import immunization_refresh
 
 
@@ -21,9 +22,11 @@ class Command(BaseCommand):
             on = dt.date.fromisoformat(as_of) if as_of else None
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from exc
-        result = immunization_refresh(
-            acting_user=None, on=on, area_code=area.strip(), progress=options["verbosity"] > 0
-        )
+        with job("refresh_immunization", as_of=on, area_code=area.strip()) as summary:
+            result = immunization_refresh(
+                acting_user=None, on=on, area_code=area.strip(), progress=options["verbosity"] > 0
+            )
+            summary.update(children=result.children, rows=result.rows)
         self.stdout.write(
             f"children: {result.children}; pending doses: {result.rows}; {result.seconds:.1f} s"
         )

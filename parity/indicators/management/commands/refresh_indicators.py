@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from parity.core.jobs import job
 from parity.indicators.compute import refresh
 from parity.indicators.signals import indicators_computed
 
@@ -32,11 +33,16 @@ class Command(BaseCommand):
         as_of = as_of or timezone.localdate()
         dates = [as_of.replace(day=1) - relativedelta(months=n) - dt.timedelta(days=1)
                  for n in range(months - 1, -1, -1)]  # fmt: skip
-        for day in [*dates, as_of]:
-            snapshot = refresh(
-                as_of=day, acting_user=user, progress=lambda code: self.stdout.write(f"  {code}")
-            )
-            self.stdout.write(f"{day}: {snapshot.rows} rows in {snapshot.seconds:.1f} s")
-        started = time.monotonic()
-        indicators_computed.send(sender=self.__class__, snapshot=snapshot)
-        self.stdout.write(f"pages prepared in {time.monotonic() - started:.1f} s")
+        with job("refresh_indicators", as_of=as_of, months=months) as summary:
+            summary["rows"] = 0
+            for day in [*dates, as_of]:
+                snapshot = refresh(
+                    as_of=day,
+                    acting_user=user,
+                    progress=lambda code: self.stdout.write(f"  {code}"),
+                )
+                summary["rows"] += snapshot.rows
+                self.stdout.write(f"{day}: {snapshot.rows} rows in {snapshot.seconds:.1f} s")
+            started = time.monotonic()
+            indicators_computed.send(sender=self.__class__, snapshot=snapshot)
+            self.stdout.write(f"pages prepared in {time.monotonic() - started:.1f} s")

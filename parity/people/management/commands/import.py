@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from parity.core.jobs import job
 from parity.people.imports import import_people
 from parity.people.management.commands._acting import acting_user
 
@@ -26,15 +27,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind: str, file: Path, user: str | None, workers, **options):
         try:
-            if kind == "services":
-                result = self._services(file, acting_user(user), options["verbosity"] > 0)
-            else:
-                result = import_people(
-                    file,
-                    acting_user=acting_user(user),
-                    progress=options["verbosity"] > 0,
-                    workers=workers,
-                )
+            actor = acting_user(user)
+            with job(f"import_{kind}", file=file.name, user_id=actor.pk) as summary:
+                if kind == "services":
+                    result = self._services(file, actor, options["verbosity"] > 0)
+                else:
+                    result = import_people(
+                        file,
+                        acting_user=actor,
+                        progress=options["verbosity"] > 0,
+                        workers=workers,
+                    )
+                summary.update(result.log_fields(file, actor))
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc
