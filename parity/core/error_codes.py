@@ -26,3 +26,5 @@ class ErrorCode(models.TextChoices):
     FILE_HEADER = "file_header"
     PERMISSION = "permission"
     TOO_LONG = "too_long"
+    OTP_REQUIRED = "otp_required"
+    OTP_INVALID = "otp_invalid"
