@@ -51,9 +51,9 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _logins_pass_two_factor(request):
-    """Every sign-in in a test (``force_login``, the login page) also passes the second
-    factor, as if the user had entered a code: the suite tests what users do once signed
-    in. Tests of the second factor itself ask for ``real_two_factor`` to turn this off."""
+    """Every sign-in in a test (``force_login``, the login page) of a user who needs a
+    second factor (or may use the admin site) also passes it, as if they had entered a code: the suite tests what users
+    do once signed in. Tests of the second factor itself ask for ``real_two_factor``."""
     if "real_two_factor" in request.fixturenames:
         yield
         return
@@ -61,7 +61,11 @@ def _logins_pass_two_factor(request):
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from parity.accounts.two_factor import two_factor_required
+
     def verify(sender, request, user, **kwargs):
+        if not (two_factor_required(user) or user.is_staff):  # staff: the admin site asks
+            return
         device, _created = TOTPDevice.objects.get_or_create(
             user=user, name="test", defaults={"confirmed": True}
         )
