@@ -52,8 +52,9 @@ def _test_settings(settings):
 @pytest.fixture(autouse=True)
 def _logins_pass_two_factor(request):
     """Every sign-in in a test (``force_login``, the login page) of a user who needs a
-    second factor (or may use the admin site) also passes it, as if they had entered a code: the suite tests what users
-    do once signed in. Tests of the second factor itself ask for ``real_two_factor``."""
+    second factor (or may use the admin site) also passes it, as if they had entered a
+    code: the suite tests what users do once signed in. Tests of the second factor itself
+    ask for ``real_two_factor``."""
     if "real_two_factor" in request.fixturenames:
         yield
         return
