@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.sessions import session_expired, session_touch
-from parity.accounts.two_factor import two_factor_required, user_has_totp
+from parity.accounts.two_factor import code_needed, user_has_totp
 
 
 class SessionLimitsMiddleware:
@@ -35,7 +35,8 @@ class SessionLimitsMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Until a user who needs a second factor has passed it in this session, every view but
+    """Until a user who needs a second factor (by role, or because they enrolled one) has
+    passed it in this session, every view but
     sign-in, sign-out, the language switch and the enrolment and verification pages
     redirects: to enrolment while they have no authenticator, else to verification. The
     admin site needs it of every user. Token-authenticated API calls carry no session: the
@@ -56,7 +57,7 @@ class TwoFactorRequiredMiddleware:
             not user.is_authenticated
             or user.is_verified()
             or match.url_name in self.OPEN_VIEWS
-            or not (two_factor_required(user) or "admin" in match.namespaces)
+            or not (code_needed(user, request.session) or "admin" in match.namespaces)
         ):
             return None
         name = "two_factor_verify" if user_has_totp(user) else "two_factor_setup"

@@ -12,11 +12,16 @@ from base64 import b32encode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 ENROLMENT_DEVICE_NAME = "authenticator"
+# Set at sign-in: the user has an authenticator, so this session needs its code even where
+# the role does not require one (decided once, not with a query on every request).
+ENROLLED_AT_SIGN_IN = "parity_2fa_enrolled"
 
 
 def two_factor_required(user) -> bool:
@@ -25,6 +30,16 @@ def two_factor_required(user) -> bool:
 
 def user_has_totp(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def code_needed(user, session) -> bool:
+    """Whether this signed-in session must pass the second factor (on any page)."""
+    return two_factor_required(user) or bool(session.get(ENROLLED_AT_SIGN_IN))
+
+
+@receiver(user_logged_in)
+def note_enrolment(sender, request, user, **kwargs) -> None:
+    request.session[ENROLLED_AT_SIGN_IN] = user_has_totp(user)
 
 
 def pending_totp_device(user) -> TOTPDevice:

@@ -153,13 +153,18 @@ def test_a_grid_worker_is_not_forced_to_use_a_second_factor(client, owner):
     assert client.get("/people/").status_code == 200
 
 
-def test_a_grid_worker_may_enrol_and_then_needs_the_code_like_anyone(client, owner):
+def test_a_grid_worker_who_enrolled_needs_the_code_at_the_next_sign_in(client, owner):
     client.force_login(owner)
     client.get(SETUP)
     device = TOTPDevice.objects.get(user=owner, confirmed=False)
     client.post(SETUP, {"otp_token": code(device)})
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
 
-    assert TOTPDevice.objects.filter(user=owner, confirmed=True).exists()
+    password_sign_in(client, "owner", "pw-owner-123")
+
+    assert client.get("/")["Location"].startswith(VERIFY)
+    client.post(VERIFY, {"otp_token": code(device, later=1)})
     assert client.get("/").status_code == 200
 
 
