@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -21,7 +23,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("PARITY_VAR_DIR") or BASE_DIR / "var")
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = generated_secret("SECRET_KEY", VAR_DIR / "secret_key")
+# 48 bytes: Django's deploy check wants at least 50 characters.
+SECRET_KEY = generated_secret("SECRET_KEY", VAR_DIR / "secret_key", nbytes=48)
 # 32 random bytes, urlsafe base64: the AES-256-GCM key for ID and phone numbers.
 FIELD_ENCRYPTION_KEY = generated_secret("FIELD_ENCRYPTION_KEY", VAR_DIR / "field_encryption_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -42,6 +45,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "health_check",
     "django_prometheus",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    # Installed for its translations: the strength check's messages in Chinese.
+    "django_zxcvbn_password_validator",
     "parity.core",
     "parity.areas",
     "parity.accounts",
@@ -61,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "parity.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,8 +81,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "parity.accounts.middleware.SessionLimitsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "parity.accounts.middleware.TwoFactorRequiredMiddleware",
+    "parity.core.middleware.PrivateResponsesNotStoredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parity.core.middleware.StatementTimeoutMiddleware",
+    # Last but the metrics, as django-axes requires: it turns a lockout into the page.
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -116,10 +134,25 @@ if _ENGINE in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: it refuses a locked-out client before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "parity.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PARITY_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
+]
+# zxcvbn's score from 0 (guessed at once) to 4 (very hard); 3 refuses "Parity123" and its kin.
+PASSWORD_MINIMAL_STRENGTH = envint("PARITY_PASSWORD_MIN_STRENGTH", 3)
+# Words a password must not resemble, beyond the user's own name and username.
+PASSWORD_EXTRA_DICTIONARY = ["parity", "baotou", "admin"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -163,6 +196,91 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
 
+# --- sign-in security (see README, "Security") -------------------------------------------
+# A session ends after this many minutes without a request, and this many hours after the
+# sign-in however active it is (parity.accounts.middleware.SessionLimitsMiddleware).
+PARITY_SESSION_IDLE_MINUTES = envint("PARITY_SESSION_IDLE_MINUTES", 30)
+PARITY_SESSION_MAX_HOURS = envint("PARITY_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = PARITY_SESSION_MAX_HOURS * 3600
+# Roles that must sign in with a one-time code (TOTP); superusers always must.
+PARITY_2FA_REQUIRED_ROLES = envlist("PARITY_2FA_REQUIRED_ROLES", ["admin", "official"])
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER") or "Parity"
+
+# How many reverse proxies in front of Parity append to X-Forwarded-For. 0 (embedded mode,
+# or a proxy that does not set the header): the client is REMOTE_ADDR and the header is
+# ignored, since any client can write it.
+PARITY_TRUSTED_PROXY_COUNT = envint("PARITY_TRUSTED_PROXY_COUNT", 0)
+
+# django-axes: a username is locked out after AXES_FAILURE_LIMIT failures from one address,
+# and after PARITY_LOCKOUT_USER_LIMIT failures from any addresses (rotating addresses does
+# not help); the lock lifts after the cool-off. parity.accounts.lockout holds the rule.
+AXES_FAILURE_LIMIT = envint("PARITY_LOCKOUT_LIMIT", 5)
+PARITY_LOCKOUT_USER_LIMIT = envint("PARITY_LOCKOUT_USER_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("PARITY_LOCKOUT_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "parity.accounts.lockout.TieredLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "parity.core.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "parity.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Masked in the attempt rows and axes' log lines (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# --- response headers ----------------------------------------------------------------------
+# HTTPS: all off in the embedded mode (plain http on 127.0.0.1); on behind TLS.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Trust the proxy's X-Forwarded-Proto: only behind a proxy that sets it on every request.
+if envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # W021 asks to opt into the browsers' built-in HSTS preload list, which only public
+    # domains can join (not a city intranet name); HSTS itself is checked by W004.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+X_FRAME_OPTIONS = "DENY"
+# The pages load scripts and style sheets from Parity itself only; no inline script.
+# Style *attributes* (not <style> elements) stay allowed: ECharts writes its tooltips as
+# HTML with style attributes, and the coverage bars set their width in one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page of Parity uses, refused to any script that would.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+        "screen-wake-lock",
+        "xr-spatial-tracking",
+    )
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -174,6 +292,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "parity.api.errors.exception_handler",
+    # Throttles key anonymous clients on their address: the same trusted-proxy count as the
+    # login lockout, so a forged X-Forwarded-For gives no new bucket.
+    "NUM_PROXIES": PARITY_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parity API",
@@ -195,6 +316,8 @@ SPECTACULAR_SETTINGS = {
     # Browsable docs use the vendored Swagger UI (no CDN): see parity/web/static/vendor.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist/favicon-32x32.png",
+    # No validator badge: Swagger UI would otherwise fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # The city this Parity instance serves: its GB/T 2260 prefix decides who is floating.

@@ -49,6 +49,40 @@ def _test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _logins_pass_two_factor(request):
+    """Every sign-in in a test (``force_login``, the login page) of a user who needs a
+    second factor (or may use the admin site) also passes it, as if they had entered a
+    code: the suite tests what users do once signed in. Tests of the second factor itself
+    ask for ``real_two_factor``."""
+    if "real_two_factor" in request.fixturenames:
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parity.accounts.two_factor import two_factor_required
+
+    def verify(sender, request, user, **kwargs):
+        if not (two_factor_required(user) or user.is_staff):  # staff: the admin site asks
+            return
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, name="test", defaults={"confirmed": True}
+        )
+        request.user = user
+        otp_login(request, device)
+
+    user_logged_in.connect(verify, dispatch_uid="parity-test-two-factor")
+    yield
+    user_logged_in.disconnect(dispatch_uid="parity-test-two-factor")
+
+
+@pytest.fixture
+def real_two_factor(db):
+    """Sign-ins in this test need a real second factor (see ``_logins_pass_two_factor``)."""
+
+
 @pytest.fixture
 def areas(db) -> dict[str, Area]:
     area_tree_load(acting_user=None, tree=load_tree_file(BUNDLED_TREE))

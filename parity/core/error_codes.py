@@ -36,3 +36,5 @@ class ErrorCode(models.TextChoices):
     AREA_CODE_FORMAT = "area_code_format"
     AREA_CODE_PARENT = "area_code_parent"
     AREA_CODE_OVERLAP = "area_code_overlap"
+    OTP_REQUIRED = "otp_required"
+    OTP_INVALID = "otp_invalid"

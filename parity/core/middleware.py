@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from parity.core import logs
 
@@ -140,3 +141,19 @@ class RequestLogMiddleware:
             return response
         finally:
             logs.request_id.reset(token)
+
+
+class PrivateResponsesNotStoredMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user that does not set
+    its own caching: such pages show people's records (and, once revealed, clear ID and
+    phone numbers), which must not stay in a browser's or a proxy's cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -261,15 +261,15 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
                  by=admin_user, arrived_on=dt.date(2024, 1, 1))  # fmt: skip
     compute_indicators(admin_user)
     client = login(city_official)
-    # Session and user, the snapshot and the dates to pick from, the node and its
-    # breadcrumbs, the figures, the table, the children with their figures, index and
-    # measures, the history.
-    with django_assert_max_num_queries(13):
+    # Session, user and the official's second-factor device, the snapshot and the dates to
+    # pick from, the node and its breadcrumbs, the figures, the table, the children with
+    # their figures, index and measures, the history.
+    with django_assert_max_num_queries(14):
         client.get(reverse("web:dashboard"), {"indicator": "health_record"})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(reverse("web:dashboard_indicator", args=[CITY, "health_record"]))
     people = reverse("web:dashboard_people", args=[CITY, "health_record"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(people, {"side": "floating", "part": "denominator"})
     assert response.context["page"].paginator.count >= 4 + extra
 

@@ -2,10 +2,24 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from parity.accounts.choices import Role
 from parity.areas.models import Area
+
+
+def _strong_password() -> str:
+    """16 random characters, drawn again in the rare case the validators refuse them
+    (create_superuser itself does not validate)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password)
+        except ValidationError:
+            continue
+        return password
 
 
 class Command(BaseCommand):
@@ -22,7 +36,7 @@ class Command(BaseCommand):
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
-            password = secrets.token_urlsafe(9)
+            password = _strong_password()
             city = Area.objects.filter(level=1).order_by("code").first()
             User.objects.create_superuser(
                 username=username,
