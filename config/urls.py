@@ -15,3 +15,7 @@ urlpatterns = [
     path("indicators/", include("parity.indicators.urls")),
     path("", include("parity.web.urls")),
 ]
+
+# Under /api/ errors keep the API's error format, even those raised outside DRF's views.
+handler400 = "parity.api.errors.bad_request"
+handler500 = "parity.api.errors.server_error"

@@ -18,7 +18,7 @@ from parity.api.people import PersonBriefSerializer
 from parity.certificates import actions, rules
 from parity.certificates.choices import PermitBasis, PermitState, PermitStatus
 from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
 from parity.people.choices import MaritalStatus
 from parity.people.models import Person
 
@@ -68,7 +68,7 @@ class CertificateCheckSerializer(serializers.Serializer):
 
 
 class CertificateFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     area = area_prefix_filter("person__area_code")
     checked = django_filters.BooleanFilter(
         field_name="checked_on", lookup_expr="isnull", exclude=True, label=_("已查验")
@@ -189,7 +189,7 @@ class PermitEndorseSerializer(serializers.Serializer):
 
 
 class PermitFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices, label=_("状态"))
     area = area_prefix_filter("person__area_code")
 

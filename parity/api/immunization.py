@@ -8,13 +8,11 @@ import datetime as dt
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from parity.accounts.choices import HEALTH_SITE_KINDS
@@ -28,6 +26,8 @@ from parity.api.base import (
 )
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
+from parity.core.filters import IdFilter
+from parity.core.params import path_id, query_date, query_id
 from parity.immunization import actions
 from parity.immunization.choices import DoseStatus
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
@@ -179,9 +179,9 @@ class OverdueChildSerializer(serializers.ModelSerializer):
 
 
 class VaccinationFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     vaccine = django_filters.CharFilter(field_name="vaccine__code", label=_("疫苗代码"))
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("强化免疫活动"))
+    campaign = IdFilter(field_name="campaign_id", label=_("强化免疫活动"))
     area = django_filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
     )
@@ -209,15 +209,7 @@ ON = OpenApiParameter(
 
 
 def _on(request) -> dt.date:
-    raw = request.query_params.get("on")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise DRFValidationError(
-            {"on": [_("日期格式应为 YYYY-MM-DD")]}, code="invalid_date"
-        ) from None
+    return query_date(request.query_params)
 
 
 # --- views -------------------------------------------------------------------------------
@@ -274,7 +266,7 @@ class ImmunizationScheduleViewSet(viewsets.GenericViewSet):
         responses={200: ScheduleSerializer, **errors(400, 404)},
     )
     def retrieve(self, request, pk=None):
-        person = get_object_or_404(self.get_queryset(), pk=pk)
+        person = get_object_or_404(self.get_queryset(), pk=path_id(pk))
         view = child_schedule(person, _on(request))
         return Response(ScheduleSerializer(view).data)
 
@@ -323,8 +315,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             user_area = request.user.area if not request.user.is_superuser else None
             inside = user_area is not None and user_area.code.startswith(campaign.area_code)
             area = user_area if inside else campaign.area
-        raw_round = request.query_params.get("round")
-        number = int(raw_round) if raw_round and raw_round.isdigit() else None
+        number = query_id(request.query_params, "round")
         rows, total = campaign_coverage(
             campaign,
             area,

@@ -8,7 +8,6 @@ import datetime as dt
 
 import django_filters
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +23,8 @@ from parity.accounts.models import Department
 from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
+from parity.core.params import query_date
 from parity.maternal import actions, schedule, selectors
 from parity.maternal.choices import (
     BirthOutcome,
@@ -41,7 +41,7 @@ ON = OpenApiParameter("on", dt.date, description=str(_("计算状态的日期,�
 
 
 def as_of(request) -> dt.date:
-    return parse_date(request.query_params.get("on") or "") or timezone.localdate()
+    return query_date(request.query_params)
 
 
 class ProviderField(serializers.PrimaryKeyRelatedField):
@@ -179,7 +179,7 @@ class ChildCheckRecordSerializer(VisitRecordSerializer):
 
 
 class PregnancyFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     status = django_filters.ChoiceFilter(choices=PregnancyStatus.choices, label=_("状态"))
     area = area_prefix_filter("person__area_code")
     overdue_on = django_filters.DateFilter(method="filter_overdue", label=_("该日有逾期检查"))
@@ -193,7 +193,7 @@ class PregnancyFilterSet(django_filters.FilterSet):
 
 
 class ChildCheckFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("儿童"))
+    person = IdFilter(field_name="person_id", label=_("儿童"))
     area = area_prefix_filter("person__area_code")
 
     class Meta:

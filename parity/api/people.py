@@ -23,6 +23,7 @@ from parity.api.base import (
     ScopedPrimaryKeyField,
     errors,
 )
+from parity.core.filters import IdFilter
 from parity.housing.models import Dwelling
 from parity.people import actions
 from parity.people.choices import (
@@ -213,7 +214,7 @@ class ResidenceSerializer(serializers.ModelSerializer):
 
 
 class ResidenceFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     area = django_filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
     )

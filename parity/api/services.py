@@ -9,7 +9,6 @@ import datetime as dt
 import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -23,7 +22,8 @@ from parity.accounts.permissions import VIEW, scope_code
 from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
+from parity.core.params import query_date, query_id
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.choices import Outcome, VisitOutcome
@@ -211,13 +211,7 @@ ON = OpenApiParameter("on", OpenApiTypes.DATE, description=_("日期(默认为�
 
 
 def _on(request) -> dt.date:
-    raw = request.query_params.get("on", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"on": [_("日期格式应为 YYYY-MM-DD")]}, code="invalid_date") from None
+    return query_date(request.query_params)
 
 
 def _area_code(request) -> str:
@@ -262,7 +256,7 @@ class ServiceTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ServiceEventFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     type = django_filters.CharFilter(field_name="service_type__code", label=_("服务项目代码"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
@@ -307,7 +301,7 @@ class ServiceEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Acti
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     date_from = django_filters.DateFilter(
         field_name="visited_on", lookup_expr="gte", label=_("起始日期")
     )
@@ -367,10 +361,10 @@ class EntitlementViewSet(viewsets.GenericViewSet):
         responses={200: EntitlementSerializer(many=True), **errors(400, 404)},
     )
     def list(self, request):
-        raw = request.query_params.get("person", "")
-        if not raw.isdigit():
+        person_id = query_id(request.query_params, "person")
+        if person_id is None:
             raise ValidationError({"person": [_("请提供人员编号")]}, code="required")
-        person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=int(raw))
+        person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_id)
         rows = person_entitlements(person, _on(request))
         data = [
             {

@@ -26,3 +26,7 @@ class ErrorCode(models.TextChoices):
     FILE_HEADER = "file_header"
     PERMISSION = "permission"
     TOO_LONG = "too_long"
+    INVALID_ID = "invalid_id"
+    INVALID_PARAMETER = "invalid_parameter"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"

@@ -24,6 +24,7 @@ from parity.accounts.permissions import ASSESS, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.exports import XLSX
+from parity.core.params import query_id
 from parity.indicators.assessment import DEFINITIONS, assessment
 from parity.indicators.assessment_actions import target_delete, target_set, targets_import
 from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
@@ -65,11 +66,11 @@ def _add_errors(form: TargetForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _initial(user, year: int, area: Area, edit: str) -> dict:
+def _initial(user, year: int, area: Area, edit: int | None) -> dict:
     """The form's starting values: the page's year and area, or the target being edited."""
     initial = {"year": year, "area": area.code, "measure": "floating_rate", "weight": 1}
     editable = Target.objects.restrict(user, ASSESS).select_related("area", "indicator")
-    target = editable.filter(pk=edit).first() if edit.isdigit() else None
+    target = editable.filter(pk=edit).first() if edit is not None else None
     if target is not None:
         initial.update(
             year=target.year,
@@ -108,7 +109,7 @@ def assessment_page(request):
                     messages.success(request, _("已保存考核目标"))
                     return redirect(_page_url(area.code, form.cleaned_data["year"]))
         else:
-            initial = _initial(user, year, area, request.GET.get("edit", ""))
+            initial = _initial(user, year, area, query_id(request.GET, "edit"))
             form = TargetForm(initial=initial, scope=scope, area_choices=choices)
     chooser = Area.objects.restrict(user, VIEW).filter(level__lte=Level.STREET).order_by("code")
     return render(

@@ -9,6 +9,7 @@ so only its checksum is used here.)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from stdnum.cn import ric
@@ -43,8 +44,9 @@ def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
     from django.utils.translation import gettext as _
 
     number = "".join(str(raw).split()).upper()
+    # ASCII only: str.isdigit() also passes "²" and "٣", which the checksum cannot read.
     if len(number) == 15:
-        if not number.isdigit():
+        if not re.fullmatch(r"[0-9]{15}", number):
             raise IDNumberError(ErrorCode.ID_FORMAT, _("15位身份证号码只能由数字组成"))
         body = number[:6] + "19" + number[6:]
         number = body + ric.calc_check_digit(body + "0")
@@ -53,7 +55,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
             ErrorCode.ID_LENGTH,
             _("身份证号码应为18位(或15位旧号码),实际为%(n)d位") % {"n": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise IDNumberError(ErrorCode.ID_FORMAT, _("身份证号码前17位须为数字,末位为数字或X"))
     birth = _birth_date(number[6:14])
     if birth is None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
 from parity.areas.models import Area
 from parity.areas.origins import lookup
+from parity.core.filters import filtered
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -57,7 +58,7 @@ def person_list(request):
         form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filtered(filterset))
     return render(
         request,
         "web/person_list.html",
