@@ -182,6 +182,8 @@ PARITY_CITY_CODE = envstr("PARITY_CITY_CODE") or "1502"
 PARITY_CITY_NAME = envstr("PARITY_CITY_NAME") or "包头市"
 # A grid worker's inflow residents are due a home visit after this many days.
 PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
+# Clear ID and phone numbers one user may reveal per hour; past it a reveal is refused.
+PARITY_REVEAL_LIMIT_PER_HOUR = envint("PARITY_REVEAL_LIMIT_PER_HOUR", 60)
 # The dashboard's 重新计算 button: run the city-wide refresh inside the request (small
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from parity.core.actions import RateLimited
 from parity.core.error_codes import ErrorCode
 from parity.core.params import BadParameter
 
@@ -77,6 +78,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, BadParameter):
         errors = [_error(exc.field, exc.code, exc.message)]
         return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RateLimited):
+        errors = [_error(None, ErrorCode.RATE_LIMITED, exc)]
+        return Response({"errors": errors}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": django_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)

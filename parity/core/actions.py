@@ -16,6 +16,10 @@ from parity.accounts.permissions import in_scope
 _SECRET_SUFFIXES = ("_enc", "_hash")
 
 
+class RateLimited(PermissionDenied):
+    """Refused because the user did this too often of late (the API answers 429)."""
+
+
 def ensure_can(user, action: str, area_code: str | None) -> None:
     if not in_scope(user, area_code, action):
         raise PermissionDenied(_("您无权在该区域执行此操作"))
