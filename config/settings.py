@@ -160,6 +160,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "流动人口登记与基本公共服务均等化平台 — REST API v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint and field: for signed-in users only, like the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # One name per choice set where several fields share a name (``status``, ``outcome``)
     # or one set serves several fields (HousingType: residence and dwelling).
     "ENUM_NAME_OVERRIDES": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.utils import extend_schema
@@ -89,6 +90,7 @@ class DocsView(SpectacularSwaggerView):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    # A browser page: a signed-out visitor is sent to the login page, not shown a 403.
+    path("docs/", login_required(DocsView.as_view(url_name="api:schema")), name="docs"),
     *router.urls,
 ]
