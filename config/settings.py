@@ -162,6 +162,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema maps every endpoint and field: for signed-in users only, like the API.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "parity.api.schema.add_error_responses",
+    ],
     # One name per choice set where several fields share a name (``status``, ``outcome``)
     # or one set serves several fields (HousingType: residence and dwelling).
     "ENUM_NAME_OVERRIDES": {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from parity.areas.models import Area
+from parity.core import params
 from parity.core.error_codes import ErrorCode
 
 
@@ -32,6 +34,19 @@ class ActionViewSet(viewsets.GenericViewSet):
         return serializer.validated_data
 
 
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializer. DRF drops ``allow_blank`` from read-only fields, so a
+    choice field of a model with ``blank=True`` would be documented without the ""
+    it can hold; here such fields keep it, and the schema lists "" among the values."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only") and "choices" in kwargs:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A reference by id to a record the requesting user may see; others do not exist."""
 
@@ -48,6 +63,21 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.restrict(self.context["request"].user, "view")
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A record named by its ``code``. A code holding a NUL character is refused before
+    the lookup, which PostgreSQL would answer with an error (a 500)."""
+
+    default_error_messages = {"invalid": _("代码含有不允许的字符")}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AreaCodeField(serializers.SlugRelatedField):
     """An area named by its code (``150203001001001``); actions check level and scope."""
 
@@ -57,14 +87,17 @@ class AreaCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        code = str(data).strip()
+        try:
+            code = params.area_code_value(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code=exc.code) from None
         area = Area.objects.filter(code=code).first()
         if area is None:
             self.fail(ErrorCode.AREA_UNKNOWN.value, code=code)
         return area
 
 
-class AreaBriefSerializer(serializers.ModelSerializer):
+class AreaBriefSerializer(ModelSerializer):
     class Meta:
         model = Area
         fields = ["code", "name", "level"]
@@ -87,6 +120,8 @@ ERRORS = {
     400: OpenApiResponse(ErrorsSerializer, description=_("数据有误(逐字段列出错误代码)")),
     403: OpenApiResponse(ErrorsSerializer, description=_("无权执行此操作")),
     404: OpenApiResponse(ErrorsSerializer, description=_("记录不存在或不在您的辖区")),
+    409: OpenApiResponse(ErrorsSerializer, description=_("与现有记录冲突")),
+    429: OpenApiResponse(ErrorsSerializer, description=_("操作过于频繁,请稍后再试")),
 }
 
 

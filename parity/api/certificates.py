@@ -12,7 +12,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.maternal import ON, ProviderField, as_of
 from parity.api.people import PersonBriefSerializer
 from parity.certificates import actions, rules
@@ -25,7 +31,7 @@ from parity.people.models import Person
 # --- certificates --------------------------------------------------------------------------
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -127,7 +133,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Actio
 # --- permits -------------------------------------------------------------------------------
 
 
-class EndorsementSerializer(serializers.ModelSerializer):
+class EndorsementSerializer(ModelSerializer):
     class Meta:
         model = PermitEndorsement
         fields = ["id", "endorsed_on", "late", "counted_from", "valid_until"]
@@ -143,7 +149,7 @@ class StandingSerializer(serializers.Serializer):
     years = serializers.IntegerField(label=_("连续居住年限"))
 
 
-class PermitSerializer(serializers.ModelSerializer):
+class PermitSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     endorsements = EndorsementSerializer(many=True, read_only=True)
     standing = serializers.SerializerMethodField(label=_("按日期计算的状态"))

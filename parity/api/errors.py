@@ -115,6 +115,14 @@ def server_error(request, *args, **kwargs) -> HttpResponse:
     return defaults.server_error(request, *args, **kwargs)
 
 
+def page_not_found(request, exception, *args, **kwargs) -> HttpResponse:
+    """Django's handler404: a URL no route matches (``/api/v1/persons/a.b/``) answers the
+    error format under /api/, like the API's own 404s."""
+    if _is_api(request):
+        return _json([_error(None, "not_found", _("请求的地址不存在"))], 404)
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
 def bad_request(request, exception, *args, **kwargs) -> HttpResponse:
     """Django's handler400. A ``BadParameter`` (parity.core.params) names the parameter and
     says what is wrong, on the page or, under /api/, in the error format; other bad

@@ -20,6 +20,8 @@ from parity.accounts.models import Department
 from parity.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
+    CodeField,
+    ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     errors,
@@ -27,7 +29,7 @@ from parity.api.base import (
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
 from parity.core.filters import IdFilter
-from parity.core.params import path_id, query_date, query_id
+from parity.core.params import path_id, query_area_code, query_date, query_id
 from parity.immunization import actions
 from parity.immunization.choices import DoseStatus
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
@@ -37,7 +39,7 @@ from parity.people.models import Person
 # --- serializers -------------------------------------------------------------------------
 
 
-class VaccinationSerializer(serializers.ModelSerializer):
+class VaccinationSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     vaccine: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, label=_("疫苗")
@@ -72,9 +74,7 @@ class VaccinationSerializer(serializers.ModelSerializer):
 
 class VaccinationCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyField(model=Person, label=_("受种者"))
-    vaccine = serializers.SlugRelatedField(
-        slug_field="code", queryset=Vaccine.objects.all(), label=_("疫苗代码")
-    )
+    vaccine = CodeField(queryset=Vaccine.objects.all(), label=_("疫苗代码"))
     dose = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -128,7 +128,7 @@ class CampaignRoundSerializer(serializers.Serializer):
     end_on = serializers.DateField(label=_("结束日期"))
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     vaccine: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, label=_("疫苗")
     )
@@ -156,7 +156,7 @@ class CampaignCoverageSerializer(serializers.Serializer):
     total = CampaignCoverageRowSerializer()
 
 
-class OverdueChildSerializer(serializers.ModelSerializer):
+class OverdueChildSerializer(ModelSerializer):
     overdue_since = serializers.DateField(read_only=True, label=_("最早逾期日期"))
     overdue_count = serializers.IntegerField(read_only=True, label=_("逾期剂次数"))
 
@@ -303,7 +303,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def coverage(self, request, pk=None):
         campaign = self.get_object()
-        code = request.query_params.get("area") or ""
+        code = query_area_code(request.query_params) or ""
         if code:
             area = get_object_or_404(
                 Area.objects.restrict(request.user, "view").filter(

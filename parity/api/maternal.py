@@ -20,7 +20,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parity.accounts.models import Department
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
 from parity.core.filters import IdFilter, area_prefix_filter
@@ -72,21 +78,21 @@ class ItemSerializer(serializers.Serializer):
     late = serializers.BooleanField(label=_("补做/超时"))
 
 
-class AntenatalVisitSerializer(serializers.ModelSerializer):
+class AntenatalVisitSerializer(ModelSerializer):
     class Meta:
         model = AntenatalVisit
         fields = ["id", "date", "gestational_week", "point", "late", "event"]
         read_only_fields = fields
 
 
-class PostpartumVisitSerializer(serializers.ModelSerializer):
+class PostpartumVisitSerializer(ModelSerializer):
     class Meta:
         model = PostpartumVisit
         fields = ["id", "kind", "date", "completed", "late", "event"]
         read_only_fields = fields
 
 
-class PregnancySerializer(serializers.ModelSerializer):
+class PregnancySerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     expected_delivery_on = serializers.DateField(read_only=True, label=_("预产期"))
     visits = AntenatalVisitSerializer(many=True, read_only=True)
@@ -162,7 +168,7 @@ class PregnancyEndSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ChildCheckSerializer(serializers.ModelSerializer):
+class ChildCheckSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:

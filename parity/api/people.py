@@ -19,6 +19,7 @@ from parity.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
     AreaCodeField,
+    ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     errors,
@@ -41,14 +42,14 @@ from parity.people.models import Person, Residence, stay_class
 # --- serializers -------------------------------------------------------------------------
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "id_masked"]
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     grid = AreaBriefSerializer(read_only=True, allow_null=True)
     hukou_place = serializers.SerializerMethodField(label=_("户籍地"))
 
@@ -180,7 +181,7 @@ class DepartSerializer(serializers.Serializer):
     )
 
 
-class ResidenceSerializer(serializers.ModelSerializer):
+class ResidenceSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     grid = AreaBriefSerializer(read_only=True)
     stay_class = serializers.SerializerMethodField(label=_("居住时长"))
@@ -285,7 +286,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionView
     @extend_schema(
         summary=_("查看完整身份证号码或电话(留痕)"),
         request=RevealSerializer,
-        responses={200: RevealedSerializer, **errors(400, 403, 404)},
+        responses={200: RevealedSerializer, **errors(400, 403, 404, 429)},
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):

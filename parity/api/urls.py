@@ -6,14 +6,18 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.settings import spectacular_settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import AnonRateThrottle
 
 from parity.api.areas import AreaViewSet
+from parity.api.base import errors
 from parity.api.certificates import CertificateViewSet, PermitViewSet
 from parity.api.households import EmploymentViewSet, HouseholdViewSet
 from parity.api.housing import DwellingViewSet
@@ -73,6 +77,17 @@ class LoginThrottle(AnonRateThrottle):
 
 class TokenView(ObtainAuthToken):
     throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        summary=_("用户名和密码换取令牌"),
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            **errors(400, 429),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
 
 
 class DocsView(SpectacularSwaggerView):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from parity.accounts.permissions import SERVE, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
-from parity.core.params import query_date
+from parity.core.params import query_area_code, query_date
 from parity.people.models import Person
 
 
@@ -32,7 +32,7 @@ def home_area(user) -> Area | None:
 def chosen_area(request, param: str = "area") -> Area | None:
     """The area named by ``?area=CODE`` if it is in the user's scope (else 404), or the
     user's own area."""
-    code = (request.GET.get(param) or "").strip()
+    code = query_area_code(request.GET, param)
     if not code:
         return home_area(request.user)
     area = Area.objects.restrict(request.user, VIEW).filter(code=code).first()
