@@ -301,6 +301,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "流动人口登记与基本公共服务均等化平台 — REST API v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint and field: for signed-in users only, like the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "parity.api.schema.add_error_responses",
+    ],
     # One name per choice set where several fields share a name (``status``, ``outcome``)
     # or one set serves several fields (HousingType: residence and dwelling).
     "ENUM_NAME_OVERRIDES": {
@@ -325,6 +331,8 @@ PARITY_CITY_CODE = envstr("PARITY_CITY_CODE") or "1502"
 PARITY_CITY_NAME = envstr("PARITY_CITY_NAME") or "包头市"
 # A grid worker's inflow residents are due a home visit after this many days.
 PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
+# Clear ID and phone numbers one user may reveal per hour; past it a reveal is refused.
+PARITY_REVEAL_LIMIT_PER_HOUR = envint("PARITY_REVEAL_LIMIT_PER_HOUR", 60)
 # The dashboard's 重新计算 button: run the city-wide refresh inside the request (small
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.

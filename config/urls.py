@@ -21,3 +21,8 @@ urlpatterns = [
     path("indicators/", include("parity.indicators.urls")),
     path("", include("parity.web.urls")),
 ]
+
+# Under /api/ errors keep the API's error format, even those raised outside DRF's views.
+handler400 = "parity.api.errors.bad_request"
+handler404 = "parity.api.errors.page_not_found"
+handler500 = "parity.api.errors.server_error"

@@ -6,15 +6,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
-from parity.api.base import Pagination
+from parity.api.base import ModelSerializer, Pagination
 from parity.areas.choices import Level
 from parity.areas.models import Area
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     # The metaclass pops declared fields, so this does not shadow Field.parent at runtime.
     parent: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", read_only=True, label=_("上级")
+        slug_field="code", read_only=True, allow_null=True, label=_("上级")
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from parity.areas.models import Area
+from parity.core import params
 from parity.core.concurrency import version_of
 from parity.core.error_codes import ErrorCode
 
@@ -84,6 +86,19 @@ class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
         return tuple(tag.removeprefix("W/").strip('"') for tag in tags) or ("",)
 
 
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializer. DRF drops ``allow_blank`` from read-only fields, so a
+    choice field of a model with ``blank=True`` would be documented without the ""
+    it can hold; here such fields keep it, and the schema lists "" among the values."""
+
+    def include_extra_kwargs(self, kwargs, extra_kwargs):
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only") and "choices" in kwargs:
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A reference by id to a record the requesting user may see; others do not exist."""
 
@@ -100,6 +115,21 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.restrict(self.context["request"].user, "view")
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A record named by its ``code``. A code holding a NUL character is refused before
+    the lookup, which PostgreSQL would answer with an error (a 500)."""
+
+    default_error_messages = {"invalid": _("代码含有不允许的字符")}
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AreaCodeField(serializers.SlugRelatedField):
     """An area named by its code (``150203001001001``); actions check level and scope."""
 
@@ -109,14 +139,17 @@ class AreaCodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        code = str(data).strip()
+        try:
+            code = params.area_code_value(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages[0], code=exc.code) from None
         area = Area.objects.filter(code=code).first()
         if area is None:
             self.fail(ErrorCode.AREA_UNKNOWN.value, code=code)
         return area
 
 
-class AreaBriefSerializer(serializers.ModelSerializer):
+class AreaBriefSerializer(ModelSerializer):
     class Meta:
         model = Area
         fields = ["code", "name", "level"]
@@ -143,6 +176,8 @@ ERRORS = {
         ErrorsSerializer, description=_("记录已被他人修改(If-Match 不符),说明改了什么")
     ),
     428: OpenApiResponse(ErrorsSerializer, description=_("须带 If-Match 请求头")),
+    409: OpenApiResponse(ErrorsSerializer, description=_("与现有记录冲突")),
+    429: OpenApiResponse(ErrorsSerializer, description=_("操作过于频繁,请稍后再试")),
 }
 
 

@@ -12,20 +12,26 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.maternal import ON, ProviderField, as_of
 from parity.api.people import PersonBriefSerializer
 from parity.certificates import actions, rules
 from parity.certificates.choices import PermitBasis, PermitState, PermitStatus
 from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
 from parity.people.choices import MaritalStatus
 from parity.people.models import Person
 
 # --- certificates --------------------------------------------------------------------------
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -68,7 +74,7 @@ class CertificateCheckSerializer(serializers.Serializer):
 
 
 class CertificateFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     area = area_prefix_filter("person__area_code")
     checked = django_filters.BooleanFilter(
         field_name="checked_on", lookup_expr="isnull", exclude=True, label=_("已查验")
@@ -127,7 +133,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Actio
 # --- permits -------------------------------------------------------------------------------
 
 
-class EndorsementSerializer(serializers.ModelSerializer):
+class EndorsementSerializer(ModelSerializer):
     class Meta:
         model = PermitEndorsement
         fields = ["id", "endorsed_on", "late", "counted_from", "valid_until"]
@@ -143,7 +149,7 @@ class StandingSerializer(serializers.Serializer):
     years = serializers.IntegerField(label=_("连续居住年限"))
 
 
-class PermitSerializer(serializers.ModelSerializer):
+class PermitSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     endorsements = EndorsementSerializer(many=True, read_only=True)
     standing = serializers.SerializerMethodField(label=_("按日期计算的状态"))
@@ -189,7 +195,7 @@ class PermitEndorseSerializer(serializers.Serializer):
 
 
 class PermitFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices, label=_("状态"))
     area = area_prefix_filter("person__area_code")
 

@@ -13,12 +13,18 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from parity.core.actions import RateLimited
 from parity.core.error_codes import ErrorCode
+from parity.core.params import BadParameter
 
 # DRF's own codes, renamed where Parity already has a word for the same thing.
 _CODE_ALIASES = {
@@ -70,6 +76,12 @@ def drf_errors(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, BadParameter):
+        errors = [_error(exc.field, exc.code, exc.message)]
+        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RateLimited):
+        errors = [_error(None, ErrorCode.RATE_LIMITED, exc)]
+        return Response({"errors": errors}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     if isinstance(exc, DjangoValidationError):
         errors = django_errors(exc)
         stale = any(error["code"] == ErrorCode.STALE for error in errors)
@@ -86,3 +98,44 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = "not_found" if response.status_code == 404 else "permission_denied"
         response.data = {"errors": [_error(None, code, detail)]}
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(errors: list[dict[str, Any]], status_code: int) -> JsonResponse:
+    return JsonResponse(
+        {"errors": errors}, status=status_code, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def server_error(request, *args, **kwargs) -> HttpResponse:
+    """Django's handler500: under /api/ the error format (no traceback), else the page.
+    The exception itself is logged by Django's ``django.request`` logger."""
+    if _is_api(request):
+        message = _("服务器内部错误,请稍后重试;如问题持续请联系管理员")
+        return _json([_error(None, ErrorCode.SERVER_ERROR, message)], 500)
+    return defaults.server_error(request, *args, **kwargs)
+
+
+def page_not_found(request, exception, *args, **kwargs) -> HttpResponse:
+    """Django's handler404: a URL no route matches (``/api/v1/persons/a.b/``) answers the
+    error format under /api/, like the API's own 404s."""
+    if _is_api(request):
+        return _json([_error(None, "not_found", _("请求的地址不存在"))], 404)
+    return defaults.page_not_found(request, exception, *args, **kwargs)
+
+
+def bad_request(request, exception, *args, **kwargs) -> HttpResponse:
+    """Django's handler400. A ``BadParameter`` (parity.core.params) names the parameter and
+    says what is wrong, on the page or, under /api/, in the error format; other bad
+    requests (a malformed host, say) get a general message, since theirs may be technical."""
+    if isinstance(exception, BadParameter):
+        error = _error(exception.field, exception.code, exception.message)
+    else:
+        error = _error(None, ErrorCode.INVALID_PARAMETER, _("请求有误"))
+    if _is_api(request):
+        return _json([error], 400)
+    context = {"field": error["field"], "message": error["message"]} if error["field"] else {}
+    return render(request, "400.html", context, status=400)

@@ -9,7 +9,13 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.people import PersonBriefSerializer
 from parity.people import actions
 from parity.people.choices import Industry, Relation
@@ -19,7 +25,7 @@ from parity.people.models import Employment, Household, HouseholdMember, Person
 # --- households ----------------------------------------------------------------------------
 
 
-class HouseholdMemberSerializer(serializers.ModelSerializer):
+class HouseholdMemberSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -28,7 +34,7 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     head = PersonBriefSerializer(read_only=True, allow_null=True)
     members = HouseholdMemberSerializer(many=True, read_only=True)
 
@@ -106,7 +112,7 @@ class HouseholdViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionV
 # --- employment ----------------------------------------------------------------------------
 
 
-class EmploymentSerializer(serializers.ModelSerializer):
+class EmploymentSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:

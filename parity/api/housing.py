@@ -13,6 +13,7 @@ from parity.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
     AreaCodeField,
+    ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     VersionedRetrieveMixin,
@@ -27,7 +28,7 @@ from parity.people.choices import HousingType, LandlordKind
 from parity.people.models import Person
 
 
-class DwellingSerializer(serializers.ModelSerializer):
+class DwellingSerializer(ModelSerializer):
     grid = AreaBriefSerializer(read_only=True)
     landlord_person = PersonBriefSerializer(read_only=True, allow_null=True)
     resident_count = serializers.IntegerField(read_only=True, label=_("在住人数"))

@@ -8,13 +8,11 @@ import datetime as dt
 
 import django_filters
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from parity.accounts.choices import HEALTH_SITE_KINDS
@@ -22,12 +20,16 @@ from parity.accounts.models import Department
 from parity.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
+    CodeField,
+    ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     errors,
 )
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
+from parity.core.filters import IdFilter
+from parity.core.params import path_id, query_area_code, query_date, query_id
 from parity.immunization import actions
 from parity.immunization.choices import DoseStatus
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
@@ -37,7 +39,7 @@ from parity.people.models import Person
 # --- serializers -------------------------------------------------------------------------
 
 
-class VaccinationSerializer(serializers.ModelSerializer):
+class VaccinationSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     vaccine: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, label=_("疫苗")
@@ -72,9 +74,7 @@ class VaccinationSerializer(serializers.ModelSerializer):
 
 class VaccinationCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyField(model=Person, label=_("受种者"))
-    vaccine = serializers.SlugRelatedField(
-        slug_field="code", queryset=Vaccine.objects.all(), label=_("疫苗代码")
-    )
+    vaccine = CodeField(queryset=Vaccine.objects.all(), label=_("疫苗代码"))
     dose = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -128,7 +128,7 @@ class CampaignRoundSerializer(serializers.Serializer):
     end_on = serializers.DateField(label=_("结束日期"))
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     vaccine: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True, label=_("疫苗")
     )
@@ -156,7 +156,7 @@ class CampaignCoverageSerializer(serializers.Serializer):
     total = CampaignCoverageRowSerializer()
 
 
-class OverdueChildSerializer(serializers.ModelSerializer):
+class OverdueChildSerializer(ModelSerializer):
     overdue_since = serializers.DateField(read_only=True, label=_("最早逾期日期"))
     overdue_count = serializers.IntegerField(read_only=True, label=_("逾期剂次数"))
 
@@ -179,9 +179,9 @@ class OverdueChildSerializer(serializers.ModelSerializer):
 
 
 class VaccinationFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     vaccine = django_filters.CharFilter(field_name="vaccine__code", label=_("疫苗代码"))
-    campaign = django_filters.NumberFilter(field_name="campaign_id", label=_("强化免疫活动"))
+    campaign = IdFilter(field_name="campaign_id", label=_("强化免疫活动"))
     area = django_filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
     )
@@ -209,15 +209,7 @@ ON = OpenApiParameter(
 
 
 def _on(request) -> dt.date:
-    raw = request.query_params.get("on")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise DRFValidationError(
-            {"on": [_("日期格式应为 YYYY-MM-DD")]}, code="invalid_date"
-        ) from None
+    return query_date(request.query_params)
 
 
 # --- views -------------------------------------------------------------------------------
@@ -274,7 +266,7 @@ class ImmunizationScheduleViewSet(viewsets.GenericViewSet):
         responses={200: ScheduleSerializer, **errors(400, 404)},
     )
     def retrieve(self, request, pk=None):
-        person = get_object_or_404(self.get_queryset(), pk=pk)
+        person = get_object_or_404(self.get_queryset(), pk=path_id(pk))
         view = child_schedule(person, _on(request))
         return Response(ScheduleSerializer(view).data)
 
@@ -311,7 +303,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def coverage(self, request, pk=None):
         campaign = self.get_object()
-        code = request.query_params.get("area") or ""
+        code = query_area_code(request.query_params) or ""
         if code:
             area = get_object_or_404(
                 Area.objects.restrict(request.user, "view").filter(
@@ -323,8 +315,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             user_area = request.user.area if not request.user.is_superuser else None
             inside = user_area is not None and user_area.code.startswith(campaign.area_code)
             area = user_area if inside else campaign.area
-        raw_round = request.query_params.get("round")
-        number = int(raw_round) if raw_round and raw_round.isdigit() else None
+        number = query_id(request.query_params, "round")
         rows, total = campaign_coverage(
             campaign,
             area,

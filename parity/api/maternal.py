@@ -8,7 +8,6 @@ import datetime as dt
 
 import django_filters
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -21,10 +20,17 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parity.accounts.models import Department
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
+from parity.core.params import query_date
 from parity.maternal import actions, schedule, selectors
 from parity.maternal.choices import (
     BirthOutcome,
@@ -41,7 +47,7 @@ ON = OpenApiParameter("on", dt.date, description=str(_("计算状态的日期,�
 
 
 def as_of(request) -> dt.date:
-    return parse_date(request.query_params.get("on") or "") or timezone.localdate()
+    return query_date(request.query_params)
 
 
 class ProviderField(serializers.PrimaryKeyRelatedField):
@@ -72,21 +78,21 @@ class ItemSerializer(serializers.Serializer):
     late = serializers.BooleanField(label=_("补做/超时"))
 
 
-class AntenatalVisitSerializer(serializers.ModelSerializer):
+class AntenatalVisitSerializer(ModelSerializer):
     class Meta:
         model = AntenatalVisit
         fields = ["id", "date", "gestational_week", "point", "late", "event"]
         read_only_fields = fields
 
 
-class PostpartumVisitSerializer(serializers.ModelSerializer):
+class PostpartumVisitSerializer(ModelSerializer):
     class Meta:
         model = PostpartumVisit
         fields = ["id", "kind", "date", "completed", "late", "event"]
         read_only_fields = fields
 
 
-class PregnancySerializer(serializers.ModelSerializer):
+class PregnancySerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     expected_delivery_on = serializers.DateField(read_only=True, label=_("预产期"))
     visits = AntenatalVisitSerializer(many=True, read_only=True)
@@ -162,7 +168,7 @@ class PregnancyEndSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class ChildCheckSerializer(serializers.ModelSerializer):
+class ChildCheckSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
 
     class Meta:
@@ -179,7 +185,7 @@ class ChildCheckRecordSerializer(VisitRecordSerializer):
 
 
 class PregnancyFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     status = django_filters.ChoiceFilter(choices=PregnancyStatus.choices, label=_("状态"))
     area = area_prefix_filter("person__area_code")
     overdue_on = django_filters.DateFilter(method="filter_overdue", label=_("该日有逾期检查"))
@@ -193,7 +199,7 @@ class PregnancyFilterSet(django_filters.FilterSet):
 
 
 class ChildCheckFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("儿童"))
+    person = IdFilter(field_name="person_id", label=_("儿童"))
     area = area_prefix_filter("person__area_code")
 
     class Meta:

@@ -20,12 +20,14 @@ from parity.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
     AreaCodeField,
+    ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     VersionedRetrieveMixin,
     errors,
     with_etag,
 )
+from parity.core.filters import IdFilter
 from parity.housing.models import Dwelling
 from parity.people import actions
 from parity.people.choices import (
@@ -43,14 +45,14 @@ from parity.people.models import Person, Residence, stay_class
 # --- serializers -------------------------------------------------------------------------
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "name", "id_masked"]
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     grid = AreaBriefSerializer(read_only=True, allow_null=True)
     hukou_place = serializers.SerializerMethodField(label=_("户籍地"))
 
@@ -182,7 +184,7 @@ class DepartSerializer(serializers.Serializer):
     )
 
 
-class ResidenceSerializer(serializers.ModelSerializer):
+class ResidenceSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     grid = AreaBriefSerializer(read_only=True)
     stay_class = serializers.SerializerMethodField(label=_("居住时长"))
@@ -216,7 +218,7 @@ class ResidenceSerializer(serializers.ModelSerializer):
 
 
 class ResidenceFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     area = django_filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
     )
@@ -291,7 +293,7 @@ class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet
     @extend_schema(
         summary=_("查看完整身份证号码或电话(留痕)"),
         request=RevealSerializer,
-        responses={200: RevealedSerializer, **errors(400, 403, 404)},
+        responses={200: RevealedSerializer, **errors(400, 403, 404, 429)},
     )
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):

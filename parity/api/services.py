@@ -9,7 +9,6 @@ import datetime as dt
 import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,10 +19,18 @@ from rest_framework.response import Response
 
 from parity.accounts.models import Department
 from parity.accounts.permissions import VIEW, scope_code
-from parity.api.base import ActionViewSet, Pagination, ScopedPrimaryKeyField, errors
+from parity.api.base import (
+    ActionViewSet,
+    CodeField,
+    ModelSerializer,
+    Pagination,
+    ScopedPrimaryKeyField,
+    errors,
+)
 from parity.api.people import PersonBriefSerializer
 from parity.areas.models import Area
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
+from parity.core.params import query_area_code, query_date, query_id
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.choices import Outcome, VisitOutcome
@@ -37,7 +44,7 @@ from parity.services.worklist_rows import person_rows
 # --- serializers -------------------------------------------------------------------------
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class RuleSerializer(ModelSerializer):
     text = serializers.SerializerMethodField(label=_("资格条件(文字)"))
 
     class Meta:
@@ -49,7 +56,7 @@ class RuleSerializer(serializers.ModelSerializer):
         return rule_text(rule.rule)
 
 
-class ServiceTypeSerializer(serializers.ModelSerializer):
+class ServiceTypeSerializer(ModelSerializer):
     rules = RuleSerializer(many=True, read_only=True)
     delivery = serializers.SerializerMethodField(label=_("完成判定(文字)"))
 
@@ -77,14 +84,14 @@ class ServiceTypeSerializer(serializers.ModelSerializer):
         return delivery_text(service)
 
 
-class ServiceBriefSerializer(serializers.ModelSerializer):
+class ServiceBriefSerializer(ModelSerializer):
     class Meta:
         model = ServiceType
         fields = ["code", "name"]
         read_only_fields = fields
 
 
-class ServiceEventSerializer(serializers.ModelSerializer):
+class ServiceEventSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     service_type = ServiceBriefSerializer(read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True, default="")
@@ -116,9 +123,7 @@ class ProviderField(serializers.PrimaryKeyRelatedField):
 
 class ServiceEventCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyField(model=Person, label=_("人员"))
-    service_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=ServiceType.objects.all(), label=_("服务项目代码")
-    )
+    service_type = CodeField(queryset=ServiceType.objects.all(), label=_("服务项目代码"))
     date = serializers.DateField(label=_("服务日期"))
     provider = ProviderField(
         queryset=Department.objects.none(), required=False, allow_null=True, label=_("服务机构")
@@ -130,7 +135,7 @@ class ServiceEventCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, label=_("备注"))
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     visitor = serializers.CharField(source="visitor.username", read_only=True, default="")
 
@@ -211,13 +216,7 @@ ON = OpenApiParameter("on", OpenApiTypes.DATE, description=_("日期(默认为�
 
 
 def _on(request) -> dt.date:
-    raw = request.query_params.get("on", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"on": [_("日期格式应为 YYYY-MM-DD")]}, code="invalid_date") from None
+    return query_date(request.query_params)
 
 
 def _area_code(request) -> str:
@@ -225,7 +224,7 @@ def _area_code(request) -> str:
     scope = scope_code(request.user, VIEW)
     if scope is None:
         raise PermissionDenied
-    code = request.query_params.get("area", "").strip()
+    code = query_area_code(request.query_params)
     if not code:
         return scope
     if not Area.objects.restrict(request.user, VIEW).filter(code=code).exists():
@@ -262,7 +261,7 @@ class ServiceTypeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ServiceEventFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     type = django_filters.CharFilter(field_name="service_type__code", label=_("服务项目代码"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
@@ -307,7 +306,7 @@ class ServiceEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Acti
 
 
 class VisitFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     date_from = django_filters.DateFilter(
         field_name="visited_on", lookup_expr="gte", label=_("起始日期")
     )
@@ -367,10 +366,10 @@ class EntitlementViewSet(viewsets.GenericViewSet):
         responses={200: EntitlementSerializer(many=True), **errors(400, 404)},
     )
     def list(self, request):
-        raw = request.query_params.get("person", "")
-        if not raw.isdigit():
+        person_id = query_id(request.query_params, "person")
+        if person_id is None:
             raise ValidationError({"person": [_("请提供人员编号")]}, code="required")
-        person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=int(raw))
+        person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_id)
         rows = person_entitlements(person, _on(request))
         data = [
             {
@@ -408,9 +407,13 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
 
     queryset = Person.objects.none()  # for the schema; rows come from selectors
     serializer_class = KeyGroupSerializer
-    pagination_class = Pagination
     lookup_field = "code"
     lookup_value_regex = r"[-\w]+"
+
+    @property
+    def pagination_class(self):  # type: ignore[override]
+        # The few groups come whole; only a group's members are paged (the schema follows).
+        return None if self.action == "list" else Pagination
 
     @extend_schema(
         summary=_("重点对象类别"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import AnonRateThrottle
 
 from parity.accounts.two_factor import two_factor_required, verified_device
+from parity.api.base import errors
 from parity.core.error_codes import ErrorCode
 
 
@@ -47,3 +49,14 @@ class TokenSerializer(AuthTokenSerializer):
 class TokenView(ObtainAuthToken):
     serializer_class = TokenSerializer
     throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        summary=_("用户名和密码换取令牌"),
+        request=TokenSerializer,
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            **errors(400, 429),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

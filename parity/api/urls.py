@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -71,6 +72,7 @@ class DocsView(SpectacularSwaggerSplitView):
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    # A browser page: a signed-out visitor is sent to the login page, not shown a 403.
+    path("docs/", login_required(DocsView.as_view(url_name="api:schema")), name="docs"),
     *router.urls,
 ]

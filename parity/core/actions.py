@@ -17,6 +17,10 @@ from parity.core.logs import security_event
 _SECRET_SUFFIXES = ("_enc", "_hash")
 
 
+class RateLimited(PermissionDenied):
+    """Refused because the user did this too often of late (the API answers 429)."""
+
+
 def ensure_can(user, action: str, area_code: str | None) -> None:
     if not in_scope(user, area_code, action):
         security_event(

@@ -38,3 +38,7 @@ class ErrorCode(models.TextChoices):
     AREA_CODE_OVERLAP = "area_code_overlap"
     OTP_REQUIRED = "otp_required"
     OTP_INVALID = "otp_invalid"
+    INVALID_ID = "invalid_id"
+    INVALID_PARAMETER = "invalid_parameter"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"

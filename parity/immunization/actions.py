@@ -117,6 +117,9 @@ def vaccination_record(
         raise _error(
             "site", _("接种单位应为医疗卫生服务机构"), ImmunizationError.SITE_NOT_HEALTH_SITE
         )
+    # The user's own area, or above it (the street's health centre serves its grids).
+    if site is not None and not Area.objects.visible_to(acting_user).filter(pk=site.area_id):
+        raise _error("site", _("接种单位不在您的辖区内"), ErrorCode.AREA_OUT_OF_SCOPE)
     round_ = _campaign_round(campaign, vaccine, date) if campaign is not None else None
     service_type = _vaccination_service()
     # One vaccination at a time per child: the checks below read their records.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.areas.models import Area
 from parity.core.exports import xlsx_download
+from parity.core.params import query_id
 from parity.immunization import actions, exports
 from parity.immunization.forms import VaccinationForm
 from parity.immunization.models import Campaign, CampaignTarget
@@ -146,8 +147,7 @@ def _coverage_area(request, campaign: Campaign) -> Area:
 def campaign_detail(request, pk: int):
     campaign = _campaign(request, pk)
     area = _coverage_area(request, campaign)
-    round_number = request.GET.get("round")
-    number = int(round_number) if round_number and round_number.isdigit() else None
+    number = query_id(request.GET, "round")
     visible = CampaignTarget.objects.restrict(request.user, VIEW)
     rows, total = campaign_coverage(campaign, area, round_number=number, queryset=visible)
     targets = _targets(request, campaign)

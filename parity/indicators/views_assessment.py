@@ -25,6 +25,7 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX
+from parity.core.params import query_id
 from parity.indicators.assessment import DEFINITIONS, assessment
 from parity.indicators.assessment_actions import target_delete, target_set, targets_import
 from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
@@ -66,13 +67,13 @@ def _add_errors(form: TargetForm, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-def _editing(user, edit: str) -> Target | None:
+def _editing(user, edit: int | None) -> Target | None:
     """The target named by ``?edit=``, if the user may change it."""
     editable = Target.objects.restrict(user, ASSESS).select_related("area", "indicator")
-    return editable.filter(pk=edit).first() if edit.isdigit() else None
+    return editable.filter(pk=edit).first() if edit is not None else None
 
 
-def _initial(user, year: int, area: Area, edit: str) -> dict:
+def _initial(user, year: int, area: Area, edit: int | None) -> dict:
     """The form's starting values: the page's year and area, or the target being edited
     (with its version, see ``parity.core.concurrency``)."""
     initial = {"year": year, "area": area.code, "measure": "floating_rate", "weight": 1}
@@ -91,7 +92,7 @@ def _initial(user, year: int, area: Area, edit: str) -> dict:
     return initial
 
 
-def _expected_version(user, edit: str, data: dict) -> str | None:
+def _expected_version(user, edit: int | None, data: dict) -> str | None:
     # The version counts only for the target it was read from: a form whose year, area
     # or indicator was changed saves another target.
     target = _editing(user, edit)
@@ -117,7 +118,7 @@ def assessment_page(request):
         nodes = [area, *(item.area for item in result.ranking)]
         choices = [(n.code, f"{n.name}({n.code})") for n in nodes]
         scope = scope_code(user, ASSESS) or ""
-        edit = request.GET.get("edit", "")
+        edit = query_id(request.GET, "edit")
         if request.method == "POST":
             form = TargetPageForm(request.POST, scope=scope, area_choices=choices)
             if form.is_valid():

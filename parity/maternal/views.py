@@ -10,10 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
+from parity.core.params import query_date
 from parity.maternal import actions, forms, schedule, selectors
 from parity.maternal.choices import AntenatalPoint, ChildCheckPoint, PostpartumKind
 from parity.maternal.exports import wants_xlsx, xlsx_response
@@ -31,7 +31,7 @@ POINT_LABELS = {
 
 def _as_of(request) -> dt.date:
     """The as-of date of a list (``?on=YYYY-MM-DD``), today by default."""
-    return parse_date(request.GET.get("on") or "") or timezone.localdate()
+    return query_date(request.GET)
 
 
 def _visible_person(request, pk: int) -> Person:

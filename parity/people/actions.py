@@ -7,18 +7,20 @@ import dataclasses
 import datetime as dt
 from collections.abc import Collection
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, REVEAL, allows, in_scope
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core import crypto
-from parity.core.actions import changed, ensure_can, snapshot
+from parity.core.actions import RateLimited, changed, ensure_can, snapshot
 from parity.core.concurrency import check_version
 from parity.core.error_codes import ErrorCode
-from parity.core.models import audit
+from parity.core.models import AuditEvent, audit
 from parity.housing.models import Dwelling
 from parity.people import idnumber, validators
 from parity.people.choices import Relation, Status, TransferStatus
@@ -412,12 +414,33 @@ def residence_close(
     return current
 
 
+def _reveals_in_last_hour(user) -> int:
+    since = timezone.now() - dt.timedelta(hours=1)
+    return AuditEvent.objects.filter(actor=user, action="person.reveal", at__gte=since).count()
+
+
 def person_reveal(*, acting_user, person: Person, field: str) -> str:
     """The clear ID or phone number, for a user whose role allows it in this area; audited."""
     if field not in REVEALABLE:
         raise ValueError(f"{field} is not a revealable field")
+    refusal: PermissionDenied | None = None
     if not (allows(acting_user, REVEAL) and in_scope(acting_user, person.area_code, REVEAL)):
-        raise PermissionDenied(_("您无权查看完整的个人敏感信息"))
+        refusal = PermissionDenied(_("您无权查看完整的个人敏感信息"))
+    elif _reveals_in_last_hour(acting_user) >= settings.PARITY_REVEAL_LIMIT_PER_HOUR:
+        refusal = RateLimited(
+            _("您在一小时内查看完整信息已达 %(n)d 次上限,请稍后再试")
+            % {"n": settings.PARITY_REVEAL_LIMIT_PER_HOUR}
+        )
+    if refusal is not None:
+        # Not in a transaction: the refusal's audit row must outlive the exception.
+        audit(
+            acting_user=acting_user,
+            action="person.reveal_refused",
+            obj=person,
+            area_code=person.area_code,
+            note=field,
+        )
+        raise refusal
     value = person.id_number if field == "id_number" else person.phone
     audit(
         acting_user=acting_user,

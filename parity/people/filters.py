@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
-from parity.core.filters import area_prefix_filter
+from parity.core.filters import IdFilter, area_prefix_filter
 from parity.people import idnumber
 from parity.people.choices import Industry, Sex, Status
 from parity.people.models import Employment, Household, Person
@@ -19,7 +19,7 @@ class PersonFilterSet(django_filters.FilterSet):
     floating = django_filters.BooleanFilter(method="filter_floating", label=_("流动人口"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("性别"))
     area = django_filters.CharFilter(method="filter_area", label=_("区划代码(含下级)"))
-    grid = django_filters.NumberFilter(field_name="grid_id", label=_("网格"))
+    grid = IdFilter(field_name="grid_id", label=_("网格"))
     hukou_province = django_filters.CharFilter(
         method="filter_hukou_province", label=_("户籍省份代码")
     )
@@ -61,7 +61,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
         field_name="head__name", lookup_expr="contains", label=_("户主姓名")
     )
     area = area_prefix_filter()
-    person = django_filters.NumberFilter(field_name="members__person_id", label=_("成员"))
+    person = IdFilter(field_name="members__person_id", label=_("成员"))
 
     class Meta:
         model = Household
@@ -69,7 +69,7 @@ class HouseholdFilterSet(django_filters.FilterSet):
 
 
 class EmploymentFilterSet(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", label=_("人员"))
+    person = IdFilter(field_name="person_id", label=_("人员"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("行业"))
     area = area_prefix_filter()
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
+from parity.core.filters import filtered
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import error_file_path, import_people, write_template
@@ -136,7 +137,7 @@ def export_download(request):
     people = Person.objects.restrict(request.user, VIEW)
     filterset = PersonFilterSet(request.GET, queryset=people)
     buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
-    export_people(filterset.qs, buffer, fmt)
+    export_people(filtered(filterset), buffer, fmt)
     buffer.seek(0)
     stamp = timezone.localdate().strftime("%Y%m%d")
     return FileResponse(

@@ -39,3 +39,22 @@ def test_nested_drf_errors_are_flattened_with_dotted_fields():
 def test_drf_codes_are_renamed_to_parity_codes_where_they_mean_the_same():
     exc = exceptions.ValidationError({"name": [exceptions.ErrorDetail("long", "max_length")]})
     assert drf_errors(exc.detail)[0]["code"] == "too_long"
+
+
+def test_an_api_url_that_matches_no_route_is_a_404_in_the_error_format(api, owner):
+    response = api(owner).get("/api/v1/persons/a.b/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_every_operation_documents_its_error_answers_in_the_error_format(api, owner):
+    paths = api(owner).get("/api/v1/schema/?format=json").json()["paths"]
+
+    detail = paths["/api/v1/persons/{id}/"]["get"]["responses"]
+    assert {"400", "401", "403", "404"} <= set(detail)
+    assert detail["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Errors"
+    }
+    assert {"400", "401", "403"} <= set(paths["/api/v1/auth/token/"]["post"]["responses"])

@@ -203,6 +203,22 @@ def test_reveal_returns_the_clear_value_and_writes_an_audit_event(api, owner, re
     assert events.first().actor == owner
 
 
+def test_a_reveal_past_the_hourly_limit_is_a_429_in_the_error_format(
+    api, owner, register, settings
+):
+    settings.PARITY_REVEAL_LIMIT_PER_HOUR = 1
+    person = register()
+    client = api(owner)
+    client.post(f"{URL}{person.pk}/reveal/", {"field": "id_number"}, format="json")
+
+    response = client.post(f"{URL}{person.pk}/reveal/", {"field": "id_number"}, format="json")
+
+    assert response.status_code == 429
+    assert error_codes(response) == [(None, "rate_limited")]
+    assert "上限" in response.json()["errors"][0]["message"]
+    assert AuditEvent.objects.filter(action="person.reveal_refused", actor=owner).count() == 1
+
+
 def test_reveal_of_an_unknown_field_is_a_400(api, owner, register):
     person = register()
     response = api(owner).post(f"{URL}{person.pk}/reveal/", {"field": "name"}, format="json")

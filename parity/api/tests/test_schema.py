@@ -29,8 +29,9 @@ def test_the_schema_validates_without_warnings(db, tmp_path):
     assert "/api/v1/persons/" in (tmp_path / "schema.yaml").read_text(encoding="utf-8")
 
 
-def test_the_docs_page_references_only_local_static_files(api, owner):
-    response = api(owner).get("/api/v1/docs/")
+def test_the_docs_page_references_only_local_static_files(client, owner):
+    client.force_login(owner)
+    response = client.get("/api/v1/docs/")
     html = response.content.decode()
 
     assert response.status_code == 200
@@ -40,7 +41,7 @@ def test_the_docs_page_references_only_local_static_files(api, owner):
     local = ("/static/vendor/swagger-ui-dist/", "/static/api/", "/api/v1/docs/?script")
     assert all(url.startswith(local) for url in urls), urls
     assert "http://" not in html and "https://" not in html
-    script = api(owner).get("/api/v1/docs/?script=").content.decode()
+    script = client.get("/api/v1/docs/?script=").content.decode()
     assert "http://" not in script and "https://" not in script
     # Swagger UI would otherwise fetch its validator badge from validator.swagger.io.
     assert '"validatorUrl": null' in script
@@ -49,3 +50,23 @@ def test_the_docs_page_references_only_local_static_files(api, owner):
 def test_the_vendored_swagger_ui_files_exist(settings):
     for name in ("swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "swagger-ui.css"):
         assert finders.find(f"vendor/swagger-ui-dist/{name}"), f"run `make vendor`: {name}"
+
+
+def test_the_schema_requires_a_signed_in_user(api):
+    response = api().get("/api/v1/schema/?format=json")
+
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["code"] == "not_authenticated"
+
+
+def test_the_docs_page_sends_a_signed_out_visitor_to_the_login_page(client, db):
+    response = client.get("/api/v1/docs/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_docs_page_is_served_to_a_signed_in_user(client, owner):
+    client.force_login(owner)
+
+    assert client.get("/api/v1/docs/").status_code == 200

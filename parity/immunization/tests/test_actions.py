@@ -122,6 +122,24 @@ def test_the_rejection_message_is_in_chinese(owner, child):
     assert "间隔不足28天" in " ".join(caught.value.messages)
 
 
+def test_a_vaccination_at_a_health_site_outside_the_users_area_is_rejected(owner, child, areas):
+    elsewhere = Department.objects.create(
+        name="青山区卫生服务中心", kind=DepartmentKind.HEALTH_CENTRE, area=areas["150204001"]
+    )
+    baby = child(D(2024, 1, 10))
+    with pytest.raises(ValidationError) as caught:
+        vaccination_record(
+            acting_user=owner,
+            person=baby,
+            vaccine=vaccine("HepB"),
+            dose=1,
+            date=D(2024, 1, 10),
+            site=elsewhere,
+        )
+    assert error_codes(caught.value) == {"area_out_of_scope"}
+    assert not VaccinationRecord.objects.exists()
+
+
 def test_a_vaccination_at_a_site_that_is_not_a_health_site_is_rejected(owner, child, areas):
     school = Department.objects.create(
         name="第一小学", kind=DepartmentKind.SCHOOL, area=areas["150203001"]

@@ -11,6 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from parity.accounts.choices import DepartmentKind
+from parity.accounts.models import Department
 from parity.immunization.actions import campaign_create, campaign_draw_targets
 from parity.immunization.models import VaccinationRecord, Vaccine
 
@@ -40,6 +42,29 @@ def test_a_vaccination_is_recorded_through_the_api(owner, child, site):
     assert (body["vaccine"], body["dose"], body["site_name"]) == ("HepB", 1, site.name)
     listed = api(owner).get(f"/api/v1/vaccinations/?person={baby.pk}").json()
     assert listed["count"] == 1
+
+
+def test_a_vaccination_at_a_site_outside_the_users_area_is_a_400_naming_the_site(
+    owner, child, areas
+):
+    elsewhere = Department.objects.create(
+        name="青山区卫生服务中心", kind=DepartmentKind.HEALTH_CENTRE, area=areas["150204001"]
+    )
+    baby = child(D(2024, 1, 10))
+    response = api(owner).post(
+        "/api/v1/vaccinations/",
+        {
+            "person": baby.pk,
+            "vaccine": "HepB",
+            "dose": 1,
+            "date": "2024-01-10",
+            "site": elsewhere.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert error_codes(response) == [("site", "area_out_of_scope")]
+    assert not VaccinationRecord.objects.exists()
 
 
 def test_an_invalid_vaccination_gets_field_errors_with_codes(owner, child):

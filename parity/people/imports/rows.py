@@ -21,6 +21,7 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.crypto import blind_indexer
 from parity.core.error_codes import ErrorCode
+from parity.core.params import is_ascii_digits
 from parity.people import idnumber, validators
 from parity.people.imports.columns import (
     CHOICE_COLUMNS,
@@ -32,7 +33,7 @@ from parity.people.imports.columns import (
 from parity.people.imports.records import PersonRecord
 from parity.people.imports.results import RowError
 
-_DATE_PARTS = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE_PARTS = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
 _MAX_LENGTH = {"name": 50, "address": 200, "occupation": 100, "employer": 200}
 _SHORT_CHOICES = ("education", "marital_status", "hukou_type", "housing_type", "move_reason")
 _DATE_CACHE = 100_000
@@ -64,7 +65,7 @@ def parse_date(value) -> dt.date:
         return value
     text = cell_text(value).split(" ", 1)[0].split("T", 1)[0]
     parts: tuple[str, ...]
-    if len(text) == 8 and text.isdigit():
+    if len(text) == 8 and is_ascii_digits(text):
         parts = (text[:4], text[4:6], text[6:])
     else:
         match = _DATE_PARTS.match(text)

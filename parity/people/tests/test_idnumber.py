@@ -96,3 +96,21 @@ def test_it_rejects_malformed_numbers_with_a_specific_code(raw, code):
 
 def test_it_ignores_surrounding_and_inner_spaces():
     assert parse(" 360426 19910101 0071 ").number == GOOD
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # "²" and "³" pass str.isdigit(); "٣" (Arabic-Indic three) even passes int().
+        "41010219900101²23X",
+        "4101021990010112³4",
+        "41010219900101٣234",
+        "4101021990010112²X",
+        "41010290010112³",
+    ],
+)
+def test_it_rejects_digits_other_than_ascii_0_to_9_as_a_format_error(raw):
+    with pytest.raises(IDNumberError) as caught:
+        parse(raw)
+
+    assert caught.value.code == ErrorCode.ID_FORMAT

@@ -568,3 +568,19 @@ def test_the_id_number_fast_path_agrees_with_idnumber_parse(areas, text):
         assert ("error", error.code, error.message) == expected
     else:
         assert ("ok", outcome.id_number, outcome.birth_date, outcome.sex) == expected
+
+
+def test_a_row_whose_id_number_holds_a_superscript_digit_is_reported_and_good_rows_kept(
+    tmp_path, owner
+):
+    # "²" passes str.isdigit() but not int(): it once aborted the whole import.
+    bad = make_id(seq=31)[:16] + "²" + make_id(seq=31)[17]
+    rows = [row(), row(身份证号码=bad, 姓名="上标"), row(身份证号码=make_id(seq=33), 姓名="李四")]
+
+    result = import_people(write_csv(tmp_path / "p.csv", rows), acting_user=owner)
+
+    assert result.created == 2
+    assert [(e.row, e.column, e.code) for e in result.errors] == [
+        (3, "身份证号码", ErrorCode.ID_FORMAT)
+    ]
+    assert bad not in result.errors[0].message

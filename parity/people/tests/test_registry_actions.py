@@ -5,8 +5,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from parity.conftest import GRID, OTHER_GRID, SISTER_GRID, make_id
+from parity.core.actions import RateLimited
 from parity.core.models import AuditEvent
 from parity.people import actions
 from parity.people.choices import Status, StayClass
@@ -232,11 +234,65 @@ def test_reveal_returns_the_clear_number_and_is_audited(register, colleague):
     assert set(events.values_list("actor__username", flat=True)) == {"colleague"}
 
 
-def test_an_official_cannot_reveal_and_nothing_is_audited(register, official):
+def test_an_official_cannot_reveal_and_the_refusal_is_audited_in_the_persons_area(
+    register, official
+):
     person = register()
     with pytest.raises(PermissionDenied):
         actions.person_reveal(acting_user=official, person=person, field="id_number")
     assert not AuditEvent.objects.filter(action="person.reveal").exists()
+    refused = AuditEvent.objects.get(action="person.reveal_refused")
+    assert (refused.actor, refused.object_id, refused.note) == (
+        official,
+        str(person.pk),
+        "id_number",
+    )
+    assert refused.area_code == person.area_code
+
+
+def test_a_refused_reveal_is_seen_by_the_auditors_of_the_persons_area(
+    register, outsider, colleague
+):
+    person = register()
+    with pytest.raises(PermissionDenied):
+        actions.person_reveal(acting_user=outsider, person=person, field="phone")
+
+    assert AuditEvent.objects.restrict(colleague).filter(action="person.reveal_refused").exists()
+
+
+def test_reveals_past_the_hourly_limit_are_refused_and_audited(register, colleague, settings):
+    settings.PARITY_REVEAL_LIMIT_PER_HOUR = 2
+    person = register()
+    actions.person_reveal(acting_user=colleague, person=person, field="id_number")
+    actions.person_reveal(acting_user=colleague, person=person, field="id_number")
+
+    with pytest.raises(RateLimited, match="2 次上限"):
+        actions.person_reveal(acting_user=colleague, person=person, field="id_number")
+
+    assert AuditEvent.objects.filter(action="person.reveal").count() == 2
+    assert AuditEvent.objects.filter(action="person.reveal_refused", actor=colleague).count() == 1
+
+
+def test_reveals_older_than_an_hour_do_not_count_towards_the_limit(register, colleague, settings):
+    settings.PARITY_REVEAL_LIMIT_PER_HOUR = 1
+    number = make_id(seq=81)
+    person = register(id_number=number)
+    actions.person_reveal(acting_user=colleague, person=person, field="id_number")
+    AuditEvent.objects.filter(action="person.reveal").update(
+        at=timezone.now() - dt.timedelta(minutes=61)
+    )
+
+    assert actions.person_reveal(acting_user=colleague, person=person, field="id_number") == number
+
+
+def test_the_reveal_limit_is_per_user(register, colleague, admin_user, settings):
+    settings.PARITY_REVEAL_LIMIT_PER_HOUR = 1
+    person = register()
+    actions.person_reveal(acting_user=colleague, person=person, field="id_number")
+
+    actions.person_reveal(acting_user=admin_user, person=person, field="id_number")
+
+    assert AuditEvent.objects.filter(action="person.reveal").count() == 2
 
 
 def test_an_outsider_cannot_reveal_or_change(register, outsider):

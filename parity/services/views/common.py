@@ -9,13 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.params import query_area_code, query_date
 from parity.people.models import Person
 
 
@@ -32,7 +32,7 @@ def home_area(user) -> Area | None:
 def chosen_area(request, param: str = "area") -> Area | None:
     """The area named by ``?area=CODE`` if it is in the user's scope (else 404), or the
     user's own area."""
-    code = (request.GET.get(param) or "").strip()
+    code = query_area_code(request.GET, param)
     if not code:
         return home_area(request.user)
     area = Area.objects.restrict(request.user, VIEW).filter(code=code).first()
@@ -53,13 +53,7 @@ def area_choices(user, *, min_level: int = Level.DISTRICT, max_level: int = Leve
 
 
 def chosen_date(request, param: str = "on") -> dt.date:
-    raw = (request.GET.get(param) or "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return timezone.localdate()
+    return query_date(request.GET, param)
 
 
 def visible_person(request, pk: int) -> Person:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parity.core.params import query_id
 from parity.services import actions
 from parity.services.forms import ServiceRecordForm, VisitForm
 from parity.services.models import ServiceType
@@ -40,9 +41,9 @@ def _service_type(request) -> ServiceType | None:
     """The service the form is for: the posted one, a reload's choice, ``?type=CODE``."""
     types = ServiceType.objects.active()
     data = request.POST if request.method == "POST" else request.GET
-    raw = data.get("service_type", "")
-    if raw.isdigit():
-        chosen = types.filter(pk=int(raw)).first()
+    chosen_id = query_id(data, "service_type")
+    if chosen_id is not None:
+        chosen = types.filter(pk=chosen_id).first()
         if chosen is not None:
             return chosen
     code = request.GET.get("type", "")

@@ -14,6 +14,7 @@ from parity.accounts.choices import HEALTH_SITE_KINDS, DepartmentKind
 from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE, VIEW, allows
 from parity.areas.models import Area
+from parity.core.params import query_id
 from parity.services import actions
 from parity.services.choices import StaffRole
 from parity.services.forms import DepartmentForm, StaffForm
@@ -100,9 +101,9 @@ def staff_list(request):
     role = request.GET.get("role", "")
     if role in StaffRole.values:
         staff = staff.filter(role=role)
-    department = request.GET.get("department", "")
-    if department.isdigit():
-        staff = staff.filter(department_id=int(department))
+    department = query_id(request.GET, "department")
+    if department is not None:
+        staff = staff.filter(department_id=department)
     active = request.GET.get("active", "1")
     if active == "1":
         staff = staff.filter(active=True)

@@ -12,6 +12,7 @@ from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, allows
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.filters import filtered
 from parity.core.models import AuditEvent
 from parity.people.choices import Status
 from parity.services.keygroups import work_list
@@ -91,5 +92,5 @@ def audit_list(request):
     return render(
         request,
         "web/audit_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs)},
+        {"filter": filterset, "page": paginate(request, filtered(filterset))},
     )

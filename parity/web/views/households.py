@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
+from parity.core.filters import filtered
+from parity.core.params import query_id
 from parity.people import actions
 from parity.people.filters import HouseholdFilterSet
 from parity.people.models import Household, HouseholdMember, Person
@@ -29,7 +31,7 @@ def household_list(request):
         "web/household_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": paginate(request, filtered(filterset)),
             "can_create": allows(request.user, CHANGE),
         },
     )
@@ -66,12 +68,9 @@ def household_create(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
     head = None
-    person_pk = request.GET.get("person") or request.POST.get("person")
-    if person_pk:
-        head = get_object_or_404(
-            Person.objects.restrict(request.user, VIEW),
-            pk=int(person_pk) if person_pk.isdigit() else 0,
-        )
+    person_pk = query_id(request.GET, "person") or query_id(request.POST, "person")
+    if person_pk is not None:
+        head = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_pk)
     form = web_forms.HouseholdCreateForm(request.POST or None, user=request.user, head=head)
     if request.method == "POST" and form.is_valid():
         try:

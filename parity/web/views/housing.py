@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
+from parity.core.filters import filtered
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
 from parity.housing.models import Dwelling
@@ -33,7 +34,7 @@ def dwelling_list(request):
         "web/dwelling_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": paginate(request, filtered(filterset)),
             "can_create": allows(request.user, CHANGE),
         },
     )

@@ -13,6 +13,7 @@ from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
 from parity.areas.models import Area
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
+from parity.core.filters import filtered
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -58,7 +59,7 @@ def person_list(request):
         form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
-    page = paginate(request, filterset.qs)
+    page = paginate(request, filtered(filterset))
     return render(
         request,
         "web/person_list.html",
