@@ -3,7 +3,6 @@ report the bad ones in an error file beside the input."""
 
 from __future__ import annotations
 
-import csv
 import gc
 import os
 import queue
@@ -20,6 +19,7 @@ from tqdm import tqdm
 
 from parity.accounts.permissions import CHANGE, scope_code
 from parity.core.error_codes import ErrorCode
+from parity.core.exports import write_private_csv
 from parity.core.models import audit
 from parity.people.imports.columns import HEADER_FOR, HEADERS
 from parity.people.imports.reading import open_sheet
@@ -210,10 +210,9 @@ def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     if not errors:
         target.unlink(missing_ok=True)
         return None
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(ERROR_HEADERS)
-        out.writerows((e.row, e.column, e.value, e.message) for e in errors)
+    write_private_csv(
+        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
+    )
     return target
 
 

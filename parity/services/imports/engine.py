@@ -9,7 +9,6 @@ records nothing twice.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from parity.accounts.permissions import SERVE, scope_code
 from parity.core import crypto
 from parity.core.error_codes import ErrorCode
+from parity.core.exports import write_private_csv
 from parity.core.models import audit
 from parity.people import idnumber
 from parity.people.imports.columns import choice_lookup
@@ -353,10 +353,9 @@ def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     if not errors:
         target.unlink(missing_ok=True)
         return None
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(ERROR_HEADERS)
-        out.writerows((e.row, e.column, e.value, e.message) for e in errors)
+    write_private_csv(
+        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
+    )
     return target
 
 
