@@ -7,17 +7,16 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
+from parity.core.uploads import check_upload_size, stored_upload, user_dir
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import error_file_path, import_people, write_template
@@ -55,24 +54,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        check_upload_size(upload)
         if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
             raise ValidationError(_("请上传 .csv 或 .xlsx 文件"), code="file_format")
         return upload
-
-
-def _user_dir(user) -> Path:
-    return Path(settings.IMPORT_DIR) / str(user.pk)
-
-
-def _store(upload, user) -> Path:
-    folder = _user_dir(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{stamp}-{get_valid_filename(Path(upload.name).name)}"
-    with open(target, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return target
 
 
 @login_required
@@ -83,12 +68,12 @@ def import_page(request):
     file_error = ""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = _store(form.cleaned_data["file"], request.user)
-        try:
-            result = import_people(path, acting_user=request.user)
-        except ValidationError as exc:
-            file_error = "; ".join(exc.messages)
-            error_file_path(path).unlink(missing_ok=True)
+        with stored_upload(form.cleaned_data["file"], request.user) as path:
+            try:
+                result = import_people(path, acting_user=request.user)
+            except ValidationError as exc:
+                file_error = "; ".join(exc.messages)
+                error_file_path(path).unlink(missing_ok=True)
     return render(
         request,
         "people/import.html",
@@ -101,7 +86,7 @@ def error_file(request, name: str):
     """An import's error file, only for the user who uploaded the import."""
     if "/" in name or "\\" in name or not name.endswith(".errors.csv"):
         raise Http404
-    path = _user_dir(request.user) / name
+    path = user_dir(request.user) / name
     if not path.is_file():
         raise Http404
     return FileResponse(

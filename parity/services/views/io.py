@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, allows
 from parity.core.exports import XLSX
-from parity.people.views_io import ImportForm, _store, import_context
+from parity.core.uploads import stored_upload
+from parity.people.views_io import ImportForm, import_context
 from parity.services.imports import import_services, write_template
 from parity.services.imports.engine import error_file_path
 
@@ -33,12 +34,12 @@ def import_page(request):
     file_error = ""
     form = ServiceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = _store(form.cleaned_data["file"], request.user)
-        try:
-            result = import_services(path, acting_user=request.user)
-        except ValidationError as exc:
-            file_error = "; ".join(exc.messages)
-            error_file_path(path).unlink(missing_ok=True)
+        with stored_upload(form.cleaned_data["file"], request.user) as path:
+            try:
+                result = import_services(path, acting_user=request.user)
+            except ValidationError as exc:
+                file_error = "; ".join(exc.messages)
+                error_file_path(path).unlink(missing_ok=True)
     return render(
         request,
         "services/import.html",

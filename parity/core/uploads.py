@@ -1,0 +1,122 @@
+"""Files users upload for an import, and the error reports the imports write beside them.
+
+An upload lives only while its import runs: it is deleted as soon as the import ends,
+whatever the outcome. Error reports echo the rows as uploaded (ID numbers included), so
+they are readable by Parity's own account only (files 0600, folders 0700) and kept for
+``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download; ``parity purge_uploads``
+(nightly) deletes what is older. Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused
+with a message on the page, without being kept in memory or on disk past the limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from parity.core.files import FILE_MODE, private_dir
+
+_MB = 1024 * 1024
+
+
+def user_dir(user) -> Path:
+    """Where a user's uploads and error reports live."""
+    return Path(settings.IMPORT_DIR) / str(user.pk)
+
+
+def _store(upload, user) -> Path:
+    folder = private_dir(user_dir(user))
+    private_dir(Path(settings.IMPORT_DIR))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{stamp}-{get_valid_filename(Path(upload.name).name)}"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return target
+
+
+@contextmanager
+def stored_upload(upload, user) -> Iterator[Path]:
+    """The upload written to the user's folder for the import to read; deleted when the
+    block ends, whether the import succeeded or failed."""
+    path = _store(upload, user)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:
+    """Delete every upload and error report older than ``days`` (default: the retention
+    setting), and the folders left empty; returns the number of files deleted."""
+    root = Path(settings.IMPORT_DIR)
+    if not root.is_dir():
+        return 0
+    keep = settings.PARITY_UPLOAD_RETENTION_DAYS if days is None else days
+    cutoff = (time.time() if now is None else now) - dt.timedelta(days=keep).total_seconds()
+    deleted = 0
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return deleted
+
+
+# --- the size limit ------------------------------------------------------------------------
+
+
+def max_upload_bytes() -> int:
+    return settings.PARITY_UPLOAD_MAX_MB * _MB
+
+
+class _TooLarge(UploadedFile):
+    """What the form receives for a file past the limit: its name and size, no content."""
+
+    def __init__(self, name: str, size: int) -> None:
+        super().__init__(BytesIO(), name=name, size=size)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of ``FILE_UPLOAD_HANDLERS``: once a file passes ``PARITY_UPLOAD_MAX_MB``, the
+    rest of it is read and dropped (the handlers after this one see no more of it) and the
+    form gets a ``_TooLarge`` placeholder, so that ``check_upload_size`` can say why."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if self.too_large or start + len(raw_data) > max_upload_bytes():
+            self.too_large = True
+            return None
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if self.too_large:
+            return _TooLarge(self.file_name or "", file_size)
+        return None
+
+
+def check_upload_size(upload) -> None:
+    """Raise the form error for a file past the limit."""
+    if isinstance(upload, _TooLarge) or upload.size > max_upload_bytes():
+        raise ValidationError(
+            _("文件太大(%(size).1f MB),不能超过 %(max)d MB;请拆分成几个文件分别导入")
+            % {"size": upload.size / _MB, "max": settings.PARITY_UPLOAD_MAX_MB},
+            code="file_too_large",
+        )
