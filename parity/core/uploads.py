@@ -2,7 +2,8 @@
 
 An upload lives only while its import runs: it is deleted as soon as the import ends,
 whatever the outcome. Error reports echo the rows as uploaded (ID numbers included), so
-they are readable by Parity's own account only (files 0600, folders 0700) and kept for
+once the import ends they are sealed with the field encryption key (AES-256-GCM), kept
+readable by Parity's own account only (files 0600, folders 0700) and for
 ``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download; ``parity purge_uploads``
 (nightly) deletes what is older. Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused
 with a message on the page, without being kept in memory or on disk past the limit.
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from parity.core import crypto
 from parity.core.files import FILE_MODE, private_dir
 
 _MB = 1024 * 1024
@@ -48,15 +51,46 @@ def _store(upload, user) -> Path:
     return target
 
 
+def error_report_path(upload: Path) -> Path:
+    """Where an import writes the error report of ``upload``: beside it."""
+    return upload.with_name(f"{upload.stem}.errors.csv")
+
+
+def _write_private(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
+def seal_report(path: Path) -> None:
+    """Replace the clear error report at ``path`` with its ciphertext."""
+    _write_private(path, crypto.encrypt(path.read_text(encoding="utf-8-sig")))
+
+
+def read_report(path: Path) -> bytes | None:
+    """A sealed error report as the CSV its user downloads (UTF-8 with a BOM), or ``None``
+    when it cannot be opened (not sealed, or sealed under another key)."""
+    try:
+        return crypto.decrypt(path.read_text(encoding="ascii")).encode("utf-8-sig")
+    except (ValueError, InvalidTag):
+        return None
+
+
 @contextmanager
 def stored_upload(upload, user) -> Iterator[Path]:
     """The upload written to the user's folder for the import to read; deleted when the
-    block ends, whether the import succeeded or failed."""
+    block ends, whether the import succeeded or failed, and its error report sealed."""
     path = _store(upload, user)
     try:
         yield path
     finally:
         path.unlink(missing_ok=True)
+        report = error_report_path(path)
+        if report.exists():
+            seal_report(report)
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:

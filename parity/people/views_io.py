@@ -3,6 +3,7 @@ an import's error file. Thin: they parse the request, call the engine and render
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
-from parity.core.uploads import check_upload_size, stored_upload, user_dir
+from parity.core.uploads import check_upload_size, read_report, stored_upload, user_dir
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import error_file_path, import_people, write_template
@@ -87,10 +88,11 @@ def error_file(request, name: str):
     if "/" in name or "\\" in name or not name.endswith(".errors.csv"):
         raise Http404
     path = user_dir(request.user) / name
-    if not path.is_file():
+    content = read_report(path) if path.is_file() else None
+    if content is None:
         raise Http404
     return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        io.BytesIO(content),
         as_attachment=True,
         filename=name.split("-", 3)[-1],
         content_type=_CONTENT_TYPES["csv"],

@@ -78,6 +78,26 @@ def test_the_error_report_is_private_and_holds_values_as_text(client, owner, imp
     assert neutral(FORMULA) in values and FORMULA not in values
 
 
+def test_the_error_report_on_disk_is_sealed_and_downloads_in_clear(client, owner, import_dir):
+    number = make_id(seq=13)
+    client.force_login(owner)
+    rows = [person_row(身份证号码=number), person_row(身份证号码=number)]  # a repeated row
+    response = client.post(reverse("people_io:import"), {"file": people_csv(*rows)})
+    [report] = files_in(import_dir)
+    on_disk = report.read_bytes()
+    assert number.encode() not in on_disk and "身份证号码".encode() not in on_disk
+    url = reverse("people_io:error_file", args=[response.context["error_file"]])
+    assert number in download(client.get(url)).decode("utf-8-sig")
+
+
+def test_an_error_report_that_cannot_be_opened_is_a_404(client, owner, import_dir):
+    folder = import_dir / str(owner.pk)
+    folder.mkdir(parents=True)
+    (folder / "x.errors.csv").write_text("v1:bm90IGEgcmVhbCBjaXBoZXJ0ZXh0IGF0IGFsbA==")
+    client.force_login(owner)
+    assert client.get(reverse("people_io:error_file", args=["x.errors.csv"])).status_code == 404
+
+
 def test_a_service_import_keeps_no_copy_of_the_upload(client, owner, register, catalog, import_dir):
     register(id_number=make_id(seq=12))
     content = "身份证号码,服务项目,服务日期\n" + f"{make_id(seq=12)},health_record,2099-03-01\n"

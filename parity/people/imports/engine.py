@@ -21,6 +21,7 @@ from parity.accounts.permissions import CHANGE, scope_code
 from parity.core.error_codes import ErrorCode
 from parity.core.exports import write_private_csv
 from parity.core.models import audit
+from parity.core.uploads import error_report_path as error_file_path
 from parity.people.imports.columns import HEADER_FOR, HEADERS
 from parity.people.imports.reading import open_sheet
 from parity.people.imports.records import PersonRecord
@@ -197,10 +198,6 @@ class _Writers:
                 pass
         finally:
             connection.close()  # this thread's own connection
-
-
-def error_file_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.errors.csv")
 
 
 def write_error_file(path: Path, errors: list[RowError]) -> Path | None:

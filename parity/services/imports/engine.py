@@ -25,6 +25,7 @@ from parity.core import crypto
 from parity.core.error_codes import ErrorCode
 from parity.core.exports import write_private_csv
 from parity.core.models import audit
+from parity.core.uploads import error_report_path as error_file_path
 from parity.people import idnumber
 from parity.people.imports.columns import choice_lookup
 from parity.people.imports.results import ImportResult, RowError
@@ -340,10 +341,6 @@ def _write(records: list[EventRecord], *, acting_user, scope: str, name: str) ->
             note=name,
         )
     return len(new), len(records) - len(new)
-
-
-def error_file_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.errors.csv")
 
 
 def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
