@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
@@ -32,6 +33,7 @@ from parity.core import crypto
 from parity.core.files import FILE_MODE, private_dir
 
 _MB = 1024 * 1024
+T = TypeVar("T")
 
 
 def user_dir(user) -> Path:
@@ -91,6 +93,17 @@ def stored_upload(upload, user) -> Iterator[Path]:
         report = error_report_path(path)
         if report.exists():
             seal_report(report)
+
+
+def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, str]:
+    """``importer(path)`` on the stored upload: its result and no file error, or no result
+    and the reason a ``ValidationError`` gave for refusing the whole file."""
+    with stored_upload(upload, user) as path:
+        try:
+            return importer(path), ""
+        except ValidationError as exc:
+            error_report_path(path).unlink(missing_ok=True)
+            return None, "; ".join(exc.messages)
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:

@@ -24,7 +24,7 @@ from parity.accounts.permissions import ASSESS, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.exports import XLSX
-from parity.core.uploads import stored_upload
+from parity.core.uploads import run_import
 from parity.indicators.assessment import DEFINITIONS, assessment
 from parity.indicators.assessment_actions import target_delete, target_set, targets_import
 from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
@@ -163,11 +163,11 @@ def import_page(request):
     form.fields["file"].label = _("考核目标文件")
     form.fields["file"].help_text = _("Excel(.xlsx)或CSV文件,表头与导入模板一致")
     if request.method == "POST" and form.is_valid():
-        with stored_upload(form.cleaned_data["file"], request.user) as path:
-            try:
-                result = targets_import(acting_user=request.user, file=path)
-            except ValidationError as exc:
-                file_error = "; ".join(exc.messages)
+        result, file_error = run_import(
+            form.cleaned_data["file"],
+            request.user,
+            lambda path: targets_import(acting_user=request.user, file=path),
+        )
     return render(
         request,
         "indicators/assessment_import.html",

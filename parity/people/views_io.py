@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
-from parity.core.uploads import check_upload_size, read_report, stored_upload, user_dir
+from parity.core.uploads import check_upload_size, read_report, run_import, user_dir
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
-from parity.people.imports import error_file_path, import_people, write_template
+from parity.people.imports import import_people, write_template
 from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
 from parity.people.models import Person
 
@@ -65,16 +65,14 @@ class ImportForm(forms.Form):
 def import_page(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
-    result = None
-    file_error = ""
+    result, file_error = None, ""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with stored_upload(form.cleaned_data["file"], request.user) as path:
-            try:
-                result = import_people(path, acting_user=request.user)
-            except ValidationError as exc:
-                file_error = "; ".join(exc.messages)
-                error_file_path(path).unlink(missing_ok=True)
+        result, file_error = run_import(
+            form.cleaned_data["file"],
+            request.user,
+            lambda path: import_people(path, acting_user=request.user),
+        )
     return render(
         request,
         "people/import.html",
