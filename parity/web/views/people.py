@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
 from parity.areas.models import Area
 from parity.areas.origins import lookup
+from parity.core.search import search_data, search_redirect
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -21,7 +22,6 @@ from parity.people.models import Employment, HouseholdMember, Person, Residence
 from parity.services.views.person import person_services
 from parity.web import forms as web_forms
 from parity.web.pagination import paginate
-from parity.web.search import search_data, search_redirect
 from parity.web.selectors import person_programme_links
 
 

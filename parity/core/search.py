@@ -1,7 +1,8 @@
 """Search text that may be an ID or phone number never travels in a URL (URLs end up in
 access logs, proxies and browser history): the search form posts it, the server keeps it
 in the session under a short random key and redirects to ``?s=<key>``, so that the result
-pages (and their pagination links) carry only the key."""
+pages (and their pagination links) carry only the key. Used by the 人员查询 page and the
+admin's person list."""
 
 from __future__ import annotations
 
