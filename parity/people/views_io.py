@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
+from parity.core.search import search_data
 from parity.core.uploads import check_upload_size, read_report, run_import, user_dir
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
@@ -119,7 +120,8 @@ def export_download(request):
     if fmt not in FORMATS:
         raise Http404
     people = Person.objects.restrict(request.user, VIEW)
-    filterset = PersonFilterSet(request.GET, queryset=people)
+    # Like the person list: a searched name or number comes by its key ``s``, never in the URL.
+    filterset = PersonFilterSet(search_data(request, text_field="q"), queryset=people)
     buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
     export_people(filterset.qs, buffer, fmt)
     buffer.seek(0)

@@ -94,3 +94,21 @@ def test_the_searched_pages_keep_the_search_with_only_its_key_in_the_links(login
     key = first.redirect_chain[-1][0].split("s=")[1]
     second = client.get(reverse("web:person_list"), {"s": key, "page": 2})
     assert [p.name for p in second.context["page"].object_list] == ["王50", "王51"]
+
+
+def test_the_people_export_follows_a_posted_search_and_ignores_a_number_in_the_url(
+    login, register, owner
+):
+    register(name="李雷", id_number=make_id(seq=201))
+    register(name="韩梅梅", id_number=make_id(seq=202))
+    client = login(owner)
+    searched = client.post(reverse("web:person_list"), {"q": make_id(seq=202)})
+    key = searched["Location"].split("s=")[1]
+
+    def exported(params) -> list[str]:
+        response = client.get(reverse("people_io:export"), {"format": "csv", **params})
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return [line.split(",")[0] for line in text.splitlines()[1:]]
+
+    assert exported({"s": key}) == ["韩梅梅"]
+    assert sorted(exported({"q": make_id(seq=202)})) == ["李雷", "韩梅梅"]
