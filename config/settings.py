@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -192,6 +193,21 @@ CACHES = {
 IMPORT_DIR = MEDIA_ROOT / "imports"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Django limits the form fields of a request, not its files: this limits each file.
+PARITY_UPLOAD_MAX_MB = envint("PARITY_UPLOAD_MAX_MB", 100)
+FILE_UPLOAD_HANDLERS = [
+    "parity.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Error reports of imports are kept this many days, then `parity purge_uploads` deletes them.
+PARITY_UPLOAD_RETENTION_DAYS = envint("PARITY_UPLOAD_RETENTION_DAYS", 7)
+if PARITY_UPLOAD_MAX_MB < 1:
+    raise ImproperlyConfigured("PARITY_UPLOAD_MAX_MB must be at least 1")
+if PARITY_UPLOAD_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("PARITY_UPLOAD_RETENTION_DAYS must not be negative")
 
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)

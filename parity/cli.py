@@ -5,6 +5,9 @@ import sys
 
 
 def main() -> None:
+    from parity.core.files import private_umask
+
+    private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 

@@ -155,6 +155,10 @@ class RevealSerializer(serializers.Serializer):
     )
 
 
+class PersonSearchSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=100, label=_("姓名、身份证号码或电话"))
+
+
 class RevealedSerializer(serializers.Serializer):
     field = serializers.CharField(label=_("字段"))
     value = serializers.CharField(label=_("完整值"))
@@ -252,6 +256,7 @@ class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet
         "create": PersonRegisterSerializer,
         "partial_update": PersonUpdateSerializer,
         "reveal": RevealSerializer,
+        "search": PersonSearchSerializer,
         "move": MoveSerializer,
         "depart": DepartSerializer,
     }
@@ -289,6 +294,26 @@ class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet
             acting_user=request.user, person=person, expected_version=expected, **data
         )
         return with_etag(self._render(person), person)
+
+    @extend_schema(
+        summary=_("查询人员(号码放在请求正文里,不进入URL和访问日志)"),
+        description=_(
+            "按姓名、身份证号码或电话查询:q 放在 POST 正文中。列表接口的 ?q= 会把号码写进"
+            "URL(访问日志、代理),按号码查询请用本接口;其他筛选条件和分页仍可放在 URL 中。"
+        ),
+        request=PersonSearchSerializer,
+        responses={200: PersonSerializer(many=True), **errors(400)},
+    )
+    @action(detail=False, methods=["post"], filter_backends=[])
+    def search(self, request):
+        data = request.query_params.copy()
+        data["q"] = self.parse()["q"]
+        filterset = PersonFilterSet(data, queryset=self.get_queryset(), request=request)
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        page = self.paginate_queryset(filterset.qs)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(PersonSerializer(page, many=True, context=context).data)
 
     @extend_schema(
         summary=_("查看完整身份证号码或电话(留痕)"),

@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "parity.core"
     label = "core"
     verbose_name = "核心"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from parity.core.files import harden_sqlite
+
+        connection_created.connect(harden_sqlite, dispatch_uid="parity.core.harden_sqlite")

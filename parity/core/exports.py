@@ -1,22 +1,77 @@
-"""Lists as .xlsx downloads, shared by every app (openpyxl write-only: rows stream and
+"""Lists as .xlsx and .csv files, shared by every app (openpyxl write-only: rows stream and
 memory stays flat). Callers pass rows from querysets already ``.restrict()``-ed, with ID
-numbers masked."""
+numbers masked.
+
+Every cell a user typed (a name, an address, an employer) may begin like a formula, and a
+spreadsheet would run it when the file is opened (CSV / formula injection). Each text cell
+of every export passes through ``neutralise`` here, so no app writes a cell without it."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO
+from pathlib import Path
+from typing import IO, Any
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# OWASP "CSV Injection": a cell starting with one of these is read as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-def write_xlsx(target: IO, title: str, headers: Sequence, rows: Iterable[Sequence]) -> int:
-    """One sheet: a bold header row, then the rows (dates formatted as dates)."""
+
+def neutralise(value: Any) -> Any:
+    """A text value that a spreadsheet would read as a formula, prefixed with ``'`` so it
+    stays text; numbers, dates and ``None`` are returned as they are."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralised(values: Iterable[Any]) -> list:
+    return [neutralise(value) for value in values]
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as the CSV files write it: dates in ISO form, nothing for ``None``."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return neutralise(value)
+
+
+def write_csv(handle, headers: Sequence, rows: Iterable[Sequence]) -> int:
+    """Write the header and the rows to a text ``handle``; returns the number of rows."""
+    out = csv.writer(handle)
+    out.writerow([csv_cell(h) for h in headers])
+    count = 0
+    for values in rows:
+        out.writerow([csv_cell(v) for v in values])
+        count += 1
+    return count
+
+
+def write_private_csv(path: Path, headers: Sequence, rows: Iterable[Sequence]) -> int:
+    """``write_csv`` into a file only Parity's own account may read (mode 0600: these files
+    echo rows as uploaded, ID numbers included), UTF-8 with a BOM so Excel reads it."""
+    path.unlink(missing_ok=True)  # an older file keeps its mode when rewritten in place
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        return write_csv(handle, headers, rows)
+
+
+def write_xlsx(target: IO | str, title: str, headers: Sequence, rows: Iterable[Sequence]) -> int:
+    """One sheet, into a file or at a path: a bold header row, then the rows (dates
+    formatted as dates, text neutralised)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -26,7 +81,7 @@ def write_xlsx(target: IO, title: str, headers: Sequence, rows: Iterable[Sequenc
     bold = Font(bold=True)
     header = []
     for text in headers:
-        cell = WriteOnlyCell(sheet, value=str(text))
+        cell = WriteOnlyCell(sheet, value=neutralise(str(text)))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
@@ -39,7 +94,7 @@ def write_xlsx(target: IO, title: str, headers: Sequence, rows: Iterable[Sequenc
                 cell.number_format = "yyyy-mm-dd"
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(neutralise(value))
         sheet.append(out)
         count += 1
     book.save(target)

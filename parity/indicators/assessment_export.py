@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from parity.core.exports import neutralised
 from parity.indicators.assessment import DEFINITIONS, AreaScore, Assessment
 
 CONTENT_TYPES = {
@@ -149,14 +150,14 @@ def render_xlsx(a: Assessment) -> bytes:
     used: set[str] = set()
     for table in tables(a):
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([title(a)])
+        sheet.append(neutralised([title(a)]))
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([table.title + " · " + subtitle(a)])
-        sheet.append(table.headers)
+        sheet.append(neutralised([table.title + " · " + subtitle(a)]))
+        sheet.append(neutralised(table.headers))
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append(neutralised(row))
         for index in range(len(table.headers)):
             letter = sheet.cell(row=3, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 30 if index == 1 else 14
@@ -165,7 +166,7 @@ def render_xlsx(a: Assessment) -> bytes:
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     for term, text in DEFINITIONS:
-        definitions.append([str(term), str(text)])
+        definitions.append(neutralised([term, text]))
     definitions.column_dimensions["A"].width = 14
     definitions.column_dimensions["B"].width = 100
     out = io.BytesIO()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from parity.areas.models import Area
-from parity.core.exports import notes_sheet
+from parity.core.exports import neutralised, notes_sheet
 from parity.indicators.assessment_forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
@@ -193,12 +193,14 @@ def write_template(target: IO, *, example_area: str) -> None:
         cell.font = Font(bold=True)
     for indicator in indicators:
         listing.append(
-            [
-                indicator.code,
-                indicator.name,
-                indicator.get_unit_display(),
-                indicator.description,
-            ]
+            neutralised(
+                [
+                    indicator.code,
+                    indicator.name,
+                    indicator.get_unit_display(),
+                    indicator.description,
+                ]
+            )
         )
     for letter, width in (("A", 28), ("B", 36), ("C", 10), ("D", 80)):
         listing.column_dimensions[letter].width = width

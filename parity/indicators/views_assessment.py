@@ -26,13 +26,14 @@ from parity.areas.models import Area
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX
 from parity.core.params import query_id
+from parity.core.uploads import run_import
 from parity.indicators.assessment import DEFINITIONS, assessment
 from parity.indicators.assessment_actions import target_delete, target_set, targets_import
 from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
 from parity.indicators.assessment_forms import YEAR_MAX, YEAR_MIN, TargetForm, TargetPageForm
 from parity.indicators.assessment_import import write_template
 from parity.indicators.models import Target
-from parity.people.views_io import ImportForm, _store, import_context
+from parity.people.views_io import ImportForm, import_context
 
 
 def _year(request) -> int:
@@ -192,11 +193,11 @@ def import_page(request):
     form.fields["file"].label = _("考核目标文件")
     form.fields["file"].help_text = _("Excel(.xlsx)或CSV文件,表头与导入模板一致")
     if request.method == "POST" and form.is_valid():
-        path = _store(form.cleaned_data["file"], request.user)
-        try:
-            result = targets_import(acting_user=request.user, file=path)
-        except ValidationError as exc:
-            file_error = "; ".join(exc.messages)
+        result, file_error = run_import(
+            form.cleaned_data["file"],
+            request.user,
+            lambda path: targets_import(acting_user=request.user, file=path),
+        )
     return render(
         request,
         "indicators/assessment_import.html",

@@ -7,12 +7,29 @@ and the API), which validate ID numbers and residence rules and write the audit 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR, ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
 from parity.core.admin import READ_ONLY_NOTE, ReadOnlyRegistryAdmin
+from parity.core.search import PARAM as SEARCH_KEY
+from parity.core.search import search_data, search_redirect
 from parity.people import idnumber
 from parity.people.models import Employment, Household, HouseholdMember, Person, Residence
+
+
+class _KeyedSearchChangeList(ChangeList):
+    """The changelist searching for the text kept under the key ``s`` (a ``q`` in the URL
+    is ignored), and not taking ``s`` for a field lookup."""
+
+    def get_filters_params(self, params=None):
+        params = super().get_filters_params(params)
+        params.pop(SEARCH_KEY, None)
+        return params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = search_data(request, text_field=SEARCH_VAR).get(SEARCH_VAR, "")
+        return super().get_queryset(request, exclude_parameters)
 
 
 @admin.register(Person)
@@ -47,6 +64,19 @@ class PersonAdmin(ReadOnlyRegistryAdmin):
             {"fields": ("education", "marital_status", "phone_masked", "area_code", "grid")},
         ),
     )
+
+    # The search box may hold an ID or phone number: it posts (templates/admin/people/
+    # person/search_form.html) and the changelist's URLs carry only the key it is kept under.
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and SEARCH_VAR in request.POST and "action" not in request.POST:
+            fields = [
+                name for name in request.POST if name not in (SEARCH_VAR, "csrfmiddlewaretoken")
+            ]
+            return search_redirect(request, request.path, text_field=SEARCH_VAR, fields=fields)
+        return super().changelist_view(request, extra_context)
+
+    def get_changelist(self, request, **kwargs):
+        return _KeyedSearchChangeList
 
     def get_search_results(self, request, queryset, search_term):
         # A full ID number is found by its blind index; the ciphertext is never searched.

@@ -7,8 +7,6 @@ so). Callers pass a queryset that is already ``.restrict(user, "view")``-ed.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import IO
 
 from django.db.models import Prefetch, QuerySet
 
+from parity.core.exports import write_csv, write_xlsx
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -121,39 +120,10 @@ def _write_csv(rows: Iterator[list], target) -> int:
 
 
 def _csv_rows(rows: Iterator[list], handle) -> int:
-    out = csv.writer(handle)
-    out.writerow(HEADERS)
-    count = 0
-    for values in rows:
-        out.writerow(
-            ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in values]
-        )
-        count += 1
-    return count
+    return write_csv(handle, HEADERS, rows)
 
 
 def _write_xlsx(rows: Iterator[list], target) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("人员信息")
-    bold = Font(bold=True)
-    header = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for values in rows:
-        for index, value in enumerate(values):
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                values[index] = cell
-        sheet.append(values)
-        count += 1
-    book.save(str(target) if isinstance(target, Path) else target)
-    return count
+    return write_xlsx(
+        str(target) if isinstance(target, Path) else target, "人员信息", HEADERS, rows
+    )

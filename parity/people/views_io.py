@@ -3,25 +3,26 @@ an import's error file. Thin: they parse the request, call the engine and render
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
 from parity.core.filters import filtered
+from parity.core.search import search_data
+from parity.core.uploads import check_upload_size, read_report, run_import, user_dir
 from parity.people.exports import FORMATS, export_people
 from parity.people.filters import PersonFilterSet
-from parity.people.imports import error_file_path, import_people, write_template
+from parity.people.imports import import_people, write_template
 from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
 from parity.people.models import Person
 
@@ -56,40 +57,24 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        check_upload_size(upload)
         if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
             raise ValidationError(_("请上传 .csv 或 .xlsx 文件"), code="file_format")
         return upload
-
-
-def _user_dir(user) -> Path:
-    return Path(settings.IMPORT_DIR) / str(user.pk)
-
-
-def _store(upload, user) -> Path:
-    folder = _user_dir(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{stamp}-{get_valid_filename(Path(upload.name).name)}"
-    with open(target, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return target
 
 
 @login_required
 def import_page(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
-    result = None
-    file_error = ""
+    result, file_error = None, ""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = _store(form.cleaned_data["file"], request.user)
-        try:
-            result = import_people(path, acting_user=request.user)
-        except ValidationError as exc:
-            file_error = "; ".join(exc.messages)
-            error_file_path(path).unlink(missing_ok=True)
+        result, file_error = run_import(
+            form.cleaned_data["file"],
+            request.user,
+            lambda path: import_people(path, acting_user=request.user),
+        )
     return render(
         request,
         "people/import.html",
@@ -102,11 +87,12 @@ def error_file(request, name: str):
     """An import's error file, only for the user who uploaded the import."""
     if "/" in name or "\\" in name or not name.endswith(".errors.csv"):
         raise Http404
-    path = _user_dir(request.user) / name
-    if not path.is_file():
+    path = user_dir(request.user) / name
+    content = read_report(path) if path.is_file() else None
+    if content is None:
         raise Http404
     return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        io.BytesIO(content),
         as_attachment=True,
         filename=name.split("-", 3)[-1],
         content_type=_CONTENT_TYPES["csv"],
@@ -135,7 +121,8 @@ def export_download(request):
     if fmt not in FORMATS:
         raise Http404
     people = Person.objects.restrict(request.user, VIEW)
-    filterset = PersonFilterSet(request.GET, queryset=people)
+    # Like the person list: a searched name or number comes by its key ``s``, never in the URL.
+    filterset = PersonFilterSet(search_data(request, text_field="q"), queryset=people)
     buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
     export_people(filtered(filterset), buffer, fmt)
     buffer.seek(0)

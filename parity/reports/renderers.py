@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from parity.core.exports import neutralised
 from parity.reports import content
 from parity.reports.figures import Figures
 
@@ -46,14 +47,14 @@ def render_xlsx(f: Figures) -> bytes:
     book.remove(book.active)  # type: ignore[arg-type]
     for table in content.tables(f):
         sheet = book.create_sheet(table.title[:31])
-        sheet.append([table.title])
+        sheet.append(neutralised([table.title]))
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append([content.subtitle(f)])
-        sheet.append([str(h) for h in table.headers])
+        sheet.append(neutralised([content.subtitle(f)]))
+        sheet.append(neutralised([str(h) for h in table.headers]))
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
+            sheet.append(neutralised(v if isinstance(v, int | float) else str(v) for v in row))
         for index, _header in enumerate(table.headers):
             letter = sheet.cell(row=3, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 60 if table.key == "definitions" else 24

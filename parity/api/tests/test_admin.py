@@ -66,9 +66,23 @@ def test_the_admin_finds_a_person_by_full_id_number(staff, register, colleague):
     register(id_number=number, name="要找的人")
     register(id_number=make_id(seq=78), name="别的人")
 
-    html = staff(colleague).get("/admin/people/person/", {"q": number}).content.decode()
+    client = staff(colleague)
+    response = client.post("/admin/people/person/", {"q": number, "status__exact": "inflow"})
+    html = client.get(response["Location"]).content.decode()
 
+    assert response.status_code == 302
+    assert number not in response["Location"] and "status__exact=inflow" in response["Location"]
     assert "要找的人" in html and "别的人" not in html
+    assert 'method="post" role="search"' in html
+
+
+def test_the_admin_ignores_an_id_number_given_in_the_url(staff, register, colleague):
+    register(id_number=make_id(seq=77), name="要找的人")
+    register(id_number=make_id(seq=78), name="别的人")
+
+    html = staff(colleague).get("/admin/people/person/", {"q": make_id(seq=77)}).content.decode()
+
+    assert "要找的人" in html and "别的人" in html
 
 
 def test_grid_workers_see_no_users_areas_or_audit_log(staff, owner):

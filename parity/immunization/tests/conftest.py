@@ -1,5 +1,5 @@
 """Fixtures for immunization tests: the bundled schedule (no database), a registered child,
-a health site, and the "vaccination" service type the catalog defines."""
+a health site, the "vaccination" service type the catalog defines, and a campaign."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import datetime as dt
 import itertools
 
 import pytest
+from django.utils import timezone
 
 from parity.accounts.choices import DepartmentKind
 from parity.accounts.models import Department
 from parity.conftest import GRID, make_id
+from parity.immunization.actions import campaign_create, campaign_draw_targets
+from parity.immunization.models import Vaccine
 from parity.immunization.schedule_data import bundled_schedule
 from parity.services.models import ServiceType
 
@@ -66,3 +69,26 @@ def site(areas):
         kind=DepartmentKind.HEALTH_CENTRE,
         area=areas["150203001"],
     )
+
+
+def months_ago(n: int) -> dt.date:
+    today = timezone.localdate()
+    year, month = divmod(today.month - 1 - n, 12)
+    return dt.date(today.year + year, month + 1, min(today.day, 28))
+
+
+@pytest.fixture
+def campaign(admin_user, areas, child):
+    """A polio campaign in 昆都仑区 (150203) with three floating children on its list."""
+    for n in range(3):
+        child(months_ago(10 + n), name=f"儿童{n}")
+    made = campaign_create(
+        acting_user=admin_user,
+        name="脊灰强化免疫",
+        vaccine=Vaccine.objects.get(code="bOPV"),
+        area=areas["150203"],
+        rule={"age_max_months": 47, "statuses": ["inflow"]},
+        rounds=[(timezone.localdate() - dt.timedelta(days=3), timezone.localdate())],
+    )
+    campaign_draw_targets(acting_user=admin_user, campaign=made)
+    return made

@@ -14,17 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from parity.immunization.actions import campaign_create, campaign_draw_targets, vaccination_record
+from parity.immunization.actions import campaign_draw_targets, vaccination_record
 from parity.immunization.models import VaccinationRecord, Vaccine
+from parity.immunization.tests.conftest import months_ago
 
 D = dt.date
 pytestmark = pytest.mark.django_db
-
-
-def months_ago(n: int) -> dt.date:
-    today = timezone.localdate()
-    year, month = divmod(today.month - 1 - n, 12)
-    return D(today.year + year, month + 1, min(today.day, 28))
 
 
 @pytest.fixture
@@ -102,22 +97,6 @@ def test_the_overdue_list_shows_the_users_children_and_exports_them(client, owne
     assert not client.get(reverse("immunization:overdue")).context["page"].object_list
     export = client.get(reverse("immunization:overdue_export"))
     assert len(list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.rows)) == 1
-
-
-@pytest.fixture
-def campaign(admin_user, areas, child):
-    for n in range(3):
-        child(months_ago(10 + n), name=f"儿童{n}")
-    made = campaign_create(
-        acting_user=admin_user,
-        name="脊灰强化免疫",
-        vaccine=Vaccine.objects.get(code="bOPV"),
-        area=areas["150203"],
-        rule={"age_max_months": 47, "statuses": ["inflow"]},
-        rounds=[(timezone.localdate() - dt.timedelta(days=3), timezone.localdate())],
-    )
-    campaign_draw_targets(acting_user=admin_user, campaign=made)
-    return made
 
 
 def test_the_campaign_page_shows_coverage_by_area_and_the_target_list(

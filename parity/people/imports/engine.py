@@ -3,7 +3,6 @@ report the bad ones in an error file beside the input."""
 
 from __future__ import annotations
 
-import csv
 import gc
 import logging
 import os
@@ -21,7 +20,9 @@ from tqdm import tqdm
 
 from parity.accounts.permissions import CHANGE, scope_code
 from parity.core.error_codes import ErrorCode
+from parity.core.exports import write_private_csv
 from parity.core.models import audit
+from parity.core.uploads import error_report_path as error_file_path
 from parity.people.imports.columns import HEADER_FOR, HEADERS
 from parity.people.imports.reading import open_sheet
 from parity.people.imports.records import PersonRecord
@@ -203,10 +204,6 @@ class _Writers:
             connection.close()  # this thread's own connection
 
 
-def error_file_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.errors.csv")
-
-
 def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     """``<stem>.errors.csv`` beside the input (UTF-8 with BOM so Excel reads it), or
     ``None`` — removing a stale one — when there are no errors."""
@@ -214,10 +211,9 @@ def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     if not errors:
         target.unlink(missing_ok=True)
         return None
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(ERROR_HEADERS)
-        out.writerows((e.row, e.column, e.value, e.message) for e in errors)
+    write_private_csv(
+        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
+    )
     return target
 
 

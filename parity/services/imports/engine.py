@@ -9,7 +9,6 @@ records nothing twice.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import logging
@@ -25,7 +24,9 @@ from django.utils.translation import gettext as _
 from parity.accounts.permissions import SERVE, scope_code
 from parity.core import crypto
 from parity.core.error_codes import ErrorCode
+from parity.core.exports import write_private_csv
 from parity.core.models import audit
+from parity.core.uploads import error_report_path as error_file_path
 from parity.people import idnumber
 from parity.people.imports.columns import choice_lookup
 from parity.people.imports.results import ImportResult, RowError
@@ -346,10 +347,6 @@ def _write(records: list[EventRecord], *, acting_user, scope: str, name: str) ->
     return len(new), len(records) - len(new)
 
 
-def error_file_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.errors.csv")
-
-
 def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     """``<stem>.errors.csv`` beside the input, UTF-8 with BOM so Excel reads it; a stale
     one is removed when there are no errors."""
@@ -357,10 +354,9 @@ def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
     if not errors:
         target.unlink(missing_ok=True)
         return None
-    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-        out = csv.writer(handle)
-        out.writerow(ERROR_HEADERS)
-        out.writerows((e.row, e.column, e.value, e.message) for e in errors)
+    write_private_csv(
+        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
+    )
     return target
 
 

@@ -10,7 +10,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from parity.core.exports import notes_sheet
+from parity.core.exports import neutralised, notes_sheet
 from parity.services.imports.columns import (
     FIXED_HEADERS,
     MEANINGS,
@@ -86,7 +86,7 @@ def write_template(target: IO, fmt: str) -> None:
             + (f"({'/'.join(spec['choices'])})" if spec.get("choices") else "")
             for spec in service.details_schema or []
         ]
-        catalog.append([service.code, service.name, ";".join(details)])
+        catalog.append(neutralised([service.code, service.name, ";".join(details)]))
     for letter, width in (("A", 24), ("B", 36), ("C", 80)):
         catalog.column_dimensions[letter].width = width
 

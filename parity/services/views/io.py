@@ -5,16 +5,16 @@ from __future__ import annotations
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, allows
 from parity.core.exports import XLSX
-from parity.people.views_io import ImportForm, _store, import_context
+from parity.core.uploads import run_import
+from parity.people.views_io import ImportForm, import_context
 from parity.services.imports import import_services, write_template
-from parity.services.imports.engine import error_file_path
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
@@ -29,16 +29,14 @@ class ServiceImportForm(ImportForm):
 def import_page(request):
     if not allows(request.user, SERVE):
         raise PermissionDenied
-    result = None
-    file_error = ""
+    result, file_error = None, ""
     form = ServiceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path = _store(form.cleaned_data["file"], request.user)
-        try:
-            result = import_services(path, acting_user=request.user)
-        except ValidationError as exc:
-            file_error = "; ".join(exc.messages)
-            error_file_path(path).unlink(missing_ok=True)
+        result, file_error = run_import(
+            form.cleaned_data["file"],
+            request.user,
+            lambda path: import_services(path, acting_user=request.user),
+        )
     return render(
         request,
         "services/import.html",

@@ -20,8 +20,8 @@ def records(register, owner, areas):
 
 def test_outsider_search_finds_nothing(login, records, outsider):
     client = login(outsider)
-    by_name = client.get(reverse("web:person_list"), {"q": "李雷"})
-    by_number = client.get(reverse("web:person_list"), {"q": make_id(seq=201)})
+    by_name = client.post(reverse("web:person_list"), {"q": "李雷"}, follow=True)
+    by_number = client.post(reverse("web:person_list"), {"q": make_id(seq=201)}, follow=True)
     everyone = client.get(reverse("web:person_list"))
     assert by_name.context["page"].paginator.count == 0
     assert by_number.context["page"].paginator.count == 0

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from parity.areas.models import Area
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.filters import filtered
+from parity.core.search import search_data, search_redirect
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -51,8 +53,13 @@ def _area_choices(user) -> list[tuple[str, str]]:
 
 @login_required
 def person_list(request):
+    # The search box may hold an ID or phone number: it is posted, never put in the URL.
+    if request.method == "POST":
+        fields = [name for name in PersonFilterSet.base_filters if name != "q"]
+        return search_redirect(request, reverse("web:person_list"), text_field="q", fields=fields)
     people = Person.objects.restrict(request.user, VIEW).select_related("grid")
-    filterset = PersonFilterSet(request.GET, queryset=people)
+    data = search_data(request, text_field="q")
+    filterset = PersonFilterSet(data, queryset=people)
     form = filterset.form
     form.fields["area"].widget = forms.Select(choices=_area_choices(request.user))
     for name, choices in (("status", Status.choices), ("sex", Sex.choices)):
@@ -60,11 +67,14 @@ def person_list(request):
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
     page = paginate(request, filtered(filterset))
-    return render(
+    response = render(
         request,
         "web/person_list.html",
         {"filter": filterset, "page": page, "can_register": allows(request.user, CHANGE)},
     )
+    if data.get("q"):
+        response["Cache-Control"] = "private, no-store"  # the page shows what was searched
+    return response
 
 
 @login_required

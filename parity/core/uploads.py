@@ -1,0 +1,169 @@
+"""Files users upload for an import, and the error reports the imports write beside them.
+
+An upload lives only while its import runs: it is deleted as soon as the import ends,
+whatever the outcome. Error reports echo the rows as uploaded (ID numbers included), so
+once the import ends they are sealed with the field encryption key (AES-256-GCM), kept
+readable by Parity's own account only (files 0600, folders 0700) and for
+``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download; ``parity purge_uploads``
+(nightly) deletes what is older. Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused
+with a message on the page, without being kept in memory or on disk past the limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+from typing import TypeVar
+
+from cryptography.exceptions import InvalidTag
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from parity.core import crypto
+from parity.core.files import FILE_MODE, private_dir
+
+_MB = 1024 * 1024
+T = TypeVar("T")
+
+
+def user_dir(user) -> Path:
+    """Where a user's uploads and error reports live."""
+    return Path(settings.IMPORT_DIR) / str(user.pk)
+
+
+def _store(upload, user) -> Path:
+    folder = private_dir(user_dir(user))
+    private_dir(Path(settings.IMPORT_DIR))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{stamp}-{get_valid_filename(Path(upload.name).name)}"
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return target
+
+
+def error_report_path(upload: Path) -> Path:
+    """Where an import writes the error report of ``upload``: beside it."""
+    return upload.with_name(f"{upload.stem}.errors.csv")
+
+
+def _write_private(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "w", encoding="ascii") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
+def seal_report(path: Path) -> None:
+    """Replace the clear error report at ``path`` with its ciphertext."""
+    _write_private(path, crypto.encrypt(path.read_text(encoding="utf-8-sig")))
+
+
+def read_report(path: Path) -> bytes | None:
+    """A sealed error report as the CSV its user downloads (UTF-8 with a BOM), or ``None``
+    when it cannot be opened (not sealed, or sealed under another key)."""
+    try:
+        return crypto.decrypt(path.read_text(encoding="ascii")).encode("utf-8-sig")
+    except (ValueError, InvalidTag):
+        return None
+
+
+@contextmanager
+def stored_upload(upload, user) -> Iterator[Path]:
+    """The upload written to the user's folder for the import to read; deleted when the
+    block ends, whether the import succeeded or failed, and its error report sealed."""
+    path = _store(upload, user)
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+        report = error_report_path(path)
+        if report.exists():
+            seal_report(report)
+
+
+def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, str]:
+    """``importer(path)`` on the stored upload: its result and no file error, or no result
+    and the reason a ``ValidationError`` gave for refusing the whole file."""
+    with stored_upload(upload, user) as path:
+        try:
+            return importer(path), ""
+        except ValidationError as exc:
+            error_report_path(path).unlink(missing_ok=True)
+            return None, "; ".join(exc.messages)
+
+
+def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:
+    """Delete every upload and error report older than ``days`` (default: the retention
+    setting), and the folders left empty; returns the number of files deleted."""
+    root = Path(settings.IMPORT_DIR)
+    if not root.is_dir():
+        return 0
+    keep = settings.PARITY_UPLOAD_RETENTION_DAYS if days is None else days
+    cutoff = (time.time() if now is None else now) - dt.timedelta(days=keep).total_seconds()
+    deleted = 0
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return deleted
+
+
+# --- the size limit ------------------------------------------------------------------------
+
+
+def max_upload_bytes() -> int:
+    return settings.PARITY_UPLOAD_MAX_MB * _MB
+
+
+class _TooLarge(UploadedFile):
+    """What the form receives for a file past the limit: its name and size, no content."""
+
+    def __init__(self, name: str, size: int) -> None:
+        super().__init__(BytesIO(), name=name, size=size)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First of ``FILE_UPLOAD_HANDLERS``: once a file passes ``PARITY_UPLOAD_MAX_MB``, the
+    rest of it is read and dropped (the handlers after this one see no more of it) and the
+    form gets a ``_TooLarge`` placeholder, so that ``check_upload_size`` can say why."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if self.too_large or start + len(raw_data) > max_upload_bytes():
+            self.too_large = True
+            return None
+        return raw_data
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if self.too_large:
+            return _TooLarge(self.file_name or "", file_size)
+        return None
+
+
+def check_upload_size(upload) -> None:
+    """Raise the form error for a file past the limit."""
+    if isinstance(upload, _TooLarge) or upload.size > max_upload_bytes():
+        raise ValidationError(
+            _("文件太大(%(size).1f MB),不能超过 %(max)d MB;请拆分成几个文件分别导入")
+            % {"size": upload.size / _MB, "max": settings.PARITY_UPLOAD_MAX_MB},
+            code="file_too_large",
+        )
