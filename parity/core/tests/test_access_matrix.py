@@ -229,6 +229,20 @@ def test_the_leak_check_reads_the_names_in_a_page_the_json_and_a_file(db, client
     assert world.outside.woman.id_masked in text
 
 
+def test_the_fingerprint_sees_a_changed_row_and_an_audit_event(db, world):
+    # "changed nothing" is only as good as the fingerprint: a quiet UPDATE must show.
+    from parity.people.models import Person
+
+    before = state()
+    Person.objects.filter(pk=world.outside.woman.pk).update(marital_status="divorced")
+    AuditEvent.objects.create(action="test.touch", area_code=world.outside.district)
+
+    after = state()
+
+    changed = {table for table in before if before[table] != after[table]}
+    assert changed == {"people.Person", "core.AuditEvent"}
+
+
 # --- anonymous visitors, public routes, the admin site -----------------------------------
 
 
