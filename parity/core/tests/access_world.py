@@ -308,6 +308,7 @@ def _queries() -> tuple[tuple[str, str], ...]:
         meta = model._meta
         if meta.app_label in _STATIC or meta.proxy or not meta.managed:
             continue
+        assert meta.pk is not None and meta.pk.column is not None
         columns = ", ".join(map(quote, _USER_COLUMNS)) if model is User else "*"
         sql = f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {quote(meta.pk.column)}"
         found.append((meta.label, sql))
