@@ -104,6 +104,15 @@ ROUTES: dict[str, dict[str, Door]] = {
     "api:schema": {"GET": PUBLIC_DOOR},
     "api:docs": {"GET": PUBLIC_DOOR},
     "api:api-root": {"GET": PUBLIC_DOOR},
+    # The load balancer's probe (status only to the anonymous) and Prometheus's scrape
+    # (answered only to its configured addresses: the test client is 127.0.0.1).
+    "health": {"GET": PUBLIC_DOOR},
+    "metrics": {"GET": PUBLIC_DOOR},
+    # --- the signed-in user's own account: nothing of any area ------------------------
+    "password_change": {"GET": lst()},
+    # Both redirect a user who has already enrolled (the suite's users are verified).
+    "two_factor_setup": {"GET": lst(ok=(302,))},
+    "two_factor_verify": {"GET": lst(ok=(302,))},
     # --- web: home, areas, audit ------------------------------------------------------
     "web:home": {"GET": lst()},
     "web:area_root": {"GET": lst()},
@@ -157,6 +166,32 @@ ROUTES: dict[str, dict[str, Door]] = {
     },
     "web:person_reveal": {
         "POST": write(REVEAL, kw=lambda s, w: {"pk": s.woman.pk, "field": "id_number"}),
+    },
+    # --- web: transfers between areas ------------------------------------------------
+    "web:transfer_list": {"GET": lst()},
+    "web:transfer_new": {
+        "GET": lst(CHANGE),
+        # Ask for the other side's person to move into this side's grid: the user's own
+        # grid inside (a request is made; an administrator, who holds both, is told to
+        # move the person instead), the other side's grid outside (not a grid they have).
+        "POST": write(
+            CHANGE,
+            ok=(200,),
+            data=lambda s, w: {
+                "id_number": (w.outside if s.mine is w.inside else w.inside).woman.id_number,
+                "grid": s.grid.pk,
+                "arrived_on": today(w),
+                "housing_type": "rented",
+            },
+        ),
+    },
+    "web:transfer_detail": {"GET": read(kw=pk("transfer"))},
+    "web:transfer_decide": {
+        "POST": write(
+            CHANGE,
+            kw=lambda s, w: {"pk": s.transfer.pk, "decision": "reject"},
+            data=lambda s, w: {"reason": "此人仍在本网格居住"},
+        ),
     },
     "web:household_list": {"GET": lst()},
     "web:household_create": {
@@ -452,6 +487,9 @@ ROUTES: dict[str, dict[str, Door]] = {
     "api:person-reveal": {
         "POST": write(REVEAL, kw=PERSON, data=lambda s, w: {"field": "id_number"}),
     },
+    # A read posted so that the number stays out of the URL: the other side's number
+    # finds nobody.
+    "api:person-search": {"POST": lst(data=lambda s, w: {"q": s.woman.id_number})},
     "api:residence-list": {"GET": lst()},
     "api:residence-detail": {
         "GET": read(kw=lambda s, w: {"pk": s.woman.residences.get().pk}),

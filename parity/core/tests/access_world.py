@@ -28,6 +28,7 @@ from parity.conftest import COMMUNITY, DISTRICT, GRID, OTHER_GRID, make_id
 
 OTHER_DISTRICT = "150204"
 CITY = "1502"
+THIRD_GRID = "150202001001001"
 
 # Names no page shows unless it shows that person.
 IN_NAMES = ("秦内人", "秦内童", "秦内客")
@@ -62,6 +63,9 @@ class Side:
     # The area code routes keyed by area use: the viewer's own area when inside.
     area: str = ""
     names: tuple[str, ...] = field(default=())
+    # A pending request from a third area (青山区's neighbour 东河区) to move this side's
+    # lodger there: this side holds the person and decides, the other side sees nothing.
+    transfer: Any = None
 
     # The viewer's own side: a write to this side's record sends values from it (a move
     # into the viewer's own grid), so that scope is checked on the record, not the values.
@@ -261,6 +265,7 @@ def build_world() -> World:
     from parity.immunization.schedule_data import read_schedule_file
     from parity.indicators.catalog import load_builtin
     from parity.indicators.compute import refresh
+    from parity.people.actions import transfer_request
     from parity.services.catalog import catalog_load, load_catalog_file
 
     today = timezone.localdate()
@@ -285,6 +290,17 @@ def build_world() -> World:
     admin = users["admin"]
     inside = _side(admin, areas, GRID, DISTRICT, IN_NAMES, 612, today)
     outside = _side(admin, areas, OTHER_GRID, OTHER_DISTRICT, OUT_NAMES, 712, today)
+    third = User.objects.create_user(
+        username="m-third", role=Role.GRID_WORKER, area=areas[THIRD_GRID]
+    )
+    for side in (inside, outside):
+        side.transfer = transfer_request(
+            acting_user=third,
+            id_number=side.lodger.id_number,
+            grid=areas[THIRD_GRID],
+            arrived_on=today,
+            housing_type="rented",
+        )
     refresh(as_of=today, acting_user=None)
     return World(users=users, inside=inside, outside=outside, areas=areas, today=today)
 

@@ -20,7 +20,6 @@ from parity.people.models import Person, Residence
 
 pytestmark = pytest.mark.django_db
 
-IMPORT_HOLE = "import scope hole: fixed on branch wt-import, remove this mark when merged"
 THEIR_NAME = "楚外人"
 THEIR_ARRIVAL = dt.date(2023, 1, 5)
 
@@ -92,7 +91,6 @@ def assert_tells_nothing(text: str, person: Person) -> None:
     assert not shown, f"the import told the importer {shown}"
 
 
-@pytest.mark.xfail(strict=True, reason=IMPORT_HOLE)
 def test_the_people_import_page_neither_changes_nor_reveals_an_out_of_scope_person(
     client, owner, theirs, tmp_path
 ):
@@ -115,7 +113,6 @@ def test_the_people_import_page_neither_changes_nor_reveals_an_out_of_scope_pers
     assert_tells_nothing(text, theirs)
 
 
-@pytest.mark.xfail(strict=True, reason=IMPORT_HOLE)
 def test_the_import_command_neither_changes_nor_reveals_an_out_of_scope_person(
     owner, theirs, tmp_path
 ):
