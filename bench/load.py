@@ -79,8 +79,8 @@ def setup_django(url: str) -> None:
 
 
 def _session_for(user) -> str:
-    """A logged-in session for ``user``, verified for two-factor authentication when the
-    deployment has django-otp (a TOTP device is created for the bench user)."""
+    """A signed-in session for ``user``, as after the password and the second factor (a
+    TOTP device is created for the bench user), stamped for the session limits."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -88,16 +88,16 @@ def _session_for(user) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    try:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-    except ImportError:
-        pass
-    else:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=user, name="bench", defaults={"confirmed": True}
-        )
-        session["otp_device_id"] = device.persistent_id
-    session["_session_started"] = time.time()
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parity.accounts.sessions import SEEN_AT, SIGNED_IN_AT
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SIGNED_IN_AT] = session[SEEN_AT] = time.time()
     session.create()
     return session.session_key or ""
 
