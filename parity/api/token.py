@@ -54,7 +54,7 @@ class TokenView(ObtainAuthToken):
         summary=_("用户名和密码换取令牌"),
         request=TokenSerializer,
         responses={
-            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            200: inline_serializer("TokenIssued", {"token": serializers.CharField()}),
             **errors(400, 429),
         },
     )

@@ -48,9 +48,11 @@ class StatementTimeoutMiddleware:
         connection_created.connect(
             _set_statement_timeout, weak=False, dispatch_uid="parity-statement-timeout"
         )
-        # A connection opened before this middleware loaded gets it too.
+        # A connection opened before this middleware loaded gets it too (once for a value:
+        # the test client loads the middleware again for every client it makes).
         for connection in connections.all(initialized_only=True):
-            if connection.connection is not None:
+            applied = getattr(connection, "_parity_statement_timeout", None)
+            if connection.connection is not None and applied != _timeout_ms():
                 _set_statement_timeout(connection=connection)
 
     def __call__(self, request):
@@ -85,14 +87,17 @@ def _is_query_cancelled(exception: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) == "57014"
 
 
+def _timeout_ms() -> str:
+    return f"{int(settings.PARITY_WEB_STATEMENT_TIMEOUT_S * 1000)}ms"
+
+
 def _set_statement_timeout(sender=None, connection=None, **kwargs) -> None:
-    seconds = settings.PARITY_WEB_STATEMENT_TIMEOUT_S
     if connection is not None and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # 0 lifts the limit, as PostgreSQL's own default.
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, false)", [f"{int(seconds * 1000)}ms"]
-            )
+        value = _timeout_ms()
+        # On the driver's connection: a setting of the session, not one of the page's
+        # queries (0 lifts the limit, as PostgreSQL's own default).
+        connection.connection.execute("SELECT set_config('statement_timeout', %s, false)", [value])
+        connection._parity_statement_timeout = value
 
 
 class RequestLogMiddleware:

@@ -16,6 +16,7 @@ from typing import Any
 from parity.accounts.choices import Role
 from parity.accounts.permissions import ASSESS, AUDIT, CHANGE, DEFINE, REVEAL, SERVE, VIEW
 from parity.conftest import make_id
+from parity.core.concurrency import version_of
 from parity.core.tests.access_world import Side, World
 
 LIST, READ, WRITE, PUBLIC = "list", "read", "write", "public"
@@ -37,6 +38,9 @@ class Door:
     # Statuses an allowed user may get inside besides 200 / a success.
     ok: tuple[int, ...] = ()
     audited: bool = True  # a successful write leaves an audit event
+    # A refusal is itself audited (a refused reveal, for the person's area's auditors): the
+    # audit trail may grow when the door refuses, nothing else may change.
+    refusal_audited: bool = False
 
     @property
     def sided(self) -> bool:
@@ -140,7 +144,13 @@ ROUTES: dict[str, dict[str, Door]] = {
         "POST": write(
             CHANGE,
             kw=PERSON,
-            data=lambda s, w: {"name": "改名", "ethnicity": "01", "hukou_code": "410102"},
+            data=lambda s, w: {
+                "name": "改名",
+                "ethnicity": "01",
+                "hukou_code": "410102",
+                # The version the form was opened at (optimistic concurrency).
+                "version": version_of(type(s.woman).objects.get(pk=s.woman.pk)),
+            },
         ),
     },
     "web:residence_move": {
@@ -165,7 +175,11 @@ ROUTES: dict[str, dict[str, Door]] = {
         "POST": write(CHANGE, kw=PERSON, data=lambda s, w: {"industry": "F"}),
     },
     "web:person_reveal": {
-        "POST": write(REVEAL, kw=lambda s, w: {"pk": s.woman.pk, "field": "id_number"}),
+        "POST": write(
+            REVEAL,
+            kw=lambda s, w: {"pk": s.woman.pk, "field": "id_number"},
+            refusal_audited=True,
+        ),
     },
     # --- web: transfers between areas ------------------------------------------------
     "web:transfer_list": {"GET": lst()},
@@ -485,7 +499,9 @@ ROUTES: dict[str, dict[str, Door]] = {
     },
     "api:person-residences": {"GET": read(kw=PERSON)},
     "api:person-reveal": {
-        "POST": write(REVEAL, kw=PERSON, data=lambda s, w: {"field": "id_number"}),
+        "POST": write(
+            REVEAL, kw=PERSON, data=lambda s, w: {"field": "id_number"}, refusal_audited=True
+        ),
     },
     # A read posted so that the number stays out of the URL: the other side's number
     # finds nobody.
