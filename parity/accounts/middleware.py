@@ -39,7 +39,7 @@ class TwoFactorRequiredMiddleware:
     passed it in this session, every view but
     sign-in, sign-out, the language switch and the enrolment and verification pages
     redirects: to enrolment while they have no authenticator, else to verification. The
-    admin site needs it of every user. Token-authenticated API calls carry no session: the
+    admin site needs it of every staff user. Token-authenticated API calls carry no session: the
     token endpoint asks for the code itself."""
 
     OPEN_VIEWS = {"login", "logout", "set_language", "two_factor_setup", "two_factor_verify"}
@@ -57,7 +57,11 @@ class TwoFactorRequiredMiddleware:
             not user.is_authenticated
             or user.is_verified()
             or match.url_name in self.OPEN_VIEWS
-            or not (code_needed(user, request.session) or "admin" in match.namespaces)
+            # The admin site asks its staff; anyone else is turned away by the admin itself.
+            or not (
+                code_needed(user, request.session)
+                or ("admin" in match.namespaces and user.is_staff)
+            )
         ):
             return None
         name = "two_factor_verify" if user_has_totp(user) else "two_factor_setup"
