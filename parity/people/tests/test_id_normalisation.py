@@ -162,3 +162,13 @@ def test_registering_a_number_with_other_script_digits_is_a_form_error(register)
         register(id_number="٤" + ASCII[1:])
 
     assert caught.value.error_dict["id_number"][0].code == ErrorCode.ID_FORMAT
+
+
+def test_a_dry_run_needs_no_user_to_act_as(register, django_user_model):
+    register(id_number=ASCII)
+    django_user_model.objects.filter(is_superuser=True).delete()
+    out = io.StringIO()
+
+    call_command("normalise_id_numbers", "--dry-run", stdout=out)
+
+    assert "scanned 1 people; would rewrite 0 ID numbers; 0 conflicts" in out.getvalue()

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="acting user (default: the first superuser)")
 
     def handle(self, *args, dry_run: bool, user: str | None, **options):
-        report = person_ids_normalise(acting_user=acting_user(user), dry_run=dry_run)
+        # A dry run writes nothing, so it needs no one to act as.
+        actor = acting_user(user) if user or not dry_run else None
+        report = person_ids_normalise(acting_user=actor, dry_run=dry_run)
         verb = "would rewrite" if dry_run else "rewrote"
         self.stdout.write(
             f"scanned {report.scanned} people; {verb} {len(report.normalised)} ID numbers; "
