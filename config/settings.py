@@ -238,6 +238,8 @@ AXES_HANDLER = "parity.accounts.lockout.TieredLockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "parity.core.net.client_ip"
 AXES_LOCKOUT_CALLABLE = "parity.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# No banner at every start of every command (lockouts are logged and audited themselves).
+AXES_VERBOSE = False
 # Masked in the attempt rows and axes' log lines (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
