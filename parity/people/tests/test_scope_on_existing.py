@@ -401,3 +401,13 @@ def test_a_community_officer_holding_the_person_can_decide(colleague, register, 
 
     person.refresh_from_db()
     assert person.area_code == OTHER_GRID
+
+
+def test_a_city_wide_administrator_finds_a_request_in_the_box_to_decide(
+    client, admin_user, transfer
+):
+    client.force_login(admin_user)
+
+    incoming = client.get(reverse("web:transfer_list")).content.decode()
+
+    assert transfer.person.id_masked in incoming

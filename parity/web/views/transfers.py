@@ -32,7 +32,8 @@ def transfer_list(request):
     if code is None:
         raise PermissionDenied
     transfers = TransferRequest.objects.restrict(user, VIEW).select_related("person", "grid")
-    incoming = transfers.filter(from_area_code__startswith=code).exclude(area_code__startswith=code)
+    # A wide scope can hold both sides of a request: it is then in both boxes.
+    incoming = transfers.filter(from_area_code__startswith=code)
     outgoing = transfers.filter(area_code__startswith=code)
     box = "outgoing" if request.GET.get("box") == "outgoing" else "incoming"
     page = paginate(request, incoming if box == "incoming" else outgoing)
