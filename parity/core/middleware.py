@@ -4,12 +4,18 @@ import time
 import uuid
 
 from django.conf import settings
+from django.db import OperationalError, connections
+from django.db.backends.signals import connection_created
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
 from parity.core import logs
 
+logger = logging.getLogger(__name__)
 request_logger = logging.getLogger("parity.requests")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
@@ -42,9 +48,6 @@ class StatementTimeoutMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        from django.db import connections
-        from django.db.backends.signals import connection_created
-
         connection_created.connect(
             _set_statement_timeout, weak=False, dispatch_uid="parity-statement-timeout"
         )
@@ -61,15 +64,7 @@ class StatementTimeoutMiddleware:
     def process_exception(self, request, exception):
         if not _is_query_cancelled(exception):
             return None
-        import logging
-
-        from django.http import JsonResponse
-        from django.shortcuts import render
-        from django.utils.translation import gettext as _
-
-        logging.getLogger("parity.web").warning(
-            "statement timeout: %s %s", request.method, request.path
-        )
+        logger.warning("statement timeout: %s %s", request.method, request.path)
         message = _("查询时间过长,已停止。请缩小查询范围(选择更小的区划或增加筛选条件)后重试。")
         if request.path.startswith("/api/"):
             body = {"errors": [{"field": None, "code": "timeout", "message": message}]}
@@ -78,8 +73,6 @@ class StatementTimeoutMiddleware:
 
 
 def _is_query_cancelled(exception: BaseException) -> bool:
-    from django.db import OperationalError
-
     if not isinstance(exception, OperationalError):
         return False
     cause = exception.__cause__

@@ -675,8 +675,6 @@ def _pending_for_update(transfer: TransferRequest) -> TransferRequest:
 
 
 def _decide(transfer: TransferRequest, acting_user, status: str, reason: str) -> None:
-    from django.utils import timezone
-
     transfer.status = status
     transfer.reason = reason.strip()[:200]
     transfer.decided_by = acting_user if getattr(acting_user, "pk", None) else None
