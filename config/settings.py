@@ -93,6 +93,13 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
+# Benchmarks only (bench/pages.py): each response carries its SQL statement count.
+if envbool("PARITY_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("parity.core.middleware.RequestLogMiddleware") + 1,
+        "parity.core.middleware.QueryCountHeaderMiddleware",
+    )
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -131,6 +131,20 @@ def catalog(db):
 
 
 @pytest.fixture
+def refresh_coverage(db):
+    """Compute the coverage figures of every service type in the database on a date, as
+    the nightly refresh does (the coverage page and API read them from the snapshot):
+    ``refresh_coverage(on)`` returns the snapshot."""
+    from parity.indicators.catalog import service_coverage_indicators
+    from parity.indicators.compute import refresh
+
+    def _refresh(on: dt.date):
+        return refresh(as_of=on, indicators=service_coverage_indicators())
+
+    return _refresh
+
+
+@pytest.fixture
 def make_service(db):
     """A one-off service type with one eligibility rule, for tests of the rules engine."""
     from parity.services.models import EligibilityRule, ServiceType

@@ -38,7 +38,12 @@ from parity.services.describe import delivery_text, rule_text
 from parity.services.forms import provider_queryset
 from parity.services.keygroups import KEY_GROUPS, members, work_list
 from parity.services.models import EligibilityRule, ServiceEvent, ServiceType, Visit
-from parity.services.selectors import area_coverage, group_members, person_entitlements
+from parity.services.selectors import (
+    coverage_snapshot,
+    group_members,
+    person_entitlements,
+    snapshot_coverage,
+)
 from parity.services.worklist_rows import person_rows
 
 # --- serializers -------------------------------------------------------------------------
@@ -207,6 +212,7 @@ class CoverageSerializer(serializers.Serializer):
     floating = CoverageGroupSerializer()
     registered = CoverageGroupSerializer()
     gap = serializers.FloatField(allow_null=True)
+    as_of = serializers.DateField(help_text=_("数字的统计日期:所给日期当天或之前最近一次指标计算"))
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -230,6 +236,11 @@ def _area_code(request) -> str:
     if not Area.objects.restrict(request.user, VIEW).filter(code=code).exists():
         raise Http404
     return code
+
+
+def _city_code() -> str:
+    root = Area.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True)
+    return root.first() or ""
 
 
 def _people(request, code: str):
@@ -465,7 +476,11 @@ class CoverageViewSet(viewsets.GenericViewSet):
         responses={200: CoverageSerializer(many=True), **errors(400, 403, 404)},
     )
     def list(self, request):
-        rows = area_coverage(_people(request, _area_code(request)), _on(request))
+        """Read from the newest indicator snapshot on or before ``on`` (the dashboard's
+        figures); an empty list before the first computation."""
+        code = _area_code(request) or _city_code()
+        snapshot = coverage_snapshot(_on(request))
+        rows = snapshot_coverage(snapshot, code) if snapshot and code else []
         data = [
             {
                 "service": row.service,
@@ -480,6 +495,7 @@ class CoverageViewSet(viewsets.GenericViewSet):
                     "rate": row.registered_rate,
                 },
                 "gap": row.gap,
+                "as_of": snapshot.as_of if snapshot else None,
             }
             for row in rows
         ]

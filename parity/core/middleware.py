@@ -4,7 +4,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
 from django.db.backends.signals import connection_created
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -91,6 +91,28 @@ def _set_statement_timeout(sender=None, connection=None, **kwargs) -> None:
         # queries (0 lifts the limit, as PostgreSQL's own default).
         connection.connection.execute("SELECT set_config('statement_timeout', %s, false)", [value])
         connection._parity_statement_timeout = value
+
+
+class QueryCountHeaderMiddleware:
+    """With ``PARITY_QUERY_COUNT_HEADER`` on (benchmarks only: ``bench/pages.py``), every
+    response says in ``X-Parity-Queries`` how many SQL statements it took on the default
+    database, so a page-time tour over HTTP sees the query count beside the time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connections[DEFAULT_DB_ALIAS].execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Parity-Queries"] = str(count)
+        return response
 
 
 class RequestLogMiddleware:

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from parity.indicators.definition import validate_definition
 from parity.indicators.models import Indicator
+from parity.services.models import ServiceType
 
 DATA = Path(__file__).resolve().parent / "data" / "indicators.yaml"
 DOSE_CATEGORY = "immunization_dose"
+SERVICE_CATEGORY = "service_coverage"
 
 # Labels of the built-in indicators' categories; an administrator's own category shows as
 # written.
@@ -29,6 +31,7 @@ CATEGORY_LABELS = {
     "social_security": gettext_lazy("社会保障"),
     "grid_work": gettext_lazy("网格服务管理"),
     DOSE_CATEGORY: gettext_lazy("分剂次接种率"),
+    SERVICE_CATEGORY: gettext_lazy("其他服务项目覆盖率"),
 }
 
 
@@ -39,7 +42,35 @@ def category_label(category: str) -> str:
 def builtin_definitions(on: dt.date) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     entries.extend(_dose_definitions(on))
+    entries.extend(_service_definitions(entries))
     return entries
+
+
+def _service_definitions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One coverage indicator for each catalog service the other entries leave out, so
+    that every service's coverage is computed with the others (the coverage page and API
+    read them from the snapshot: ``services.selectors.snapshot_coverage``)."""
+    covered = {
+        e["denominator"]["service"]
+        for e in entries
+        if set(e.get("denominator", {})) == {"service"} and e.get("numerator") == e["denominator"]
+    }
+    return [
+        {
+            "code": f"service-{service.code}",
+            "name": f"{service.name}覆盖率",
+            "name_en": f"{service.name_en or service.code} coverage",
+            "category": SERVICE_CATEGORY,
+            "description": f"按「{service.name}」的享受条件应享的人员中,已享受的比例。",
+            "denominator": {"service": service.code},
+            "numerator": {"service": service.code},
+            "dimensions": [],
+            "in_index": False,
+            "sort_order": 400 + order,
+        }
+        for order, service in enumerate(ServiceType.objects.order_by("sort_order", "code"), 1)
+        if service.code not in covered
+    ]
 
 
 def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
@@ -79,6 +110,20 @@ def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+@transaction.atomic
+def service_coverage_indicators() -> list[Indicator]:
+    """Ensure a coverage indicator for every catalog service, without the rest of the
+    built-in set (whose definitions name services a test's small catalog may lack)."""
+    made = []
+    for entry in _service_definitions([]):
+        fields = {k: v for k, v in entry.items() if k != "code"}
+        indicator, _created = Indicator.objects.update_or_create(
+            code=entry["code"], defaults={**fields, "builtin": True}
+        )
+        made.append(indicator)
+    return made
 
 
 @transaction.atomic

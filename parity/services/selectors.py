@@ -20,6 +20,8 @@ from django.db.models import (
     Value,
 )
 
+from parity.indicators.models import Indicator, IndicatorValue, Snapshot
+from parity.indicators.selectors import latest_snapshot
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.eligibility import delivered_q, rule_q
@@ -120,6 +122,53 @@ def area_coverage(people: QuerySet[Person], on: dt.date) -> list[CoverageRow]:
         CoverageRow(service, totals[f"fe{i}"], totals[f"fd{i}"], totals[f"re{i}"], totals[f"rd{i}"])
         for i, (service, _rule) in enumerate(services)
     ]
+
+
+def service_indicators() -> dict[str, Indicator]:
+    """The active indicator of each catalog service's coverage, by service code: the one
+    whose denominator and numerator are both ``{"service": code}`` (eligible by the rule
+    in force; delivered), as ``indicators.catalog`` defines one for every service."""
+    found: dict[str, Indicator] = {}
+    for indicator in Indicator.objects.active().order_by("sort_order", "pk"):
+        den, num = indicator.denominator, indicator.numerator
+        if set(den) == {"service"} and den == num:
+            found.setdefault(den["service"], indicator)
+    return found
+
+
+def coverage_snapshot(on: dt.date) -> Snapshot | None:
+    """The computation the coverage figures of a date are read from: the newest finished
+    one on or before it (the nightly refresh keeps one a day)."""
+    return latest_snapshot(on_or_before=on)
+
+
+def snapshot_coverage(snapshot: Snapshot, area_code: str) -> list[CoverageRow]:
+    """``area_coverage`` of an area node read from a computed snapshot: each service in
+    force on the snapshot's date with an active coverage indicator (the figures the
+    dashboard shows for the same node and date). One query for the values, whatever the
+    size of the area."""
+    indicators = service_indicators()
+    services = [s for s, _rule in services_in_force(snapshot.as_of) if s.code in indicators]
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            snapshot=snapshot,
+            area_code=area_code,
+            dimension="",
+            category="",
+            indicator__in=[indicators[s.code] for s in services],
+        )
+    }
+    rows = []
+    for service in services:
+        value = values.get(indicators[service.code].pk)
+        counts = (
+            (value.floating_den, value.floating_num, value.registered_den, value.registered_num)
+            if value is not None
+            else (0, 0, 0, 0)  # no one counted in the node: the refresh writes no row
+        )
+        rows.append(CoverageRow(service, *counts))
+    return rows
 
 
 def eligible_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):

@@ -184,11 +184,16 @@ def test_key_groups_have_counts_and_members(api, colleague, person):
     assert client.get("/api/v1/key-groups/nope/members/").status_code == 404
 
 
-def test_coverage_puts_floating_and_registered_side_by_side(api, official, owner, person, catalog):
+def test_coverage_puts_floating_and_registered_side_by_side(
+    api, official, owner, person, catalog, refresh_coverage
+):
     actions.service_record(
         acting_user=owner, person=person, service_type=catalog["record"], date=dt.date(2025, 1, 1)
     )
+    assert api(official).get("/api/v1/coverage/", {"on": "2026-01-01"}).json() == []
+    refresh_coverage(dt.date(2025, 12, 31))
     rows = api(official).get("/api/v1/coverage/", {"on": "2026-01-01"}).json()
+    assert {r["as_of"] for r in rows} == {"2025-12-31"}  # the newest computation before
     record = next(r for r in rows if r["service"]["code"] == "health_record")
     assert record["floating"] == {"eligible": 1, "delivered": 1, "rate": 100.0}
     assert record["registered"]["rate"] is None and record["gap"] is None

@@ -3,6 +3,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from parity.accounts.models import Department
@@ -58,7 +59,7 @@ def test_the_catalog_reads_rules_in_plain_chinese(login, official, women, health
 
 
 def test_coverage_compares_floating_and_registered_people_with_links_to_them(
-    login, official, owner, register, health_record
+    login, official, owner, register, health_record, refresh_coverage
 ):
     floating = register(id_number=make_id(seq=21), arrived_on=dt.date(2024, 1, 1))
     register(id_number=make_id("150203", seq=23), arrived_on=dt.date(2000, 1, 1))
@@ -66,14 +67,19 @@ def test_coverage_compares_floating_and_registered_people_with_links_to_them(
         acting_user=owner, person=floating, service_type=health_record, date=dt.date(2025, 1, 1)
     )
     client = login(official)
+    before = client.get(reverse("services:coverage"))
+    assert before.context["rows"] == [] and "还没有计算过指标" in before.content.decode()
+    snapshot = refresh_coverage(timezone.localdate())
     response = client.get(reverse("services:coverage"))
+    assert response.context["snapshot"] == snapshot
     row = response.context["rows"][0]
     assert row["floating"] == {"eligible": 1, "delivered": 1, "missing": 0, "rate": 100.0}
     assert row["registered"]["missing"] == 1
     assert row["gap"] == -100.0
     people = reverse("services:coverage_people", args=["health_record"])
     html = response.content.decode()
-    assert f"{people}?which=missing&amp;group=registered" in html
+    on = snapshot.as_of.isoformat()
+    assert f"{people}?which=missing&amp;group=registered&amp;on={on}" in html
 
     missing = client.get(people, {"which": "missing", "group": "registered"})
     assert [p.id_masked for p in missing.context["page"].object_list] != []

@@ -71,15 +71,24 @@ def test_the_work_list_takes_a_query_per_key_group_and_one_for_addresses(
     assert len(response.context["page"].object_list) == 12
 
 
-def test_the_coverage_page_is_one_aggregate_query(
-    login, owner, populate, django_assert_max_num_queries
+def test_the_coverage_page_reads_the_snapshot_in_a_fixed_number_of_queries(
+    login, owner, populate, refresh_coverage, django_assert_max_num_queries
 ):
+    from django.utils import timezone
+
     populate(0, 12)
+    refresh_coverage(timezone.localdate())
     client = login(owner)
-    # session + user + user's area + services + their rules + the aggregate + area chooser
-    with django_assert_max_num_queries(8):
+    # session + user + snapshot + indicators + services + their rules + the node's values +
+    # area chooser (+ the user's area): the same however many people the area holds
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("services:coverage"))
     assert response.context["rows"][0]["floating"]["eligible"] == 12
+    populate(12, 12)
+    refresh_coverage(timezone.localdate())
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("services:coverage"))
+    assert response.context["rows"][0]["floating"]["eligible"] == 24
 
 
 def test_the_person_page_stays_fixed_with_a_catalog(

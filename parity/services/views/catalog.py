@@ -21,9 +21,10 @@ from parity.services.exports import people_rows, person_headers, write_xlsx
 from parity.services.models import ServiceType
 from parity.services.selectors import (
     CoverageRow,
-    area_coverage,
+    coverage_snapshot,
     eligible_people,
     missing_people,
+    snapshot_coverage,
     with_rules,
 )
 from parity.services.views.common import (
@@ -113,18 +114,23 @@ def _coverage_row(row: CoverageRow) -> dict:
 
 @login_required
 def coverage(request):
+    """Coverage of every service on an area node, read from the newest indicator snapshot
+    on or before the date (the figures the dashboard shows): one query however large the
+    area. The drill-down lists rebuild the people on the snapshot's date."""
     area = chosen_area(request)
     on = chosen_date(request)
-    people = Person.objects.restrict(request.user, VIEW)
-    if area is not None:
-        people = people.in_area(area.code)
-    rows = [_coverage_row(row) for row in area_coverage(people, on)]
+    snapshot = coverage_snapshot(on)
+    node = area or home_area(request.user)
+    rows = []
+    if snapshot is not None and node is not None:
+        rows = [_coverage_row(row) for row in snapshot_coverage(snapshot, node.code)]
     return render(
         request,
         "services/coverage.html",
         {
             "area": area,
             "on": on,
+            "snapshot": snapshot,
             "rows": rows,
             "choices": area_choices(request.user),
         },
