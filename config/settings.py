@@ -128,6 +128,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Tests run against a database named by TEST_DATABASE_NAME, created by pytest-django.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = envstr("TEST_DATABASE_NAME")
+    # PostgreSQL's JIT compiles a query whose estimated cost passes its thresholds: on the
+    # key groups' and lists' queries (dozens of correlated sub-plans) that took 10-20 s of
+    # a 21 s request at scale 1, for queries that run in well under 1 s without it
+    # (bench/README.md, "pages"). Off unless PARITY_DB_JIT asks for it.
+    if not envbool("PARITY_DB_JIT", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
