@@ -371,6 +371,9 @@ PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
 # A web request's queries are cancelled after this many seconds on PostgreSQL (0: never), so
 # that a runaway query ends with its request; commands (imports, refreshes) have no limit.
 PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
+# PostgreSQL parallel workers per query of a web request (max_parallel_workers_per_gather):
+# none by default, the cores serve concurrent requests; commands keep the server's setting.
+PARITY_WEB_PARALLEL_WORKERS = envint("PARITY_WEB_PARALLEL_WORKERS", 0)
 # API writes to an existing record without If-Match: accepted (false) or refused with 428.
 PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 

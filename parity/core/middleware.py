@@ -55,7 +55,7 @@ class StatementTimeoutMiddleware:
         # the test client loads the middleware again for every client it makes).
         for connection in connections.all(initialized_only=True):
             applied = getattr(connection, "_parity_statement_timeout", None)
-            if connection.connection is not None and applied != _timeout_ms():
+            if connection.connection is not None and applied != _web_settings():
                 _set_statement_timeout(connection=connection)
 
     def __call__(self, request):
@@ -84,12 +84,23 @@ def _timeout_ms() -> str:
     return f"{int(settings.PARITY_WEB_STATEMENT_TIMEOUT_S * 1000)}ms"
 
 
+def _web_settings() -> tuple[str, str]:
+    return _timeout_ms(), str(settings.PARITY_WEB_PARALLEL_WORKERS)
+
+
 def _set_statement_timeout(sender=None, connection=None, **kwargs) -> None:
     if connection is not None and connection.vendor == "postgresql":
-        value = _timeout_ms()
-        # On the driver's connection: a setting of the session, not one of the page's
-        # queries (0 lifts the limit, as PostgreSQL's own default).
-        connection.connection.execute("SELECT set_config('statement_timeout', %s, false)", [value])
+        value = _web_settings()
+        # On the driver's connection: settings of the session, not of the page's queries
+        # (a timeout of 0 lifts the limit, as PostgreSQL's own default). Parallel workers
+        # too: a page's query shares the cores with the other requests, and a leader kept
+        # waiting for workers the busy cores do not run stalled pages for seconds
+        # (bench/README.md, "pages"); PARITY_WEB_PARALLEL_WORKERS gives them back.
+        connection.connection.execute(
+            "SELECT set_config('statement_timeout', %s, false), "
+            "set_config('max_parallel_workers_per_gather', %s, false)",
+            list(value),
+        )
         connection._parity_statement_timeout = value
 
 

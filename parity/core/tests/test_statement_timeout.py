@@ -23,7 +23,14 @@ def _setting(request):
         return HttpResponse(cursor.fetchone()[0])
 
 
+def _workers(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        return HttpResponse(cursor.fetchone()[0])
+
+
 urlpatterns = [
+    path("workers/", _workers),
     path("slow/", _slow),
     path("api/slow/", _slow),
     path("setting/", _setting),
@@ -52,6 +59,7 @@ def slow_site(settings, client, admin_user):
     # The test shares its connection with the client: lift the limit before the flush.
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
+        cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def test_a_runaway_query_is_cancelled_and_the_page_says_so(slow_site):
@@ -72,3 +80,13 @@ def test_web_requests_run_with_the_configured_limit(slow_site, settings):
     settings.PARITY_WEB_STATEMENT_TIMEOUT_S = 7
 
     assert slow_site.get("/setting/").content.decode() == "7s"
+
+
+def test_web_requests_run_without_parallel_workers_by_default(slow_site):
+    assert slow_site.get("/workers/").content.decode() == "0"
+
+
+def test_web_requests_run_with_the_configured_parallel_workers(slow_site, settings):
+    settings.PARITY_WEB_PARALLEL_WORKERS = 2
+
+    assert slow_site.get("/workers/").content.decode() == "2"
