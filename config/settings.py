@@ -358,6 +358,9 @@ PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
 # A web request's queries are cancelled after this many seconds on PostgreSQL (0: never), so
 # that a runaway query ends with its request; commands (imports, refreshes) have no limit.
 PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
+# The people import on PostgreSQL: through a staging table, merged set-based (true), or
+# chunk by chunk through the row writer (false; SQLite always uses it).
+PARITY_IMPORT_STAGING = envbool("PARITY_IMPORT_STAGING", True)
 # API writes to an existing record without If-Match: accepted (false) or refused with 428.
 PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 
