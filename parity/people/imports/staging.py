@@ -4,15 +4,20 @@ Each chunk of validated records arrives as ``COPY`` text (``staging_text``: ID a
 numbers already sealed, blind-indexed and masked, so no clear number reaches the database),
 is copied into a temporary staging table and merged with a few set-based statements:
 
-1. the staging rows find the people already on file, by blind index (one ``UPDATE … FROM``);
+1. the staging rows find the people already on file by blind index, and those rows that
+   would change nothing are marked ``unchanged`` in the same ``UPDATE … FROM`` (a join with
+   the person's open residence and current job: a re-imported file is not compared row by
+   row);
 2. rows whose person is registered outside the importer's area are refused: their errors
    and ``people.import_refused`` audit events come from one join that compares the area
    paths (``starts_with``), as ``PeopleWriter._compare_all`` does row by row;
-3. rows of registered people in the area go through the row path's own compare
-   (``PeopleWriter._compare``), so an update, a move, a departure or a date-order error is
-   exactly what the row path makes of it;
+3. the other rows of registered people in the area go through the row path's own compare
+   (``PeopleWriter._compare``) and bulk writes, so an update, a move, a departure or a
+   date-order error is exactly what the row path makes of it;
 4. new people, their residences and jobs are inserted from the staging table in one
-   statement (``INSERT … SELECT``, ids drawn from the sequence in file order);
+   statement (``INSERT … SELECT``, ids drawn from the sequence in file order); a person
+   registered meanwhile by someone else makes the unique index refuse it, and the whole
+   file rolls back;
 5. the chunk gets the row path's audit event.
 
 The staging table is ``TEMPORARY``: like an ``UNLOGGED`` table it is never written to the
@@ -153,7 +158,7 @@ class StagingWriter(PeopleWriter):
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGING_TABLE} ({columns}, person_id bigint, "
-                f"person_area text)"
+                f"person_area text, unchanged boolean NOT NULL DEFAULT false)"
             )
             cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [Person._meta.db_table])
             self.sequence = cursor.fetchone()[0]
@@ -191,12 +196,11 @@ class StagingWriter(PeopleWriter):
             cursor.execute(f"TRUNCATE {STAGING_TABLE}")
             with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({_NAMES}) FROM STDIN") as copy:
                 copy.write(payload)
-            cursor.execute(
-                f"UPDATE {STAGING_TABLE} s SET person_id = p.id, person_area = p.area_code "
-                f"FROM {Person._meta.db_table} p WHERE p.id_hash = s.id_hash"
-            )
+            self._find_registered(cursor)
             if cursor.rowcount:
                 self._refuse_outside(cursor, result, now)
+                cursor.execute(f"SELECT count(*) FROM {STAGING_TABLE} WHERE unchanged")
+                result.unchanged += cursor.fetchone()[0]
                 self._compare_in_scope(cursor, pending, result, now)
             created = self._insert_new(cursor, now)
         result.created = len(created)
@@ -211,6 +215,76 @@ class StagingWriter(PeopleWriter):
                 note=self.note,
             )
         return result
+
+    def _find_registered(self, cursor) -> None:
+        """Mark each staging row whose person is on file with the person's id and area, and
+        as ``unchanged`` when it would change nothing.
+
+        ``unchanged`` is the row path's "no change" (``PeopleWriter._compare`` returning
+        ``False``) written as one condition over the person, their open residence and
+        current job: every value the row gives equals the one on file (a blank cell keeps
+        it), the row leaves no residence to open, close, move or amend, and names no job
+        that differs. When the condition cannot tell (a NULL on file), the row goes to the
+        compare, which decides — so a re-imported file costs a join, not a compare a row.
+        """
+        cursor.execute(
+            f"""
+            UPDATE {STAGING_TABLE} s
+            SET person_id = p.id, person_area = p.area_code, unchanged = coalesce(
+                starts_with(p.area_code, %(scope)s)
+                AND s.name = p.name
+                AND (s.ethnicity IS NULL OR s.ethnicity = p.ethnicity)
+                AND (s.education IS NULL OR s.education = p.education)
+                AND (s.marital_status IS NULL OR s.marital_status = p.marital_status)
+                AND (s.hukou_code IS NULL OR s.hukou_code = p.hukou_code)
+                AND (s.hukou_type IS NULL OR s.hukou_type = p.hukou_type)
+                AND (s.phone_hash IS NULL OR s.phone_hash = p.phone_hash)
+                AND s.grid_id = p.grid_id
+                AND s.area_code = p.area_code
+                AND s.outflow_region_code = p.outflow_region_code
+                AND CASE WHEN s.outflow_region_code <> '' THEN
+                    p.status = %(outflow)s
+                    AND (s.outflow_since IS NULL OR s.outflow_since = p.outflow_since)
+                    AND r.id IS NULL
+                ELSE
+                    p.status = CASE
+                        WHEN starts_with(coalesce(s.hukou_code, p.hukou_code), %(city)s)
+                        THEN %(registered)s ELSE %(inflow)s END
+                    AND p.outflow_since IS NULL
+                    AND r.grid_id = s.grid_id
+                    AND r.arrived_on = s.arrived_on
+                    AND (s.address IS NULL OR s.address = r.address)
+                    AND (s.housing_type IS NULL OR s.housing_type = r.housing_type)
+                    AND (s.move_reason IS NULL OR s.move_reason = r.move_reason)
+                END
+                AND (s.industry IS NULL OR (
+                    s.industry = j.industry
+                    AND (s.occupation IS NULL OR s.occupation = j.occupation)
+                    AND (s.employer IS NULL OR s.employer = j.employer)
+                )),
+                false
+            )
+            FROM {Person._meta.db_table} p
+            LEFT JOIN {Residence._meta.db_table} r
+                ON r.person_id = p.id AND r.departed_on IS NULL
+            LEFT JOIN LATERAL (
+                -- the job the compare takes: Employment's order_by("-started_on", "-id")
+                SELECT e.industry, e.occupation, e.employer
+                FROM {Employment._meta.db_table} e
+                WHERE e.person_id = p.id AND e.ended_on IS NULL
+                ORDER BY e.started_on DESC, e.id DESC
+                LIMIT 1
+            ) j ON true
+            WHERE p.id_hash = s.id_hash
+            """,
+            {
+                "scope": self.area_code,
+                "city": self.city,
+                "outflow": Status.OUTFLOW.value,
+                "registered": Status.REGISTERED.value,
+                "inflow": Status.INFLOW.value,
+            },
+        )
 
     def _refuse_outside(self, cursor, result: ChunkResult, now: dt.datetime) -> None:
         """Rows naming a person registered outside the importer's area: the row path's
@@ -237,7 +311,7 @@ class StagingWriter(PeopleWriter):
     ) -> None:
         """Registered people in the importer's area: the row path's compare, record by
         record, its changes queued in ``pending``."""
-        in_scope = "person_id IS NOT NULL AND starts_with(person_area, %s)"
+        in_scope = "person_id IS NOT NULL AND NOT unchanged AND starts_with(person_area, %s)"
         cursor.execute(
             f"SELECT {_NAMES} FROM {STAGING_TABLE} WHERE {in_scope} ORDER BY row",
             [self.area_code],
@@ -249,7 +323,7 @@ class StagingWriter(PeopleWriter):
             p.id_hash: p
             for p in Person.objects.raw(
                 f"SELECT p.* FROM {Person._meta.db_table} p JOIN {STAGING_TABLE} s "
-                f"ON s.person_id = p.id WHERE starts_with(s.person_area, %s)",
+                f"ON s.person_id = p.id WHERE NOT s.unchanged AND starts_with(s.person_area, %s)",
                 [self.area_code],
             )
         }

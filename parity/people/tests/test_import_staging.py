@@ -26,17 +26,21 @@ pytestmark = pytest.mark.skipif(
     reason="the staging path is PostgreSQL's; SQLite always takes the row path",
 )
 
-A, B, C, D, E, F = (make_id(seq=n) for n in (101, 103, 105, 107, 109, 111))
-LOCAL = make_id("150203", "19850505", 113)  # registered in the city: may leave it
+A, B, C, D, E, F, G, H, K, L = (
+    make_id(seq=n) for n in (101, 103, 105, 107, 109, 111, 115, 117, 119, 121)
+)
+# Registered in the city: may leave it.
+LOCAL, GONE, GONE_AGAIN = (make_id("150203", "19850505", n) for n in (113, 123, 125))
 VICTIM = make_id("410102", "19880808", 321)
 NEW = [make_id(seq=n) for n in (201, 203, 205, 207)]
 NEW_OUTFLOW = make_id("150205", "19700101", 209)
 WITH_JOB = {"行业": "批发和零售业", "职业": "店员", "工作单位": "包头市某商贸公司"}
+OUTFLOW = {"流向地代码": "110105", "流出日期": "2023-05-01", "来本地日期": "", "住所类型": ""}
 
 
 @pytest.fixture
 def on_file(tmp_path, owner, register, outsider):
-    """Seven people in the owner's grid, one in another district registered by its
+    """Thirteen people in the owner's grid, one in another district registered by its
     grid worker."""
     base = [
         row(身份证号码=A, 姓名="甲", 联系电话="13800000001"),
@@ -46,6 +50,12 @@ def on_file(tmp_path, owner, register, outsider):
         row(身份证号码=E, 姓名="戊"),
         row(身份证号码=F, 姓名="己", 行业="建筑业"),
         row(身份证号码=LOCAL, 姓名="庚"),
+        row(身份证号码=G, 姓名="辛", 住所类型="出租房屋"),
+        row(身份证号码=H, 姓名="壬", **WITH_JOB),
+        row(身份证号码=K, 姓名="癸", **WITH_JOB),
+        row(身份证号码=L, 姓名="子", 居住地址="老地址1号"),
+        row(身份证号码=GONE, 姓名="丑", **OUTFLOW),
+        row(身份证号码=GONE_AGAIN, 姓名="寅", **OUTFLOW),
     ]
     import_people(write_csv(tmp_path / "base.csv", base), acting_user=owner, staging=False)
     register(id_number=VICTIM, name="李秘密", grid=OTHER_GRID, by=outsider)
@@ -88,6 +98,13 @@ def mixed_file(tmp_path, on_file) -> Path:
         row(身份证号码=D, 姓名="丁", 户籍地代码="150203"),  # 17 hukou now in the city
         row(身份证号码=NEW[3], 姓名="新\\四", 居住地址="幸福路\t1号"),  # 18 escapes
         row(身份证号码=VICTIM, 姓名="再改"),  # 19 duplicate of row 8
+        row(身份证号码=G, 姓名="辛", 住所类型="单位宿舍"),  # 20 residence amended
+        row(身份证号码=H, 姓名="壬", 行业="批发和零售业", 职业="经理"),  # 21 job amended
+        row(身份证号码=K, 姓名="癸"),  # 22 unchanged: no job named, the job stays
+        row(身份证号码=L, 姓名="子", 居住地址="新地址2号"),  # 23 moved within the grid
+        row(身份证号码=GONE, 姓名="丑", **OUTFLOW),  # 24 unchanged outflow
+        row(身份证号码=GONE_AGAIN, 姓名="寅", **{**OUTFLOW, "流出日期": "2024-01-01"}),  # 25
+        row(身份证号码=C, 姓名="丙", 婚姻状况="已婚", **WITH_JOB),  # 26 duplicate of row 5
     ]
     return write_csv(tmp_path / "mixed.csv", rows)
 
@@ -180,7 +197,7 @@ def test_the_staging_path_does_exactly_what_the_row_path_does(
 
     assert staged == rows
     # … and both did what the file asks.
-    assert rows["counts"] == (4, 5, 1, 17)
+    assert rows["counts"] == (4, 9, 3, 24)
     assert [(e.row, e.code) for e in rows["errors"]] == [
         (6, ErrorCode.ID_CHECKSUM),
         (8, ErrorCode.OUTSIDE_SCOPE),
@@ -189,11 +206,12 @@ def test_the_staging_path_does_exactly_what_the_row_path_does(
         (14, ErrorCode.AREA_UNKNOWN),
         (15, ErrorCode.ID_DUPLICATE),
         (19, ErrorCode.ID_DUPLICATE),
+        (26, ErrorCode.ID_DUPLICATE),
     ]
     actions = [event[0] for event in rows["audit"]]
     assert actions.count("people.import_refused") == 1
     assert actions[-1] == "people.import"
-    assert actions.count("people.import_chunk") == (4 if chunk_rows == 3 else 1)  # 10 records
+    assert actions.count("people.import_chunk") == (6 if chunk_rows == 3 else 1)  # 16 records
     people = rows["tables"]["people"]
     assert {p["name"] for p in people.values()} >= {"甲改", "新一", "新\\四", "李秘密"}
     assert {p["status"] for p in people.values() if p["id_number"] == LOCAL} == {"outflow"}
