@@ -192,20 +192,25 @@ class CpuMeter:
         self.first.clear()
         self.last.clear()
         self.own = self.python()
+        self.children = self.python(resource.RUSAGE_CHILDREN)
 
     @staticmethod
-    def python() -> float:
+    def python(*who: int) -> float:
         """This process and its finished children (validation processes, if any)."""
         return sum(
             usage.ru_utime + usage.ru_stime
-            for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+            for usage in map(
+                resource.getrusage, who or (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            )
         )
 
     def report(self, rows: int) -> str:
         python = self.python() - self.own
+        children = self.python(resource.RUSAGE_CHILDREN) - self.children
         backends = sum(self.last[pid] - self.first[pid] for pid in self.last)
         return (
-            f"CPU per row: Python {python / rows * 1e6:.1f} µs, PostgreSQL backends "
+            f"CPU per row: Python {python / rows * 1e6:.1f} µs (validation process "
+            f"{children / rows * 1e6:.1f}), PostgreSQL backends "
             f"{backends / rows * 1e6:.1f} µs ({len(self.last)} connections), total "
             f"{(python + backends) / rows * 1e6:.1f} µs"
         )

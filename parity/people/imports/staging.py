@@ -155,6 +155,9 @@ class StagingWriter(PeopleWriter):
             # A crash before the WAL reaches the disk loses at most the import's commit; an
             # import is idempotent, so running it again restores it.
             cursor.execute("SET LOCAL synchronous_commit = off")
+            # JIT compiles each merge statement anew (its cost estimates are those of a
+            # bulk statement) for longer than the statement then runs.
+            cursor.execute("SET LOCAL jit = off")
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {STAGING_TABLE} ({columns}, person_id bigint, "
@@ -227,55 +230,67 @@ class StagingWriter(PeopleWriter):
         that differs. When the condition cannot tell (a NULL on file), the row goes to the
         compare, which decides — so a re-imported file costs a join, not a compare a row.
         """
+        # The LATERAL subqueries with OFFSET 0 keep the plan to one index probe a staging
+        # row: a join the planner may turn around (hash the whole people table, or every
+        # open residence, for each chunk — its statistics lag behind a bulk load).
         cursor.execute(
             f"""
             UPDATE {STAGING_TABLE} s
-            SET person_id = p.id, person_area = p.area_code, unchanged = coalesce(
-                starts_with(p.area_code, %(scope)s)
-                AND s.name = p.name
-                AND (s.ethnicity IS NULL OR s.ethnicity = p.ethnicity)
-                AND (s.education IS NULL OR s.education = p.education)
-                AND (s.marital_status IS NULL OR s.marital_status = p.marital_status)
-                AND (s.hukou_code IS NULL OR s.hukou_code = p.hukou_code)
-                AND (s.hukou_type IS NULL OR s.hukou_type = p.hukou_type)
-                AND (s.phone_hash IS NULL OR s.phone_hash = p.phone_hash)
-                AND s.grid_id = p.grid_id
-                AND s.area_code = p.area_code
-                AND s.outflow_region_code = p.outflow_region_code
-                AND CASE WHEN s.outflow_region_code <> '' THEN
-                    p.status = %(outflow)s
-                    AND (s.outflow_since IS NULL OR s.outflow_since = p.outflow_since)
-                    AND r.id IS NULL
-                ELSE
-                    p.status = CASE
-                        WHEN starts_with(coalesce(s.hukou_code, p.hukou_code), %(city)s)
-                        THEN %(registered)s ELSE %(inflow)s END
-                    AND p.outflow_since IS NULL
-                    AND r.grid_id = s.grid_id
-                    AND r.arrived_on = s.arrived_on
-                    AND (s.address IS NULL OR s.address = r.address)
-                    AND (s.housing_type IS NULL OR s.housing_type = r.housing_type)
-                    AND (s.move_reason IS NULL OR s.move_reason = r.move_reason)
-                END
-                AND (s.industry IS NULL OR (
-                    s.industry = j.industry
-                    AND (s.occupation IS NULL OR s.occupation = j.occupation)
-                    AND (s.employer IS NULL OR s.employer = j.employer)
-                )),
-                false
-            )
-            FROM {Person._meta.db_table} p
-            LEFT JOIN {Residence._meta.db_table} r
-                ON r.person_id = p.id AND r.departed_on IS NULL
-            LEFT JOIN LATERAL (
-                -- the job the compare takes: Employment's order_by("-started_on", "-id")
-                SELECT e.industry, e.occupation, e.employer
-                FROM {Employment._meta.db_table} e
-                WHERE e.person_id = p.id AND e.ended_on IS NULL
-                ORDER BY e.started_on DESC, e.id DESC
-                LIMIT 1
-            ) j ON true
-            WHERE p.id_hash = s.id_hash
+            SET person_id = m.id, person_area = m.area_code, unchanged = m.unchanged
+            FROM (
+                SELECT s.row, p.id, p.area_code, coalesce(
+                    starts_with(p.area_code, %(scope)s)
+                    AND s.name = p.name
+                    AND (s.ethnicity IS NULL OR s.ethnicity = p.ethnicity)
+                    AND (s.education IS NULL OR s.education = p.education)
+                    AND (s.marital_status IS NULL OR s.marital_status = p.marital_status)
+                    AND (s.hukou_code IS NULL OR s.hukou_code = p.hukou_code)
+                    AND (s.hukou_type IS NULL OR s.hukou_type = p.hukou_type)
+                    AND (s.phone_hash IS NULL OR s.phone_hash = p.phone_hash)
+                    AND s.grid_id = p.grid_id
+                    AND s.area_code = p.area_code
+                    AND s.outflow_region_code = p.outflow_region_code
+                    AND CASE WHEN s.outflow_region_code <> '' THEN
+                        p.status = %(outflow)s
+                        AND (s.outflow_since IS NULL OR s.outflow_since = p.outflow_since)
+                        AND r.id IS NULL
+                    ELSE
+                        p.status = CASE
+                            WHEN starts_with(coalesce(s.hukou_code, p.hukou_code), %(city)s)
+                            THEN %(registered)s ELSE %(inflow)s END
+                        AND p.outflow_since IS NULL
+                        AND r.grid_id = s.grid_id
+                        AND r.arrived_on = s.arrived_on
+                        AND (s.address IS NULL OR s.address = r.address)
+                        AND (s.housing_type IS NULL OR s.housing_type = r.housing_type)
+                        AND (s.move_reason IS NULL OR s.move_reason = r.move_reason)
+                    END
+                    AND (s.industry IS NULL OR (
+                        s.industry = j.industry
+                        AND (s.occupation IS NULL OR s.occupation = j.occupation)
+                        AND (s.employer IS NULL OR s.employer = j.employer)
+                    )),
+                    false
+                ) AS unchanged
+                FROM {STAGING_TABLE} s
+                JOIN LATERAL (
+                    SELECT * FROM {Person._meta.db_table} p WHERE p.id_hash = s.id_hash OFFSET 0
+                ) p ON true
+                LEFT JOIN LATERAL (
+                    SELECT * FROM {Residence._meta.db_table} r
+                    WHERE r.person_id = p.id AND r.departed_on IS NULL
+                    OFFSET 0
+                ) r ON true
+                LEFT JOIN LATERAL (
+                    -- the job the compare takes: Employment's order_by("-started_on", "-id")
+                    SELECT e.industry, e.occupation, e.employer
+                    FROM {Employment._meta.db_table} e
+                    WHERE e.person_id = p.id AND e.ended_on IS NULL
+                    ORDER BY e.started_on DESC, e.id DESC
+                    LIMIT 1
+                ) j ON true
+            ) m
+            WHERE m.row = s.row
             """,
             {
                 "scope": self.area_code,
