@@ -130,6 +130,7 @@ class ValidationProcess:
             name="people-import-validation",
             daemon=True,
         )
+        self._finished = False
         self._process.start()
         sender.close()  # the child's end: EOF here if the child dies without a word
 
@@ -144,6 +145,7 @@ class ValidationProcess:
                         f"(exit code {self._process.exitcode})"
                     ) from None
                 if message is None:
+                    self._finished = True
                     return
                 if isinstance(message, BaseException):
                     raise message
@@ -153,7 +155,7 @@ class ValidationProcess:
 
     def close(self) -> None:
         self._receiver.close()
-        if self._process.is_alive():
+        if not self._finished:
             self._process.terminate()  # this import failed: the rest of the file is moot
         self._process.join()
 
