@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from parity.conftest import GRID, OTHER_GRID, SISTER_GRID, make_id
 from parity.core.error_codes import ErrorCode
@@ -261,8 +261,6 @@ def test_a_file_that_fails_half_way_leaves_nothing_behind(
 
 
 def test_the_staging_table_is_gone_after_an_import(mixed_file, colleague):
-    from django.db import connection
-
     import_people(mixed_file, acting_user=colleague, staging=True)
 
     with connection.cursor() as cursor:
@@ -270,9 +268,10 @@ def test_the_staging_table_is_gone_after_an_import(mixed_file, colleague):
         assert cursor.fetchone()[0] is None
 
 
-def test_the_settled_arrival_dates_hold_on_both_paths(mixed_file, colleague):
-    """A move closes the old stay on the new arrival date (a spot check of the tables the
-    comparison above holds equal)."""
+def test_a_move_through_the_staging_path_closes_the_old_stay_on_the_new_arrival_date(
+    mixed_file, colleague
+):
+    """A spot check of the tables the comparison above holds equal to the row path's."""
     import_people(mixed_file, acting_user=colleague, staging=True)
 
     moved = Person.objects.by_id_number(B).get()
