@@ -1,7 +1,10 @@
-"""Benchmark: import N generated people rows into PostgreSQL, next to a raw COPY of the
-same CSV into a plain text table, measured in the same run.
+"""Benchmark: import N generated people rows into PostgreSQL through the staging path and
+the row path, next to two raw COPYs measured in the same run: the CSV into a plain text
+table, and the rows the import wrote into the same tables with the same indexes (the fair
+limit).
 
     .venv/bin/python bench/import_people.py [--rows 600000] [--workers N] [--keep] [--again]
+        [--only staging|rows]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_bench): the
 database is dropped and created afresh, migrated and loaded with the demo area tree.
@@ -163,45 +166,92 @@ class CpuMeter:
         return (int(fields[11]) + int(fields[12])) / self.tick
 
     def install(self) -> None:
+        from parity.people.imports import staging, writer
+
+        self._wrap(writer.PeopleWriter, "write")
+        self._wrap(staging.StagingWriter, "write_staged")
+
+    def _wrap(self, cls, name: str) -> None:
         from django.db import connection
 
-        from parity.people.imports import writer
-
-        write = writer.PeopleWriter.write
+        write = getattr(cls, name)
         meter = self
 
-        def measured(self, records):
+        def measured(self, chunk):
             connection.ensure_connection()
             pid = connection.connection.info.backend_pid
             meter.first.setdefault(pid, meter.backend(pid))
             try:
-                return write(self, records)
+                return write(self, chunk)
             finally:
                 meter.last[pid] = meter.backend(pid)
 
-        writer.PeopleWriter.write = measured
+        setattr(cls, name, measured)
 
     def start(self) -> None:
         self.first.clear()
         self.last.clear()
         self.own = self.python()
+        self.children = self.python(resource.RUSAGE_CHILDREN)
 
     @staticmethod
-    def python() -> float:
+    def python(*who: int) -> float:
         """This process and its finished children (validation processes, if any)."""
         return sum(
             usage.ru_utime + usage.ru_stime
-            for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+            for usage in map(
+                resource.getrusage, who or (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            )
         )
 
     def report(self, rows: int) -> str:
         python = self.python() - self.own
+        children = self.python(resource.RUSAGE_CHILDREN) - self.children
         backends = sum(self.last[pid] - self.first[pid] for pid in self.last)
         return (
-            f"CPU per row: Python {python / rows * 1e6:.1f} µs, PostgreSQL backends "
+            f"CPU per row: Python {python / rows * 1e6:.1f} µs (validation process "
+            f"{children / rows * 1e6:.1f}), PostgreSQL backends "
             f"{backends / rows * 1e6:.1f} µs ({len(self.last)} connections), total "
             f"{(python + backends) / rows * 1e6:.1f} µs"
         )
+
+
+TABLES = ("people_person", "people_residence", "people_employment")
+
+
+def dump_tables() -> dict[str, bytes]:
+    """The rows an import wrote, as COPY text, table by table (ids included)."""
+    from django.db import connection
+
+    dumped = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            with cursor.cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                dumped[table] = b"".join(bytes(block) for block in copy)
+    return dumped
+
+
+def empty_tables() -> None:
+    """Empty people, residences, jobs and the audit trail, as before the first import."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(TABLES)}, core_auditevent CASCADE")
+        cursor.execute(f"VACUUM ANALYZE {', '.join(TABLES)}")
+
+
+def copy_into_tables(dumped: dict[str, bytes]) -> float:
+    """Seconds for COPYing the rows an import wrote back into the emptied real tables, with
+    their indexes, constraints and foreign keys (checked at the commit), in one
+    transaction: what any import of this file must at least cost the database."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in TABLES:
+            with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                copy.write(dumped[table])
+    return time.perf_counter() - started
 
 
 def rows_in(path: Path) -> int:
@@ -213,11 +263,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=600_000)
     parser.add_argument(
-        "--workers", type=int, default=None, help="writer connections (default: auto)"
+        "--workers",
+        type=int,
+        default=None,
+        help="validation processes (staging) or writer connections (rows); default: auto",
     )
     parser.add_argument("--again", action="store_true", help="then import the same file again")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", action="store_true", help="cProfile the import")
+    parser.add_argument(
+        "--only", choices=["staging", "rows"], help="measure one path (default: both)"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -253,41 +309,68 @@ def main() -> None:
 
         meter = CpuMeter()
         meter.install()
-        meter.start()
-        started = time.perf_counter()
-        if args.profile:
-            import cProfile
-            import pstats
-
-            profiler = cProfile.Profile()
-            result = profiler.runcall(
-                import_people, path, acting_user=admin, progress=True, workers=args.workers
-            )
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
-        else:
-            result = import_people(path, acting_user=admin, progress=True, workers=args.workers)
-        import_seconds = time.perf_counter() - started
-        print(
-            f"import_people: {import_seconds:.2f} s, {args.rows / import_seconds:,.0f} rows/s "
-            f"(created {result.created:,}, updated {result.updated:,}, "
-            f"unchanged {result.unchanged:,}, errors {len(result.errors):,})"
-        )
-        print(meter.report(args.rows))
-        print(
-            f"ratio import/COPY: {copy_seconds / import_seconds:.3f} "
-            f"(COPY is {import_seconds / copy_seconds:.1f}x faster)"
-        )
-        if args.again:
+        paths = [args.only] if args.only else ["staging", "rows"]
+        seconds: dict[str, float] = {}
+        dumped: dict[str, bytes] = {}
+        for name in paths:
+            empty_tables()
             meter.start()
             started = time.perf_counter()
-            again = import_people(path, acting_user=admin, workers=args.workers)
-            seconds = time.perf_counter() - started
+            options = {"workers": args.workers, "staging": name == "staging"}
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                result = profiler.runcall(
+                    import_people, path, acting_user=admin, progress=True, **options
+                )
+                pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            else:
+                result = import_people(path, acting_user=admin, progress=True, **options)
+            seconds[name] = time.perf_counter() - started
             print(
-                f"import again: {seconds:.2f} s, {args.rows / seconds:,.0f} rows/s "
+                f"import_people, {name} path: {seconds[name]:.2f} s, "
+                f"{args.rows / seconds[name]:,.0f} rows/s (created {result.created:,}, "
+                f"updated {result.updated:,}, unchanged {result.unchanged:,}, "
+                f"errors {len(result.errors):,})"
+            )
+            print("  " + meter.report(args.rows), flush=True)
+            dumped = dumped or dump_tables()
+
+        # The fair limit: the rows the import wrote, COPYed into the same (emptied) tables.
+        empty_tables()
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        backend = meter.backend(pid)
+        own = meter.python()
+        fair_seconds = copy_into_tables(dumped)
+        print(
+            f"COPY into the real tables (people, residences, jobs, all indexes): "
+            f"{fair_seconds:.2f} s, {args.rows / fair_seconds:,.0f} rows/s; CPU per row: "
+            f"Python {(meter.python() - own) / args.rows * 1e6:.1f} µs, PostgreSQL "
+            f"{(meter.backend(pid) - backend) / args.rows * 1e6:.1f} µs"
+        )
+        for name, spent in seconds.items():
+            print(
+                f"ratio {name} path / COPY into the real tables: {fair_seconds / spent:.3f}; "
+                f"/ COPY into a text table: {copy_seconds / spent:.3f}"
+            )
+        if args.again:
+            # The tables now hold exactly what an import of the file writes.
+            name = paths[0]
+            meter.start()
+            started = time.perf_counter()
+            again = import_people(
+                path, acting_user=admin, workers=args.workers, staging=name == "staging"
+            )
+            spent = time.perf_counter() - started
+            print(
+                f"import again, {name} path: {spent:.2f} s, {args.rows / spent:,.0f} rows/s "
                 f"(created {again.created:,}, updated {again.updated:,}, "
                 f"unchanged {again.unchanged:,})"
             )
-            print(meter.report(args.rows))
+            print("  " + meter.report(args.rows))
         print(
             f"rows now: {Person.objects.count():,} people, {Residence.objects.count():,} "
             f"residences, {Employment.objects.count():,} jobs"

@@ -374,6 +374,9 @@ PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
 # PostgreSQL parallel workers per query of a web request (max_parallel_workers_per_gather):
 # none by default, the cores serve concurrent requests; commands keep the server's setting.
 PARITY_WEB_PARALLEL_WORKERS = envint("PARITY_WEB_PARALLEL_WORKERS", 0)
+# The people import on PostgreSQL: through a staging table, merged set-based (true), or
+# chunk by chunk through the row writer (false; SQLite always uses it).
+PARITY_IMPORT_STAGING = envbool("PARITY_IMPORT_STAGING", True)
 # API writes to an existing record without If-Match: accepted (false) or refused with 428.
 PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 

@@ -8,26 +8,33 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from parity.accounts.permissions import CHANGE, scope_code
-from parity.core.error_codes import ErrorCode
 from parity.core.exports import write_private_csv
 from parity.core.models import audit
 from parity.core.uploads import error_report_path as error_file_path
-from parity.people.imports.columns import HEADER_FOR, HEADERS
-from parity.people.imports.reading import open_sheet
+from parity.people.imports.columns import HEADERS
+from parity.people.imports.reading import Sheet, open_sheet
 from parity.people.imports.records import PersonRecord
 from parity.people.imports.results import ImportResult, RowError
 from parity.people.imports.rows import RowValidator
+from parity.people.imports.split import (
+    PreparedChunk,
+    ValidationProcess,
+    prepared_chunks,
+    validated_chunks,
+)
+from parity.people.imports.staging import StagingWriter, staging_text
 from parity.people.imports.writer import ChunkResult, PeopleWriter
 
 CHUNK_ROWS = 20_000
@@ -39,16 +46,29 @@ logger = logging.getLogger(__name__)
 
 
 def import_people(
-    path: Path | str, *, acting_user, progress: bool = False, workers: int | None = None
+    path: Path | str,
+    *,
+    acting_user,
+    progress: bool = False,
+    workers: int | None = None,
+    staging: bool | None = None,
 ) -> ImportResult:
     """Import people from a .csv or .xlsx file with the template's headers.
 
-    Bad rows are reported and skipped, good rows committed chunk by chunk; a problem with
-    the whole file (format, headers, encoding) raises ``ValidationError`` before anything
-    is written. Rows are validated in this thread, in file order (so a repeated ID number
-    is reported against its first row); ``workers`` > 1 writes that many chunks at once,
-    each in its own transaction on its own PostgreSQL connection (the default picks 2 for
-    large files on a multi-core machine; chunks may then commit out of file order).
+    Bad rows are reported and skipped; a problem with the whole file (format, headers,
+    encoding) raises ``ValidationError`` before anything is written. Two paths write the
+    good rows, with the same records, errors and audit events:
+
+    - the **staging path** (PostgreSQL, unless ``staging=False`` or the setting
+      ``PARITY_IMPORT_STAGING`` is off): the whole file in one transaction, each chunk
+      copied into a staging table and merged set-based (``staging``); ``workers`` > 1
+      validates and seals in a second process (``split``) while this one merges;
+    - the **row path** (SQLite, or forced): chunks committed one by one by
+      ``PeopleWriter``; ``workers`` > 1 writes that many chunks at once, each on its own
+      PostgreSQL connection (chunks may then commit out of file order).
+
+    Rows are validated in file order either way (a repeated ID number is reported against
+    its first row). The default ``workers`` is 2 for large files on a multi-core machine.
     """
     path = Path(path)
     scope = scope_code(acting_user, CHANGE)
@@ -56,45 +76,26 @@ def import_people(
         raise PermissionDenied(_("您没有导入人员信息的权限"))
     sheet = open_sheet(path)
     validator = RowValidator(columns=sheet.columns, scope=scope, today=timezone.localdate())
-    writer = PeopleWriter(acting_user=acting_user, note=path.name, area_code=scope)
     if workers is None:
         workers = 2 if sheet.estimate >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1 else 1
+    if staging is None:
+        staging = settings.PARITY_IMPORT_STAGING
+    staging = staging and connection.vendor == "postgresql"
 
     result = ImportResult()
-    first_row: dict[str, int] = {}
     with (
         _fewer_collections(),
         tqdm(
             total=sheet.estimate, unit="行", desc=path.name, disable=not progress, leave=True
         ) as bar,
-        _Writers(writer, workers) as writers,
     ):
-        records: list[PersonRecord] = []
-        seen = 0
-        for row, cells in sheet.rows:
-            outcome = validator(row, cells)
-            seen += 1
-            if outcome is None:
-                continue
-            result.total_rows += 1
-            # A class check, not isinstance: this runs once per row of large files.
-            if outcome.__class__ is list:
-                result.errors.extend(outcome)  # type: ignore[arg-type]
-                continue
-            assert isinstance(outcome, PersonRecord)
-            earlier = first_row.setdefault(outcome.id_hash, row)
-            if earlier != row:
-                result.errors.append(_duplicate(outcome, earlier))
-                continue
-            records.append(outcome)
-            if len(records) == CHUNK_ROWS:
-                writers.write(records)
-                records = []
-                bar.update(seen)
-                seen = 0
-        writers.write(records)
-        bar.update(seen)
-    for chunk in writers.results:
+        if staging:
+            staged = StagingWriter(acting_user=acting_user, note=path.name, area_code=scope)
+            chunks = _write_staged(sheet, validator, staged, workers, result, bar)
+        else:
+            writer = PeopleWriter(acting_user=acting_user, note=path.name, area_code=scope)
+            chunks = _write_rows(sheet, validator, writer, workers, result, bar)
+    for chunk in chunks:
         result.created += chunk.created
         result.updated += chunk.updated
         result.unchanged += chunk.unchanged
@@ -119,6 +120,47 @@ def import_people(
             note=path.name,
         )
     return result
+
+
+def _write_rows(
+    sheet: Sheet, validator: RowValidator, writer: PeopleWriter, workers: int, result, bar
+) -> list[ChunkResult]:
+    """The row path: chunks validated here, written by ``PeopleWriter`` one transaction
+    each (in this thread, or by writer threads)."""
+    with _Writers(writer, workers) as writers:
+        for chunk in validated_chunks(sheet.rows, validator, CHUNK_ROWS):
+            result.total_rows += chunk.rows
+            result.errors.extend(chunk.errors)
+            writers.write(chunk.records)
+            bar.update(chunk.seen)
+    return writers.results
+
+
+def _write_staged(
+    sheet: Sheet, validator: RowValidator, writer: StagingWriter, workers: int, result, bar
+) -> list[ChunkResult]:
+    """The staging path: the whole file in one transaction, chunks validated and sealed
+    in a second process (``workers`` > 1) or here, merged by ``StagingWriter``."""
+    if workers > 1:
+        chunks: Iterable[PreparedChunk] = ValidationProcess(
+            sheet.rows, validator, CHUNK_ROWS, staging_text
+        )
+    else:
+        chunks = prepared_chunks(sheet.rows, validator, CHUNK_ROWS, staging_text)
+    written = []
+    try:
+        with transaction.atomic():
+            writer.open()
+            for chunk in chunks:
+                result.total_rows += chunk.rows
+                result.errors.extend(chunk.errors)
+                written.append(writer.write_staged(chunk.payload))
+                bar.update(chunk.seen)
+            writer.close()
+    finally:
+        if isinstance(chunks, ValidationProcess):
+            chunks.close()
+    return written
 
 
 @contextmanager
@@ -215,16 +257,6 @@ def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
         target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
     )
     return target
-
-
-def _duplicate(record: PersonRecord, earlier: int) -> RowError:
-    return RowError(
-        record.row,
-        HEADER_FOR["id_number"],
-        record.id_number,
-        _("身份证号码与第%(row)d行重复") % {"row": earlier},
-        ErrorCode.ID_DUPLICATE,
-    )
 
 
 def _column_order(header: str) -> int:

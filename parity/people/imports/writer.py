@@ -417,7 +417,9 @@ class PeopleWriter:
                 # Registered outside the importer's area: the row may not touch the person,
                 # and its error says where to ask and nothing about them. The holding
                 # area's auditors see the attempt.
-                result.errors.append(self._outside(record, person))
+                result.errors.append(
+                    self._outside(record.row, self._id_masked(record), person.area_code)
+                )
                 refused.append(
                     AuditEvent(
                         actor_id=self.actor_id,
@@ -440,18 +442,27 @@ class PeopleWriter:
                 result.unchanged += 1
         AuditEvent.objects.bulk_create(refused)
 
-    def _outside(self, record: PersonRecord, person: Person) -> RowError:
-        message = self._outside_messages.get(person.area_code)
+    def _outside(self, row: int, id_masked: str, area_code: str) -> RowError:
+        """The error of a row naming a person registered in ``area_code``, outside the
+        importer's area."""
+        message = self._outside_messages.get(area_code)
         if message is None:
-            message = outside_scope_message(self.acting_user, person.area_code)
-            self._outside_messages[person.area_code] = message
-        return RowError(
-            record.row,
-            HEADER_FOR["id_number"],
-            crypto.mask_id_number(record.id_number),
-            message,
-            ErrorCode.OUTSIDE_SCOPE,
-        )
+            message = outside_scope_message(self.acting_user, area_code)
+            self._outside_messages[area_code] = message
+        return RowError(row, HEADER_FOR["id_number"], id_masked, message, ErrorCode.OUTSIDE_SCOPE)
+
+    # The clear numbers of a record, sealed and masked on demand; the staging path's records
+    # arrive sealed and masked already (``staging.StagedRecord``) and override these.
+
+    def _id_masked(self, record: PersonRecord) -> str:
+        return crypto.mask_id_number(record.id_number)
+
+    def _phone_masked(self, record: PersonRecord) -> str:
+        return crypto.mask_phone(record.phone or "")
+
+    def _phone_sealed(self, record: PersonRecord) -> str:
+        assert record.phone
+        return seal_many([record.phone])[0]
 
     def _compare(
         self,
@@ -487,7 +498,7 @@ class PeopleWriter:
             new["outflow_since"] = None
         phone_changed = record.phone_hash is not None and record.phone_hash != person.phone_hash
         if phone_changed:
-            new["phone_masked"] = crypto.mask_phone(record.phone or "")
+            new["phone_masked"] = self._phone_masked(record)
 
         # Residence: move (close and open), leave (close), or amend in place.
         close: Residence | None = None
@@ -582,8 +593,7 @@ class PeopleWriter:
             for key, value in person_changes.items():
                 setattr(person, key, value)
             if phone_changed:
-                assert record.phone
-                person.phone_enc = seal_many([record.phone])[0]
+                person.phone_enc = self._phone_sealed(record)
                 person.phone_hash = record.phone_hash or ""
                 pending.people_fields.update(("phone_enc", "phone_hash", "phone_masked"))
             person.updated_at = now

@@ -395,7 +395,7 @@ def test_the_error_file_of_an_earlier_run_is_removed_when_the_file_is_clean(tmp_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_chunks_can_be_written_by_parallel_writers(tmp_path, owner, monkeypatch):
+def test_the_row_path_can_write_chunks_with_parallel_writers(tmp_path, owner, monkeypatch):
     monkeypatch.setattr(engine, "CHUNK_ROWS", 4)
     rows = [row(身份证号码=make_id(seq=n), 姓名=f"工人{n}") for n in range(1, 40)]
     rows.append(row(身份证号码=make_id(seq=1)))
@@ -410,7 +410,7 @@ def test_chunks_can_be_written_by_parallel_writers(tmp_path, owner, monkeypatch)
 
     monkeypatch.setattr(engine.PeopleWriter, "write", spy)
 
-    result = import_people(path, acting_user=owner, workers=2)
+    result = import_people(path, acting_user=owner, workers=2, staging=False)
 
     if connection.vendor == "postgresql":
         assert threads <= {"people-writer-0", "people-writer-1"} and threads
