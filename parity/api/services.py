@@ -28,7 +28,9 @@ from parity.api.base import (
     errors,
 )
 from parity.api.people import PersonBriefSerializer
+from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.error_codes import ErrorCode
 from parity.core.filters import IdFilter, area_prefix_filter
 from parity.core.params import query_area_code, query_date, query_id
 from parity.people.models import Person
@@ -407,8 +409,15 @@ class WorkListViewSet(viewsets.GenericViewSet):
         responses={200: WorkPersonSerializer(many=True), **errors(400, 403, 404)},
     )
     def list(self, request):
-        code = _area_code(request)
-        rows = person_rows(work_list(code, _on(request)))
+        code, on = _area_code(request), _on(request)
+        if not Area.objects.filter(code=code, level__gte=Level.COMMUNITY).exists():
+            # As on the web page: a street's or a district's list is too long to work
+            # through, and building it would hold a connection for minutes at scale.
+            raise ValidationError(
+                {"area": [_("工作清单按社区或网格查看:请用 area 参数指定一个社区或网格的代码。")]},
+                code=ErrorCode.AREA_TOO_WIDE,
+            )
+        rows = person_rows(work_list(code, on))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(WorkPersonSerializer(page, many=True).data)
 

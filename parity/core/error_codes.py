@@ -34,6 +34,8 @@ class ErrorCode(models.TextChoices):
     STALE = "stale"
     IF_MATCH_REQUIRED = "if_match_required"
     AREA_CODE_FORMAT = "area_code_format"
+    # A list asked of an area too wide to work through (a work list of a whole district).
+    AREA_TOO_WIDE = "area_too_wide"
     AREA_CODE_PARENT = "area_code_parent"
     AREA_CODE_OVERLAP = "area_code_overlap"
     OTP_REQUIRED = "otp_required"

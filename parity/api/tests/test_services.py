@@ -163,6 +163,16 @@ def test_entitlements_say_eligible_delivered_and_missing(api, owner, person, cat
     assert bad.status_code == 400
 
 
+def test_the_work_list_of_an_area_wider_than_a_community_is_refused(api, official, person):
+    # The official's district: too long to work through, and minutes to build at scale.
+    response = api(official).get("/api/v1/worklist/")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("area", "area_too_wide")
+    assert "社区或网格" in error["message"]
+    assert api(official).get("/api/v1/worklist/", {"area": GRID}).status_code == 200
+
+
 def test_the_work_list_groups_items_per_person(api, owner, person):
     response = api(owner).get("/api/v1/worklist/", {"on": "2026-01-01"})
     assert response.status_code == 200

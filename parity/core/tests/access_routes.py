@@ -560,7 +560,8 @@ ROUTES: dict[str, dict[str, Door]] = {
     },
     "api:visit-detail": {"GET": read(kw=pk("visit"))},
     "api:entitlement-list": {"GET": read(query=lambda s, w: {"person": s.woman.pk})},
-    "api:worklist-list": {"GET": lst(query=area)},
+    # A work list is of a community or a grid (a district's is refused as too wide).
+    "api:worklist-list": {"GET": lst(query=lambda s, w: {"area": s.grid.code})},
     "api:key-group-list": {"GET": lst(query=area)},
     "api:key-group-members": {"GET": lst(kw=fixed(code="pregnant"), query=area)},
     "api:coverage-list": {"GET": lst(query=area)},
