@@ -374,6 +374,9 @@ PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
 # PostgreSQL parallel workers per query of a web request (max_parallel_workers_per_gather):
 # none by default, the cores serve concurrent requests; commands keep the server's setting.
 PARITY_WEB_PARALLEL_WORKERS = envint("PARITY_WEB_PARALLEL_WORKERS", 0)
+# A list's total is counted for its pager when PostgreSQL can count it within this many
+# milliseconds; past it the pages show "this page, next page" without a total (0: always count).
+PARITY_LIST_COUNT_BUDGET_MS = envint("PARITY_LIST_COUNT_BUDGET_MS", 300)
 # The people import on PostgreSQL: through a staging table, merged set-based (true), or
 # chunk by chunk through the row writer (false; SQLite always uses it).
 PARITY_IMPORT_STAGING = envbool("PARITY_IMPORT_STAGING", True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import InvalidPage
 from django.db import models
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
@@ -16,11 +17,37 @@ from parity.areas.models import Area
 from parity.core import params
 from parity.core.concurrency import version_of
 from parity.core.error_codes import ErrorCode
+from parity.core.pagination import BoundedCountPaginator
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 50 (``page_size`` up to 500). ``count`` is null when counting the list
+    would take longer than ``PARITY_LIST_COUNT_BUDGET_MS`` (a district's or the city's
+    people): follow ``next`` until it is null."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = BoundedCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # DRF's own, less the browsable API's page links (they need the number of pages).
+        self.request = request
+        page_size = self.get_page_size(request)
+        if not page_size:
+            return None
+        paginator = self.django_paginator_class(queryset, page_size)
+        number = self.get_page_number(request, paginator)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage as error:
+            message = self.invalid_page_message.format(page_number=number, message=str(error))
+            raise exceptions.NotFound(message) from error
+        return list(self.page)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["nullable"] = True
+        return response
 
 
 class ActionViewSet(viewsets.GenericViewSet):

@@ -38,10 +38,11 @@ from parity.services import actions
 from parity.services.choices import Outcome, VisitOutcome
 from parity.services.describe import delivery_text, rule_text
 from parity.services.forms import provider_queryset
-from parity.services.keygroups import KEY_GROUPS, members, work_list
+from parity.services.keygroups import KEY_GROUPS, work_list
 from parity.services.models import EligibilityRule, ServiceEvent, ServiceType, Visit
 from parity.services.selectors import (
     coverage_snapshot,
+    group_counts,
     group_members,
     person_entitlements,
     snapshot_coverage,
@@ -189,7 +190,9 @@ class KeyGroupSerializer(serializers.Serializer):
     description = serializers.CharField()
     urgency = serializers.IntegerField()
     on_worklist = serializers.BooleanField()
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(
+        allow_null=True, help_text=_("人数;计数超过时限时为 null(打开名单查看)")
+    )
 
 
 class MemberSerializer(PersonBriefSerializer):
@@ -443,6 +446,7 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
     def list(self, request):
         code = _area_code(request)
         on = _on(request)
+        counts = group_counts(on, area_code=code)
         data = [
             {
                 "code": name,
@@ -450,7 +454,7 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
                 "description": str(group.description),
                 "urgency": group.urgency,
                 "on_worklist": group.on_worklist,
-                "count": members(name, on, area_code=code).count(),
+                "count": counts[name],
             }
             for name, group in KEY_GROUPS.items()
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     CharField,
@@ -20,11 +21,13 @@ from django.db.models import (
     Value,
 )
 
+from parity.core.pagination import bounded_count
 from parity.indicators.models import Indicator, IndicatorValue, Snapshot
 from parity.indicators.selectors import latest_snapshot
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.eligibility import delivered_q, rule_q
+from parity.services.keygroups import KEY_GROUPS, members
 from parity.services.models import EligibilityRule, ServiceType
 
 
@@ -183,12 +186,20 @@ def missing_people(service: ServiceType, on: dt.date, people: QuerySet[Person]):
     return eligible_people(service, on, people).exclude(delivered_q(service, on))
 
 
+def group_counts(on: dt.date, *, area_code: str) -> dict[str, int | None]:
+    """How many people each key group holds in the area, by code: None for a group that
+    PostgreSQL could not count within its share of the page's budget (a district's or
+    the city's larger groups), which the page shows as "not counted" rather than wait."""
+    budget = max(1, settings.PARITY_LIST_COUNT_BUDGET_MS // 3)
+    return {
+        name: bounded_count(members(name, on, area_code=area_code), budget) for name in KEY_GROUPS
+    }
+
+
 def group_members(code: str, on: dt.date, *, area_code: str) -> QuerySet[Person]:
     """A key group's members managed in ``area_code`` (checked against the user's scope by
     the caller) with ``since`` and ``detail`` (what is due, or blank); ``grid`` is joined
     for display."""
-    from parity.services.keygroups import members
-
     found = members(code, on, area_code=area_code)
     if "detail" not in found.query.annotations:
         found = found.annotate(detail=Value("", output_field=CharField()))

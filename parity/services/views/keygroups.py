@@ -16,9 +16,9 @@ from parity.core.exports import xlsx_file_response
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.exports import people_rows, person_cells, person_headers, write_xlsx
-from parity.services.keygroups import KEY_GROUPS, members
+from parity.services.keygroups import KEY_GROUPS
 from parity.services.models import KeyGroupList, KeyGroupMember
-from parity.services.selectors import group_members
+from parity.services.selectors import group_counts, group_members
 from parity.services.views.common import area_choices, chosen_area, chosen_date
 from parity.web.pagination import paginate
 
@@ -39,10 +39,8 @@ def keygroup_list(request):
     area = chosen_area(request)
     on = chosen_date(request)
     code = _area_code(request, area)
-    groups = [
-        {"group": group, "count": members(name, on, area_code=code).count()}
-        for name, group in KEY_GROUPS.items()
-    ]
+    counts = group_counts(on, area_code=code)
+    groups = [{"group": group, "count": counts[name]} for name, group in KEY_GROUPS.items()]
     return render(
         request,
         "services/keygroup_list.html",
