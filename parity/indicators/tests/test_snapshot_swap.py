@@ -197,3 +197,16 @@ def test_a_replaced_snapshot_is_kept_until_the_next_refresh(city):
     assert not Snapshot.objects.filter(pk=first.pk).exists()
     assert not IndicatorValue.objects.filter(snapshot=first).exists()
     assert Snapshot.objects.filter(as_of=AS_OF, status="done").count() == 1
+
+
+def test_the_command_refreshes_on_the_connections_it_is_told(city):
+    import io
+
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("refresh_indicators", as_of=AS_OF, workers=1, stdout=out)
+    assert "figures" in out.getvalue()
+    assert AuditEvent.objects.get(action="indicators.refresh").after["workers"] == 1
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("refresh_indicators", as_of=AS_OF, workers=0, stdout=out)
