@@ -40,7 +40,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Substr
 
 from parity.areas.choices import Level
@@ -255,10 +255,27 @@ def dose_params(indicator: Indicator) -> tuple[str, int] | None:
     return key  # type: ignore[return-value]
 
 
+# Doses judged in one query: each child's doses received are the bits of one integer.
+DOSES_PER_QUERY = 62
+
+
 def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[str, int]]]) -> int:
     """The per-dose indicators together: one pass over the children and one over their
     vaccination records (grouped per child) instead of one of each per dose. The counts
     are those of ``predicates.dose_due`` and ``dose_received``, which define them."""
+    written = 0
+    for first in range(0, len(batch), DOSES_PER_QUERY):
+        written += _dose_chunk_rows(cursor, snapshot, batch[first : first + DOSES_PER_QUERY])
+    return written
+
+
+def _dose_chunk_rows(
+    cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[str, int]]]
+) -> int:
+    """Up to ``DOSES_PER_QUERY`` doses: the records are joined to a small table of the
+    (vaccine, dose) pairs that count for each indicator ``i`` (in an alternative series,
+    either vaccine's) with the bit ``1 << i``, and each child's bits are or-ed together:
+    one hashed look-up a record, where a column per dose cost a comparison per dose."""
     from parity.immunization.choices import ALTERNATIVE_SERIES
     from parity.immunization.models import VaccinationRecord, Vaccine
     from parity.indicators.predicates import dose_due
@@ -266,19 +283,24 @@ def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[st
     as_of = snapshot.as_of
     series = dict(Vaccine.objects.values_list("code", "series"))
     ids = dict(Vaccine.objects.values_list("code", "pk"))
-    received = {}
+    pairs: list[int] = []
     for i, (_indicator, (vaccine, dose)) in enumerate(batch):
         same = (
             [ids[c] for c, s in series.items() if s == series.get(vaccine)]
             if series.get(vaccine) in ALTERNATIVE_SERIES
             else [ids.get(vaccine, 0)]
         )
-        received[f"h{i}"] = Max(Case(When(vaccine_id__in=same, dose=dose, then=ONE), default=ZERO))
-    records = (
-        VaccinationRecord.objects.filter(date__lte=as_of, dose__isnull=False)
-        .order_by()
-        .values("person_id")
-        .annotate(**received)
+        for vaccine_id in same:
+            pairs += [vaccine_id, dose, 1 << i]
+    table = ", ".join("(%s, %s, CAST(%s AS BIGINT))" for _pair in range(len(pairs) // 3))
+    # SQLite has no BIT_OR; a sum of distinct powers of two is the same number, but on
+    # PostgreSQL its DISTINCT would sort the records where BIT_OR hashes them.
+    bits = "BIT_OR(m.bit)" if connection.vendor == "postgresql" else "SUM(DISTINCT m.bit)"
+    record_sql = (
+        f"SELECT v.person_id, CAST({bits} AS BIGINT) AS got "
+        f"FROM {VaccinationRecord._meta.db_table} v "
+        "JOIN m ON m.vaccine_id = v.vaccine_id AND m.dose = v.dose "
+        "WHERE v.date <= %s GROUP BY v.person_id"
     )
     due = {
         f"d{i}": Case(When(dose_due(as_of, as_of, vaccine=v, dose=n), then=ONE), default=ZERO)
@@ -291,16 +313,16 @@ def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[st
         .values("id", "area_code", "f", *due)
     )
     child_sql, child_params = _sql(children)
-    record_sql, record_params = _sql(records)
     columns = ", ".join(
-        f"SUM(p.f * p.d{i} * COALESCE(r.h{i}, 0)), SUM(p.f * p.d{i}), "
-        f"SUM((1 - p.f) * p.d{i} * COALESCE(r.h{i}, 0)), SUM((1 - p.f) * p.d{i})"
+        f"SUM(p.f * p.d{i} * ((COALESCE(r.got, 0) >> {i}) & 1)), SUM(p.f * p.d{i}), "
+        f"SUM((1 - p.f) * p.d{i} * ((COALESCE(r.got, 0) >> {i}) & 1)), SUM((1 - p.f) * p.d{i})"
         for i in range(len(batch))
     )
     cursor.execute(
+        f"WITH m (vaccine_id, dose, bit) AS (VALUES {table}) "
         f"SELECT p.area_code, {columns} FROM ({child_sql}) p "
         f"LEFT JOIN ({record_sql}) r ON r.person_id = p.id GROUP BY p.area_code",
-        child_params + record_params,
+        (*pairs, *child_params, as_of),
     )
     # Aggregated rows (one per leaf area), split into each dose's leaves.
     rows = cursor.fetchall()
