@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -145,8 +146,6 @@ def run_parts(
     connection for each other worker). ``prepare(cursor)`` runs first in each part's
     transaction. After a failure no new part starts; the first error is raised once every
     worker has stopped. Returns the rows written."""
-    import time
-
     queue = list(reversed(parts))
     lock = threading.Lock()
     errors: list[BaseException] = []
@@ -229,9 +228,8 @@ def discard(snapshot: Snapshot, error: BaseException, *, seconds: float) -> None
     """A refresh failed: the snapshot's rows go, it is kept as ``failed`` with the error
     (for the administrator; the next refresh of its date deletes it)."""
     with transaction.atomic():
-        _delete_rows = (IndicatorValue, AreaFigure)
-        for model in _delete_rows:
-            model.objects.filter(snapshot=snapshot).delete()
+        IndicatorValue.objects.filter(snapshot=snapshot).delete()
+        AreaFigure.objects.filter(snapshot=snapshot).delete()
         Snapshot.objects.filter(pk=snapshot.pk).update(
             status=RefreshStatus.FAILED,
             finished_at=timezone.now(),
