@@ -3,7 +3,7 @@ cached, next to the plain SQL count of the population they cover; and the dashbo
 time under concurrent users on loopback, next to a page that reads no figures.
 
     .venv/bin/python bench/indicators.py [--generate --scale 1] [--repeat 2]
-        [--users 20] [--requests 30] [--skip-refresh] [--skip-load]
+        [--users 20] [--requests 30] [--workers-refresh 2] [--skip-refresh] [--skip-load]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_city1), a
 database that ``parity demo`` filled (``bench/report.py --source demo`` keeps one); with
@@ -12,7 +12,8 @@ database that ``parity demo`` filled (``bench/report.py --source demo`` keeps on
 - **plain count**: one SQL statement counting the people the indicators cover (living in
   the city on the date) by grid and status, the cost of one pass over the registry;
 - **cold**: ``compute.refresh`` of every active indicator and the dashboard figures for
-  every node (what ``parity refresh_indicators`` does), with the time of each indicator;
+  every node (what ``parity refresh_indicators`` does), with the time of each part, on one
+  connection (sequential, the baseline) and on ``--workers`` connections, interleaved;
 - **cached**: the equalization table and figures of every node read from the cache, as
   the pages read them;
 - **dashboard**: ``gunicorn`` serving the app on 127.0.0.1 (``--workers``, default 4),
@@ -83,33 +84,36 @@ def generate(url: str, scale: float, as_of: dt.date) -> None:
     call_command("refresh_immunization", as_of=as_of.isoformat(), verbosity=0)
 
 
-def measure_refresh(as_of: dt.date, repeat: int) -> tuple[list[float], dict[str, float], int]:
+def measure_refresh(
+    as_of: dt.date, repeat: int, workers: list[int]
+) -> tuple[dict[int, list[float]], dict[int, dict[str, float]], int]:
+    """``repeat`` rounds, each refreshing once with every number of ``workers`` (the
+    rounds interleaved, so that the machine's load weighs on each alike): the wall times
+    and, per part, its best time, by number of workers."""
     from parity.indicators.compute import refresh
 
-    runs: list[float] = []
-    per_indicator: dict[str, float] = {}
+    runs: dict[int, list[float]] = {n: [] for n in workers}
+    parts: dict[int, dict[str, float]] = {n: {} for n in workers}
     rows = 0
     for _ in range(repeat):
-        marks: list[tuple[str, float]] = []
-        start = time.perf_counter()
-        snapshot = refresh(
-            as_of=as_of, progress=lambda code, m=marks: m.append((code, time.perf_counter()))
-        )
-        end = time.perf_counter()
-        runs.append(end - start)
-        rows = snapshot.rows
-        marks.append(("end", end))
-        for (code, began), (_next, ended) in zip(marks, marks[1:], strict=False):
-            per_indicator[code] = min(per_indicator.get(code, float("inf")), ended - began)
-    return runs, per_indicator, rows
+        for n in workers:
+            timings: dict[str, float] = {}
+            start = time.perf_counter()
+            snapshot = refresh(as_of=as_of, workers=n, timings=timings)
+            runs[n].append(time.perf_counter() - start)
+            rows = snapshot.rows
+            for name, seconds in timings.items():
+                parts[n][name] = min(parts[n].get(name, float("inf")), seconds)
+    return runs, parts, rows
 
 
 def measure_cached(as_of: dt.date, repeat: int) -> tuple[float, int]:
     from parity.areas.models import Area
     from parity.indicators import selectors
-    from parity.indicators.models import Snapshot
+    from parity.indicators.selectors import latest_snapshot
 
-    snapshot = Snapshot.objects.get(as_of=as_of)
+    snapshot = latest_snapshot(as_of)
+    assert snapshot is not None and snapshot.as_of == as_of
     codes = list(Area.objects.values_list("code", flat=True))
 
     def read_all() -> None:
@@ -253,6 +257,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--workers-refresh", type=int, default=2, help="connections of the parallel refresh"
+    )
     parser.add_argument("--skip-refresh", action="store_true", help="use the cache as it is")
     parser.add_argument("--skip-load", action="store_true", help="no dashboard load test")
     args = parser.parse_args()
@@ -287,14 +294,19 @@ def main() -> None:
     plain_s = median_of(plain, args.repeat)
     print(f"plain count of the population by grid and status: {plain_s:.2f} s")
     if not args.skip_refresh:
-        runs, per_indicator, rows = measure_refresh(args.as_of, args.repeat)
-        best = min(runs)
-        print(f"cold: full refresh {', '.join(f'{r:.1f}' for r in runs)} s ({rows:,} rows); "
-              f"best {best:.1f} s = {best / plain_s:.1f}× the plain count")  # fmt: skip
-        slowest = sorted(per_indicator.items(), key=lambda kv: -kv[1])
-        print("  slowest: " + ", ".join(f"{code} {s:.2f} s" for code, s in slowest[:10]))
-        doses = sum(s for c, s in per_indicator.items() if c.startswith("dose-"))
-        print(f"  sum of the per-dose vaccination indicators: {doses:.2f} s")
+        counts = [1, args.workers_refresh]
+        runs, parts, rows = measure_refresh(args.as_of, args.repeat, counts)
+        best = {n: min(r) for n, r in runs.items()}
+        for n in counts:
+            print(f"cold, {n} connection(s): full refresh "
+                  f"{', '.join(f'{r:.1f}' for r in runs[n])} s ({rows:,} rows); best "
+                  f"{best[n]:.1f} s = {best[n] / plain_s:.1f}× the plain count")  # fmt: skip
+            slowest = sorted(parts[n].items(), key=lambda kv: -kv[1])
+            print("  slowest parts: " + ", ".join(f"{c} {s:.2f} s" for c, s in slowest[:10]))
+            print(f"  sum of the parts: {sum(parts[n].values()):.1f} s")
+        n = args.workers_refresh
+        print(f"parallel / sequential, best of each: {best[n] / best[1]:.2f} "
+              f"(load now {os.getloadavg()[0]:.1f})")  # fmt: skip
     cached_s, nodes = measure_cached(args.as_of, args.repeat)
     print(
         f"cached: every indicator and figure of all {nodes:,} nodes read in {cached_s:.2f} s "

@@ -368,6 +368,11 @@ PARITY_REVEAL_LIMIT_PER_HOUR = envint("PARITY_REVEAL_LIMIT_PER_HOUR", 60)
 # cities, tests) or, by default, as a separate `parity refresh_indicators` process so that
 # a long refresh never meets the web server's request timeout.
 PARITY_REFRESH_INLINE = envbool("PARITY_REFRESH_INLINE", False)
+# Database connections an indicator refresh computes on at once (PostgreSQL; SQLite uses
+# one): its independent parts are shared out between them.
+PARITY_REFRESH_WORKERS = envint("PARITY_REFRESH_WORKERS", 2)
+if PARITY_REFRESH_WORKERS < 1:
+    raise ImproperlyConfigured("PARITY_REFRESH_WORKERS must be at least 1")
 # A web request's queries are cancelled after this many seconds on PostgreSQL (0: never), so
 # that a runaway query ends with its request; commands (imports, refreshes) have no limit.
 PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)

@@ -53,6 +53,11 @@ class Measure(models.TextChoices):
 
 
 class RefreshStatus(models.TextChoices):
+    """A computation's life: written while ``running`` (read by nobody), then ``done`` (the
+    date's current one, read by every page) or ``failed``; a ``done`` one becomes
+    ``replaced`` when the next computation of its date is swapped in."""
+
     RUNNING = "running", _("正在计算")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    REPLACED = "replaced", _("已被替换")

@@ -22,8 +22,11 @@ How:
    and grouping sets never do (13.6 s → 9.6 s at scale 1), and the figures are summed
    from its rows.
 
-The whole refresh of a date runs in one transaction: pages keep reading the previous
-figures until it commits.
+4. The figures, the per-dose batch and each other indicator are independent parts: on
+   PostgreSQL two connections take them from one queue (``PARITY_REFRESH_WORKERS``), each
+   part in its own transaction, into a new snapshot that is swapped in for the date's
+   current one in a last short transaction (``snapshots``): pages read the previous
+   figures, whole, until then.
 """
 
 from __future__ import annotations
@@ -32,20 +35,31 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Substr
-from django.utils import timezone
 
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.models import AuditEvent
-from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, RefreshStatus, Unit
+from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, Unit
 from parity.indicators.definition import denominator_q, numerator_q
-from parity.indicators.models import AreaFigure, Indicator, IndicatorValue, Snapshot
+from parity.indicators.models import Indicator, Snapshot
+from parity.indicators.snapshots import (
+    Part,
+    begin,
+    current,
+    date_lock,
+    discard,
+    run_parts,
+    stale_delete,
+    swap,
+    workers_for,
+)
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
 from parity.services.eligibility import rule_q
@@ -241,10 +255,27 @@ def dose_params(indicator: Indicator) -> tuple[str, int] | None:
     return key  # type: ignore[return-value]
 
 
+# Doses judged in one query: each child's doses received are the bits of one integer.
+DOSES_PER_QUERY = 62
+
+
 def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[str, int]]]) -> int:
     """The per-dose indicators together: one pass over the children and one over their
     vaccination records (grouped per child) instead of one of each per dose. The counts
     are those of ``predicates.dose_due`` and ``dose_received``, which define them."""
+    written = 0
+    for first in range(0, len(batch), DOSES_PER_QUERY):
+        written += _dose_chunk_rows(cursor, snapshot, batch[first : first + DOSES_PER_QUERY])
+    return written
+
+
+def _dose_chunk_rows(
+    cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[str, int]]]
+) -> int:
+    """Up to ``DOSES_PER_QUERY`` doses: the records are joined to a small table of the
+    (vaccine, dose) pairs that count for each indicator ``i`` (in an alternative series,
+    either vaccine's) with the bit ``1 << i``, and each child's bits are or-ed together:
+    one hashed look-up a record, where a column per dose cost a comparison per dose."""
     from parity.immunization.choices import ALTERNATIVE_SERIES
     from parity.immunization.models import VaccinationRecord, Vaccine
     from parity.indicators.predicates import dose_due
@@ -252,19 +283,24 @@ def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[st
     as_of = snapshot.as_of
     series = dict(Vaccine.objects.values_list("code", "series"))
     ids = dict(Vaccine.objects.values_list("code", "pk"))
-    received = {}
+    pairs: list[int] = []
     for i, (_indicator, (vaccine, dose)) in enumerate(batch):
         same = (
             [ids[c] for c, s in series.items() if s == series.get(vaccine)]
             if series.get(vaccine) in ALTERNATIVE_SERIES
             else [ids.get(vaccine, 0)]
         )
-        received[f"h{i}"] = Max(Case(When(vaccine_id__in=same, dose=dose, then=ONE), default=ZERO))
-    records = (
-        VaccinationRecord.objects.filter(date__lte=as_of, dose__isnull=False)
-        .order_by()
-        .values("person_id")
-        .annotate(**received)
+        for vaccine_id in same:
+            pairs += [vaccine_id, dose, 1 << i]
+    table = ", ".join("(%s, %s, CAST(%s AS BIGINT))" for _pair in range(len(pairs) // 3))
+    # SQLite has no BIT_OR; a sum of distinct powers of two is the same number, but on
+    # PostgreSQL its DISTINCT would sort the records where BIT_OR hashes them.
+    bits = "BIT_OR(m.bit)" if connection.vendor == "postgresql" else "SUM(DISTINCT m.bit)"
+    record_sql = (
+        f"SELECT v.person_id, CAST({bits} AS BIGINT) AS got "
+        f"FROM {VaccinationRecord._meta.db_table} v "
+        "JOIN m ON m.vaccine_id = v.vaccine_id AND m.dose = v.dose "
+        "WHERE v.date <= %s GROUP BY v.person_id"
     )
     due = {
         f"d{i}": Case(When(dose_due(as_of, as_of, vaccine=v, dose=n), then=ONE), default=ZERO)
@@ -277,16 +313,16 @@ def _dose_rows(cursor, snapshot: Snapshot, batch: list[tuple[Indicator, tuple[st
         .values("id", "area_code", "f", *due)
     )
     child_sql, child_params = _sql(children)
-    record_sql, record_params = _sql(records)
     columns = ", ".join(
-        f"SUM(p.f * p.d{i} * COALESCE(r.h{i}, 0)), SUM(p.f * p.d{i}), "
-        f"SUM((1 - p.f) * p.d{i} * COALESCE(r.h{i}, 0)), SUM((1 - p.f) * p.d{i})"
+        f"SUM(p.f * p.d{i} * ((COALESCE(r.got, 0) >> {i}) & 1)), SUM(p.f * p.d{i}), "
+        f"SUM((1 - p.f) * p.d{i} * ((COALESCE(r.got, 0) >> {i}) & 1)), SUM((1 - p.f) * p.d{i})"
         for i in range(len(batch))
     )
     cursor.execute(
+        f"WITH m (vaccine_id, dose, bit) AS (VALUES {table}) "
         f"SELECT p.area_code, {columns} FROM ({child_sql}) p "
         f"LEFT JOIN ({record_sql}) r ON r.person_id = p.id GROUP BY p.area_code",
-        child_params + record_params,
+        (*pairs, *child_params, as_of),
     )
     # Aggregated rows (one per leaf area), split into each dose's leaves.
     rows = cursor.fetchall()
@@ -514,25 +550,58 @@ def _figure_rows(cursor, snapshot: Snapshot) -> int:
     )  # fmt: skip
 
 
-# Computations kept: every one of the last KEEP_DAYS days, and the last day of each month
-# for ever (the trends); the others are deleted by the next refresh.
-KEEP_DAYS = 7
+def _prepare(cursor) -> None:
+    """Each part's transaction: its settings and its (per-connection) work table."""
+    if connection.vendor == "postgresql":
+        # Sub-selects of person ids must be hashed in memory, and the plans are short:
+        # compiling them (JIT) would cost more than it saves.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+    _create_work_tables(cursor)
 
 
-def prune(*, keep_after: dt.date) -> int:
-    """Delete the computations dated on or before ``keep_after`` that are not a month's
-    last day, in bulk (their rows first: no per-row cascade). Returns how many."""
-    old = [
-        s.pk
-        for s in Snapshot.objects.filter(as_of__lte=keep_after).only("pk", "as_of")
-        if (s.as_of + dt.timedelta(days=1)).day != 1
+def _carry_over(base: Snapshot, chosen: list[Indicator]) -> Part:
+    """A partial refresh's new snapshot takes the other indicators' rows from ``base``."""
+    columns = (
+        "indicator_id, area_code, level, dimension, category, floating_num, floating_den, "
+        "registered_num, registered_den"
+    )
+
+    def run(cursor, snapshot: Snapshot) -> int:
+        skip = ", ".join("%s" for _i in chosen) or "NULL"
+        cursor.execute(
+            f"INSERT INTO indicators_indicatorvalue (snapshot_id, {columns}) "
+            f"SELECT %s, {columns} FROM indicators_indicatorvalue "
+            f"WHERE snapshot_id = %s AND indicator_id NOT IN ({skip})",
+            (snapshot.pk, base.pk, *(i.pk for i in chosen)),
+        )
+        return max(cursor.rowcount, 0)
+
+    return Part("other indicators (kept)", run)
+
+
+def _parts(chosen: list[Indicator], base: Snapshot | None, *, subset: bool) -> list[Part]:
+    """The refresh's independent parts, the longest first so that two connections end
+    together: the figures, the per-dose batch, then each other indicator; a partial
+    refresh's copy of the others; the deletion of what earlier refreshes left."""
+    doses = [(i, key) for i in chosen if (key := dose_params(i)) is not None]
+    parts = [Part("figures", _figure_rows)]
+    if doses:
+        name = f"{len(doses)} dose indicators"
+        parts.append(Part(name, partial(_dose_rows, batch=doses)))
+    batched = {i.pk for i, _key in doses}
+    parts += [
+        Part(i.code, partial(_indicator_rows, indicator=i)) for i in chosen if i.pk not in batched
     ]
-    if not old:
-        return 0
-    IndicatorValue.objects.filter(snapshot_id__in=old).delete()
-    AreaFigure.objects.filter(snapshot_id__in=old).delete()
-    Snapshot.objects.filter(pk__in=old).delete()
-    return len(old)
+    if subset and base is not None:
+        parts.append(_carry_over(base, chosen))
+    parts.append(Part("cleanup", _cleanup))
+    return parts
+
+
+def _cleanup(_cursor, snapshot: Snapshot) -> int:
+    stale_delete(snapshot)
+    return 0  # rows of other snapshots, deleted
 
 
 def refresh(
@@ -541,64 +610,35 @@ def refresh(
     acting_user=None,
     indicators: Iterable[Indicator] | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    timings: dict[str, float] | None = None,
 ) -> Snapshot:
-    """Compute every active indicator (or those given) and the population figures for
-    every area node on the date, replacing that date's cache in one transaction."""
+    """Compute every active indicator (or those given: the others' rows are carried over
+    from the date's current snapshot) and the population figures for every area node on
+    the date into a new snapshot, on ``workers`` connections (``snapshots.workers_for``),
+    then swap it in for the date's current one (see ``snapshots``). On failure the current
+    one stays, the new one is kept as ``failed`` with the error, and the error is raised.
+    ``timings`` receives each part's seconds."""
     chosen = list(indicators) if indicators is not None else list(Indicator.objects.active())
-    started, started_at = time.monotonic(), timezone.now()
-    with transaction.atomic():
-        snapshot, _created = Snapshot.objects.select_for_update().get_or_create(
-            as_of=as_of, defaults={"started_at": started_at}
-        )
-        stale = snapshot.values.all()
-        if indicators is not None:
-            stale = stale.filter(indicator__in=chosen)
-        stale.delete()
-        snapshot.figures.all().delete()
-        rows = 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # Sub-selects of person ids must be hashed in memory, and the plans are
-                # short: compiling them (JIT) would cost more than it saves.
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute("SET LOCAL jit = off")
-            _create_work_tables(cursor)
-            doses = [(i, key) for i in chosen if (key := dose_params(i)) is not None]
-            if doses:
-                if progress:
-                    progress(f"{len(doses)} dose indicators")
-                rows += _dose_rows(cursor, snapshot, doses)
-            batched = {i.pk for i, _key in doses}
-            for indicator in chosen:
-                if indicator.pk in batched:
-                    continue
-                if progress:
-                    progress(indicator.code)
-                rows += _indicator_rows(cursor, snapshot, indicator)
-            if progress:
-                progress("figures")
-            rows += _figure_rows(cursor, snapshot)
-        snapshot.status = RefreshStatus.DONE
-        snapshot.started_at = started_at
-        snapshot.finished_at = timezone.now()
-        snapshot.seconds = round(time.monotonic() - started, 3)
-        snapshot.rows = snapshot.values.count() + snapshot.figures.count()
-        snapshot.started_by = acting_user if getattr(acting_user, "pk", None) else None
-        snapshot.error = ""
-        snapshot.save()
-        prune(keep_after=as_of - dt.timedelta(days=KEEP_DAYS))
-        AuditEvent.objects.create(
-            actor=snapshot.started_by,
-            action="indicators.refresh",
-            object_type="indicators.snapshot",
-            object_id=str(snapshot.pk),
-            after={
-                "as_of": as_of.isoformat(),
-                "indicators": len(chosen),
-                "rows": snapshot.rows,
-                "seconds": snapshot.seconds,
-            },  # fmt: skip
-        )
+    workers = workers_for(workers)
+    started = time.monotonic()
+    with date_lock(as_of):
+        base = current(as_of)
+        snapshot = begin(as_of=as_of, acting_user=acting_user)
+        parts = _parts(chosen, base, subset=indicators is not None)
+        try:
+            run_parts(parts, snapshot, workers=workers, prepare=_prepare, progress=progress,
+                      timings=timings)  # fmt: skip
+            snapshot.rows = snapshot.values.count() + snapshot.figures.count()
+            swap(
+                snapshot,
+                base=base if indicators is not None else None,
+                seconds=time.monotonic() - started,
+                audit={"as_of": as_of.isoformat(), "indicators": len(chosen), "workers": workers},
+            )
+        except BaseException as error:
+            discard(snapshot, error, seconds=time.monotonic() - started)
+            raise
     logger.info(
         "indicators refreshed",
         extra={
@@ -606,6 +646,7 @@ def refresh(
             "indicators": len(chosen),
             "rows": snapshot.rows,
             "seconds": snapshot.seconds,
+            "workers": workers,
             "user_id": snapshot.started_by_id,
         },
     )

@@ -97,10 +97,13 @@ class Indicator(models.Model):
 
 class Snapshot(models.Model):
     """One computation of every active indicator on a date (``as_of``): the cache that
-    pages read. Recomputing a date replaces its rows in one transaction, so readers see
-    the old figures until the new ones are complete."""
+    pages read. Recomputing a date writes a new snapshot (``running``, read by nobody)
+    and swaps it in at the end in one short transaction: the old one becomes
+    ``replaced`` as the new one becomes ``done``, so a date has at most one ``done``
+    snapshot and readers, who read only ``done`` ones, see either the old computation
+    whole or the new one whole (``compute.refresh``)."""
 
-    as_of = models.DateField(_("统计日期"), unique=True)
+    as_of = models.DateField(_("统计日期"))
     status = models.CharField(
         _("状态"), max_length=8, choices=RefreshStatus.choices, default=RefreshStatus.RUNNING
     )
@@ -122,6 +125,17 @@ class Snapshot(models.Model):
         verbose_name = _("指标计算批次")
         verbose_name_plural = _("指标计算批次")
         ordering = ["-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of"],
+                condition=Q(status=RefreshStatus.DONE),
+                name="%(app_label)s_%(class)s_one_done_per_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RefreshStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.as_of} ({self.get_status_display()})"

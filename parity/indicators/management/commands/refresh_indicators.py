@@ -14,17 +14,24 @@ class Command(BaseCommand):
     help = (
         "Compute every active indicator and the dashboard figures for every area node on a "
         "date (default today), replacing that date's cache. --months N also computes the "
-        "last N month-ends before it, for the trend charts."
+        "last N month-ends before it, for the trend charts. Each date is written into a new "
+        "computation that replaces the old one at the end, on --workers database connections "
+        "at once (PostgreSQL; default PARITY_REFRESH_WORKERS)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
         parser.add_argument("--months", type=int, default=0)
         parser.add_argument("--by", default="", help="username recorded as having started it")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="database connections (1: sequential)"
+        )
 
-    def handle(self, *args, as_of=None, months=0, by="", **options) -> None:
+    def handle(self, *args, as_of=None, months=0, by="", workers=None, **options) -> None:
         if months < 0:
             raise CommandError("--months must be 0 or more")
+        if workers is not None and workers < 1:
+            raise CommandError("--workers must be 1 or more")
         from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.filter(username=by).first() if by else None
@@ -40,6 +47,7 @@ class Command(BaseCommand):
                     as_of=day,
                     acting_user=user,
                     progress=lambda code: self.stdout.write(f"  {code}"),
+                    workers=workers,
                 )
                 summary["rows"] += snapshot.rows
                 self.stdout.write(f"{day}: {snapshot.rows} rows in {snapshot.seconds:.1f} s")
