@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import DateField, ExpressionWrapper, F, Func
+from django.db.models import DateField, ExpressionWrapper, F, Func, IntegerField, Subquery
 
 
 class DateOf(Func):
@@ -49,3 +49,16 @@ class AddMonths(Func):
             f"'+' || (CAST(strftime('%%d', {sql}) AS INTEGER) - 1) || ' days'))"
         )
         return clamped, [*params, *params, *params]
+
+
+class SubqueryCount(Subquery):
+    """The number of rows of a correlated queryset, as a column: ``member_count =
+    SubqueryCount(HouseholdMember.objects.filter(household=OuterRef("pk")))``. Unlike
+    ``Count("members")``, which groups every row of the list before the page is cut, it
+    is computed for the rows of the page only."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by().values("pk"), **extra)

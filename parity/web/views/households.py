@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.core.filters import filtered
 from parity.core.params import query_id
+from parity.core.sql import SubqueryCount
 from parity.people import actions
 from parity.people.filters import HouseholdFilterSet
 from parity.people.models import Household, HouseholdMember, Person
@@ -22,7 +23,9 @@ def household_list(request):
     households = (
         Household.objects.restrict(request.user, VIEW)
         .select_related("head")
-        .annotate(member_count=Count("members"))
+        .annotate(
+            member_count=SubqueryCount(HouseholdMember.objects.filter(household=OuterRef("pk")))
+        )
         .order_by("area_code", "id")
     )
     filterset = HouseholdFilterSet(request.GET, queryset=households)

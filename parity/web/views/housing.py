@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.core.filters import filtered
+from parity.core.sql import SubqueryCount
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
 from parity.housing.models import Dwelling
@@ -23,9 +24,11 @@ def dwelling_list(request):
         Dwelling.objects.restrict(request.user, VIEW)
         .select_related("grid")
         .annotate(
-            resident_count=Count("residences", filter=Q(residences__departed_on__isnull=True))
+            resident_count=SubqueryCount(
+                Residence.objects.filter(dwelling=OuterRef("pk"), departed_on__isnull=True)
+            )
         )
-        # An aggregated (GROUP BY) query drops Meta.ordering: pagination needs it back.
+        # The page order (the resident count is computed for the page's rows only).
         .order_by("area_code", "address", "id")
     )
     filterset = DwellingFilterSet(request.GET, queryset=dwellings)
