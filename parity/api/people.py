@@ -15,6 +15,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from parity.accounts.permissions import scope_code
 from parity.api.base import (
     IF_MATCH,
     ActionViewSet,
@@ -264,7 +265,11 @@ class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet
     pagination_class = Pagination
 
     def get_queryset(self):
-        return Person.objects.restrict(self.request.user, "view").select_related("grid")
+        user = self.request.user
+        # The scope as a range too: the list reads its stretch of the (area_code, name,
+        # id) index in order (``in_code_range``).
+        scope = scope_code(user, "view") or ""
+        return Person.objects.restrict(user, "view").in_code_range(scope).select_related("grid")
 
     def _render(self, person: Person, code: int = status.HTTP_200_OK) -> Response:
         person = self.get_queryset().get(pk=person.pk)

@@ -29,6 +29,17 @@ class RestrictedQuerySet(models.QuerySet):
         field = self.model.area_code_field  # type: ignore[attr-defined]
         return self.filter(**{f"{field}__startswith": code})
 
+    def in_code_range(self, code: str) -> RestrictedQuerySet:
+        """The same rows as ``in_area`` (codes are digits: those starting with ``code`` sort
+        between it and ``code + ":"``), said as a range, which a plain btree index on
+        (area_code, …) reads in order. A list whose order starts with the area code adds
+        it to the scope's ``LIKE``, so that a page of a community is the community's
+        stretch of the list index, not a walk from the city's first code."""
+        if not code:
+            return self
+        field = self.model.area_code_field  # type: ignore[attr-defined]
+        return self.filter(**{f"{field}__gte": code, f"{field}__lt": f"{code}:"})
+
 
 def area_code_index(name: str, *fields: str) -> models.Index:
     """An index for ``area_code__startswith`` (the scope filter). On PostgreSQL it uses

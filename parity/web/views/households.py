@@ -7,7 +7,7 @@ from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
+from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
 from parity.core.filters import filtered
 from parity.core.params import query_id
 from parity.core.sql import SubqueryCount
@@ -22,6 +22,7 @@ from parity.web.pagination import paginate
 def household_list(request):
     households = (
         Household.objects.restrict(request.user, VIEW)
+        .in_code_range(scope_code(request.user, VIEW) or "")
         .select_related("head")
         .annotate(
             member_count=SubqueryCount(HouseholdMember.objects.filter(household=OuterRef("pk")))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope
+from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, scope_code
 from parity.areas.models import Area
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
@@ -57,7 +57,11 @@ def person_list(request):
     if request.method == "POST":
         fields = [name for name in PersonFilterSet.base_filters if name != "q"]
         return search_redirect(request, reverse("web:person_list"), text_field="q", fields=fields)
-    people = Person.objects.restrict(request.user, VIEW).select_related("grid")
+    people = (
+        Person.objects.restrict(request.user, VIEW)
+        .in_code_range(scope_code(request.user, VIEW) or "")
+        .select_related("grid")
+    )
     data = search_data(request, text_field="q")
     filterset = PersonFilterSet(data, queryset=people)
     form = filterset.form
