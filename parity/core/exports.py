@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -58,6 +58,23 @@ def write_csv(handle, headers: Sequence, rows: Iterable[Sequence]) -> int:
         out.writerow([csv_cell(v) for v in values])
         count += 1
     return count
+
+
+class _Line:
+    """A file-like object whose ``write`` returns what it was given: the csv module then
+    formats one row at a time for a streamed response."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(headers: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
+    """The header and the rows as CSV lines, one at a time (a BOM first, so Excel reads the
+    file as UTF-8): a response streams them without holding the file."""
+    out = csv.writer(_Line())
+    yield "\ufeff" + out.writerow([csv_cell(h) for h in headers])
+    for values in rows:
+        yield out.writerow([csv_cell(v) for v in values])
 
 
 def write_private_csv(path: Path, headers: Sequence, rows: Iterable[Sequence]) -> int:
