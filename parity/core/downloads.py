@@ -60,7 +60,7 @@ def export_file(
         job = export_job_create(
             acting_user=request.user,
             title=str(filename),
-            path=request.path,
+            path=request.path_info,  # without any SCRIPT_NAME prefix: what resolve() takes
             query=_replayable_query(request),
             fmt=fmt,
             rows_estimate=counted,
