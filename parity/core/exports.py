@@ -1,6 +1,7 @@
 """Lists as .xlsx and .csv files, shared by every app (openpyxl write-only: rows stream and
 memory stays flat). Callers pass rows from querysets already ``.restrict()``-ed, with ID
-numbers masked.
+numbers masked; pages send them through ``parity.core.downloads.export_file`` (at once, or
+as a background job when the list is long).
 
 Every cell a user typed (a name, an address, an employer) may begin like a formula, and a
 spreadsheet would run it when the file is opened (CSV / formula injection). Each text cell
@@ -11,13 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from django.http import FileResponse
-from django.utils import timezone
 from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -116,24 +114,6 @@ def write_xlsx(target: IO | str, title: str, headers: Sequence, rows: Iterable[S
         count += 1
     book.save(target)
     return count
-
-
-def xlsx_file_response(write: Callable[[IO], object], filename: str) -> FileResponse:
-    """``write(fileobj)`` fills a workbook; the response is a download named
-    ``<filename>-<today>.xlsx``."""
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - FileResponse closes it
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        buffer, as_attachment=True, filename=f"{filename}-{stamp}.xlsx", content_type=XLSX
-    )
-
-
-def xlsx_download(
-    filename: str, title: str, headers: Sequence, rows: Iterable[Sequence]
-) -> FileResponse:
-    return xlsx_file_response(lambda target: write_xlsx(target, title, headers, rows), filename)
 
 
 # --- .docx ---------------------------------------------------------------------------------
