@@ -11,7 +11,7 @@ DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages bench-exports clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,11 @@ run: setup
 	$(BIN)/parity refresh_indicators --months 6
 	$(BIN)/parity collectstatic --noinput --verbosity 0
 	$(BIN)/parity ensure_admin
-	@echo "Serving Parity on http://$(HOST):$(PORT)/"
-	$(BIN)/parity runserver $(HOST):$(PORT)
+	@echo "Serving Parity on http://$(HOST):$(PORT)/ (with the background worker)"
+	# The worker (large exports) runs beside the web server and stops when it does.
+	$(BIN)/parity worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/parity runserver $(HOST):$(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -100,3 +103,7 @@ bench-report: setup
 # dashboard under 20 concurrent users (bench/README.md). Needs the kept demo database.
 bench-indicators: setup
 	$(BIN)/python bench/indicators.py
+
+# Peak memory and time of the export writers for N and 10 N rows (bench/README.md).
+bench-exports: setup
+	$(BIN)/python bench/exports.py

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "csp",
     # Installed for its translations: the strength check's messages in Chinese.
     "django_zxcvbn_password_validator",
+    "django_tasks",
+    "django_tasks.backends.database",
     "parity.core",
     "parity.areas",
     "parity.accounts",
@@ -204,6 +206,8 @@ CACHES = {
     }
 }
 IMPORT_DIR = MEDIA_ROOT / "imports"
+# Files written by export jobs, one folder per user; purged with the uploads (below).
+EXPORT_DIR = MEDIA_ROOT / "exports"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Django limits the form fields of a request, not its files: this limits each file.
@@ -215,7 +219,8 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-# Error reports of imports are kept this many days, then `parity purge_uploads` deletes them.
+# Error reports of imports and the files of export jobs are kept this many days, then
+# `parity purge_uploads` deletes them.
 PARITY_UPLOAD_RETENTION_DAYS = envint("PARITY_UPLOAD_RETENTION_DAYS", 7)
 if PARITY_UPLOAD_MAX_MB < 1:
     raise ImproperlyConfigured("PARITY_UPLOAD_MAX_MB must be at least 1")
@@ -375,6 +380,19 @@ if PARITY_REFRESH_WORKERS < 1:
     raise ImproperlyConfigured("PARITY_REFRESH_WORKERS must be at least 1")
 # A web request's queries are cancelled after this many seconds on PostgreSQL (0: never), so
 # that a runaway query ends with its request; commands (imports, refreshes) have no limit.
+# Background jobs (django-tasks, database backend): `parity worker` runs them (README,
+# "Operations").
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.database.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# An export of more rows than this is written by the worker, not inside the request.
+PARITY_EXPORT_INLINE_MAX_ROWS = envint("PARITY_EXPORT_INLINE_MAX_ROWS", 5000)
+if PARITY_EXPORT_INLINE_MAX_ROWS < 0:
+    raise ImproperlyConfigured("PARITY_EXPORT_INLINE_MAX_ROWS must not be negative")
+
 PARITY_WEB_STATEMENT_TIMEOUT_S = envint("PARITY_WEB_STATEMENT_TIMEOUT_S", 30)
 # PostgreSQL parallel workers per query of a web request (max_parallel_workers_per_gather):
 # none by default, the cores serve concurrent requests; commands keep the server's setting.
@@ -393,8 +411,11 @@ PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 PARITY_HEALTH_REFRESH_MAX_AGE_HOURS = envint("PARITY_HEALTH_REFRESH_MAX_AGE_HOURS", 36)
 # /health/ warns when the cache or upload directory's disk has less free space than this.
 PARITY_HEALTH_MIN_FREE_MB = envint("PARITY_HEALTH_MIN_FREE_MB", 500)
-# The background worker touches this file; empty: no worker, its check is skipped.
-PARITY_WORKER_HEARTBEAT_FILE = envstr("PARITY_WORKER_HEARTBEAT_FILE") or ""
+# `parity worker` touches this file while it runs; set it empty where no worker runs
+# (its check is then skipped).
+PARITY_WORKER_HEARTBEAT_FILE = envstr(
+    "PARITY_WORKER_HEARTBEAT_FILE", str(VAR_DIR / "run" / "worker.heartbeat")
+)
 PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS = envint("PARITY_WORKER_HEARTBEAT_MAX_AGE_SECONDS", 300)
 # Who may read /metrics: these addresses (unproxied), or a bearer token.
 PARITY_METRICS_ALLOWED_IPS = envnetworks("PARITY_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])

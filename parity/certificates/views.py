@@ -172,7 +172,9 @@ def permit_endorse(request, pk: int):
 
 def _list(request, template: str, rows, *, title: str, headers, row):
     if wants_xlsx(request):
-        return xlsx_response(title, headers, (row(p) for p in rows.iterator()))
+        return xlsx_response(
+            request, title, headers, (row(p) for p in rows.iterator(chunk_size=2000)), rows
+        )
     return render(
         request,
         template,

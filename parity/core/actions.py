@@ -7,11 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import in_scope
+from parity.core.choices import ExportFormat
+from parity.core.export_jobs import scope_of, seal_query
 from parity.core.logs import security_event
+from parity.core.models import ExportJob, audit
+from parity.core.tasks import export_run
 
 # Never copied into audit rows: ciphertext and blind indexes.
 _SECRET_SUFFIXES = ("_enc", "_hash")
@@ -55,3 +60,47 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def export_job_create(
+    *,
+    acting_user,
+    title: str,
+    path: str,
+    query: dict,
+    fmt: str,
+    rows_estimate: int,
+) -> ExportJob:
+    """Record an export too large for the request and enqueue its task, in one
+    transaction: the task row commits with the job or not at all. ``query`` (the page's
+    query and any searched text) is sealed; the user's scope and role are kept, for the
+    worker to check they have not changed."""
+    if not getattr(acting_user, "is_authenticated", False):
+        raise PermissionDenied
+    area_code, role = scope_of(acting_user)
+    with transaction.atomic():
+        job = ExportJob(
+            requested_by=acting_user,
+            title=title[:200],
+            path=path,
+            query_sealed=seal_query(query),
+            language=translation.get_language() or "zh-hans",
+            fmt=ExportFormat(fmt),
+            area_code=area_code,
+            role=role,
+            rows_total=rows_estimate,
+        )
+        job.full_clean()
+        job.save()
+        result = export_run.enqueue(job.pk)
+        job.task_id = str(result.id)
+        job.save(update_fields=["task_id"])
+        audit(
+            acting_user=acting_user,
+            action="export.queued",
+            obj=job,
+            area_code=acting_user.area_code or "",
+            after={"format": fmt, "rows_estimate": rows_estimate, "path": path},
+            note=title[:255],
+        )
+    return job

@@ -1,6 +1,7 @@
 """Lists as .xlsx and .csv files, shared by every app (openpyxl write-only: rows stream and
 memory stays flat). Callers pass rows from querysets already ``.restrict()``-ed, with ID
-numbers masked.
+numbers masked; pages send them through ``parity.core.downloads.export_file`` (at once, or
+as a background job when the list is long).
 
 Every cell a user typed (a name, an address, an employer) may begin like a formula, and a
 spreadsheet would run it when the file is opened (CSV / formula injection). Each text cell
@@ -11,13 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from django.http import FileResponse
-from django.utils import timezone
 from django.utils.functional import Promise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,6 +58,23 @@ def write_csv(handle, headers: Sequence, rows: Iterable[Sequence]) -> int:
     return count
 
 
+class _Line:
+    """A file-like object whose ``write`` returns what it was given: the csv module then
+    formats one row at a time for a streamed response."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(headers: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:
+    """The header and the rows as CSV lines, one at a time (a BOM first, so Excel reads the
+    file as UTF-8): a response streams them without holding the file."""
+    out = csv.writer(_Line())
+    yield "\ufeff" + out.writerow([csv_cell(h) for h in headers])
+    for values in rows:
+        yield out.writerow([csv_cell(v) for v in values])
+
+
 def write_private_csv(path: Path, headers: Sequence, rows: Iterable[Sequence]) -> int:
     """``write_csv`` into a file only Parity's own account may read (mode 0600: these files
     echo rows as uploaded, ID numbers included), UTF-8 with a BOM so Excel reads it."""
@@ -99,24 +114,6 @@ def write_xlsx(target: IO | str, title: str, headers: Sequence, rows: Iterable[S
         count += 1
     book.save(target)
     return count
-
-
-def xlsx_file_response(write: Callable[[IO], object], filename: str) -> FileResponse:
-    """``write(fileobj)`` fills a workbook; the response is a download named
-    ``<filename>-<today>.xlsx``."""
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - FileResponse closes it
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        buffer, as_attachment=True, filename=f"{filename}-{stamp}.xlsx", content_type=XLSX
-    )
-
-
-def xlsx_download(
-    filename: str, title: str, headers: Sequence, rows: Iterable[Sequence]
-) -> FileResponse:
-    return xlsx_file_response(lambda target: write_xlsx(target, title, headers, rows), filename)
 
 
 # --- .docx ---------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parity.core.choices import ExportFormat, ExportStatus
+
 
 class RestrictedQuerySet(models.QuerySet):
     """A queryset with the one permission gate, ``.restrict(user, action)``.
@@ -124,3 +126,61 @@ def audit(
         after=after,
         note=note[:255],
     )
+
+
+class ExportJob(models.Model):
+    """An export too large to write inside a request, written by the background worker.
+
+    The job replays the export's own page (``path`` and its query) as the user who asked,
+    re-checked when it runs: a user deactivated, or moved to another area or role since,
+    gets no file. The query is sealed (a searched name or ID number may be in it). The
+    file is the user's alone, 0600 under ``EXPORT_DIR``, and purged with the uploads."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    path = models.CharField(_("页面路径"), max_length=500)
+    query_sealed = models.TextField(_("查询条件(加密)"), blank=True)
+    language = models.CharField(_("语言"), max_length=16)
+    fmt = models.CharField(_("格式"), max_length=8, choices=ExportFormat.choices)
+    # Who the user was when asking: the job runs only for the same scope and role.
+    area_code = models.CharField(_("区划代码"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    error = models.CharField(_("错误代码"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="core_exportjob_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.REFUSED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

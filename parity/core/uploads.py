@@ -5,8 +5,9 @@ whatever the outcome. Error reports echo the rows as uploaded (ID numbers includ
 once the import ends they are sealed with the field encryption key (AES-256-GCM), kept
 readable by Parity's own account only (files 0600, folders 0700) and for
 ``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download; ``parity purge_uploads``
-(nightly) deletes what is older. Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused
-with a message on the page, without being kept in memory or on disk past the limit.
+(nightly) deletes what is older, the files of export jobs (``EXPORT_DIR``) included.
+Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused with a message on the page,
+without being kept in memory or on disk past the limit.
 """
 
 from __future__ import annotations
@@ -107,20 +108,21 @@ def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, s
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:
-    """Delete every upload and error report older than ``days`` (default: the retention
-    setting), and the folders left empty; returns the number of files deleted."""
-    root = Path(settings.IMPORT_DIR)
-    if not root.is_dir():
-        return 0
+    """Delete every upload, error report and export job file older than ``days``
+    (default: the retention setting), and the folders left empty; returns the number of
+    files deleted."""
     keep = settings.PARITY_UPLOAD_RETENTION_DAYS if days is None else days
     cutoff = (time.time() if now is None else now) - dt.timedelta(days=keep).total_seconds()
     deleted = 0
-    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            deleted += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for root in (Path(settings.IMPORT_DIR), Path(settings.EXPORT_DIR)):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                deleted += 1
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
     return deleted
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.areas.models import Area
-from parity.core.exports import xlsx_download
+from parity.core.downloads import export_file
 from parity.core.params import query_id
 from parity.immunization import actions, exports
 from parity.immunization.forms import VaccinationForm
@@ -28,10 +27,6 @@ from parity.immunization.selectors import (
 from parity.people.models import Person
 from parity.web.forms import apply_errors
 from parity.web.pagination import paginate
-
-
-def _xlsx(filename: str, title: str, headers, rows) -> FileResponse:
-    return xlsx_download(filename, title, headers, rows)
 
 
 @login_required
@@ -98,11 +93,13 @@ def overdue_list(request):
 @login_required
 def overdue_export(request):
     _today, _area, people = _overdue_people(request)
-    return _xlsx(
-        _("逾期未种儿童"),
-        _("逾期未种儿童"),
-        exports.overdue_headers(),
-        exports.overdue_rows(people),
+    return export_file(
+        request,
+        filename=_("逾期未种儿童"),
+        title=_("逾期未种儿童"),
+        headers=exports.overdue_headers(),
+        rows=exports.overdue_rows(people),
+        count=people,
     )
 
 
@@ -173,11 +170,14 @@ def campaign_detail(request, pk: int):
 @login_required
 def campaign_targets_export(request, pk: int):
     campaign = _campaign(request, pk)
-    return _xlsx(
-        _("应种名单"),
-        campaign.name,
-        exports.target_headers(),
-        exports.target_rows(_targets(request, campaign)),
+    targets = _targets(request, campaign)
+    return export_file(
+        request,
+        filename=_("应种名单"),
+        title=campaign.name,
+        headers=exports.target_headers(),
+        rows=exports.target_rows(targets),
+        count=targets,
     )
 
 

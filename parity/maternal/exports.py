@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.http import FileResponse
+from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 
-from parity.core.exports import xlsx_download
+from parity.core.downloads import export_file
 
 
-def xlsx_response(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
-    return xlsx_download(title, title, headers, rows)
+def xlsx_response(
+    request, title: str, headers: Sequence[str], rows: Iterable[Sequence], count: QuerySet
+) -> HttpResponseBase:
+    """The list as .xlsx, or as a background job when it is long."""
+    return export_file(
+        request, filename=title, title=title, headers=headers, rows=rows, count=count
+    )
 
 
 def wants_xlsx(request) -> bool:

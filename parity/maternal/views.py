@@ -238,7 +238,13 @@ def child_check_record(request, pk: int):
 
 def _list(request, template: str, rows, *, title: str, export):
     if wants_xlsx(request):
-        return xlsx_response(title, export[0], (export[1](row) for row in rows.iterator()))
+        return xlsx_response(
+            request,
+            title,
+            export[0],
+            (export[1](row) for row in rows.iterator(chunk_size=2000)),
+            rows,
+        )
     page = paginate(request, rows)
     page.object_list = list(page.object_list)
     for row in page.object_list:

@@ -12,17 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
+from parity.core.downloads import export_file
 from parity.core.filters import filtered
 from parity.core.search import search_data
 from parity.core.uploads import check_upload_size, read_report, run_import, user_dir
-from parity.people.exports import FORMATS, export_people
+from parity.people.exports import FORMATS, SHEET_TITLE, export_rows
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import import_people, write_template
+from parity.people.imports.columns import HEADERS
 from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
 from parity.people.models import Person
 
@@ -116,20 +117,21 @@ def template_download(request, fmt: str):
 
 @login_required
 def export_download(request):
-    """The people the user may see, filtered like the person list, masked."""
+    """The people the user may see, filtered like the person list, masked; a large list
+    is written by the background worker (``parity.core.downloads``)."""
     fmt = request.GET.get("format", "xlsx")
     if fmt not in FORMATS:
         raise Http404
     people = Person.objects.restrict(request.user, VIEW)
     # Like the person list: a searched name or number comes by its key ``s``, never in the URL.
     filterset = PersonFilterSet(search_data(request, text_field="q"), queryset=people)
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
-    export_people(filtered(filterset), buffer, fmt)
-    buffer.seek(0)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        buffer,
-        as_attachment=True,
-        filename=_("人员信息") + f"-{stamp}.{fmt}",
-        content_type=_CONTENT_TYPES[fmt],
+    chosen = filtered(filterset)
+    return export_file(
+        request,
+        filename=_("人员信息"),
+        title=SHEET_TITLE,
+        headers=HEADERS,
+        rows=export_rows(chosen),
+        count=chosen,
+        fmt=fmt,
     )

@@ -3,6 +3,7 @@ from django.urls import path
 from parity.web.views import (
     dashboard,
     dashboard_exports,
+    exports,
     home,
     households,
     housing,
@@ -16,6 +17,10 @@ urlpatterns = [
     path("areas/", home.area_detail, name="area_root"),
     path("areas/<str:code>/", home.area_detail, name="area_detail"),
     path("audit/", home.audit_list, name="audit_list"),
+    path("exports/", exports.export_list, name="export_list"),
+    path("exports/<int:pk>/", exports.export_detail, name="export_detail"),
+    path("exports/<int:pk>/progress/", exports.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
     path("people/", people.person_list, name="person_list"),
     path("people/new/", people.person_register, name="person_register"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),

@@ -122,6 +122,12 @@ ROUTES: dict[str, dict[str, Door]] = {
     "web:area_root": {"GET": lst()},
     "web:area_detail": {"GET": read(kw=code)},
     "web:audit_list": {"GET": lst(AUDIT)},
+    # Export jobs are their requester's alone: another user's job, like an unknown id, is a
+    # 404 (parity/core/tests/test_export_jobs.py asserts it for a real job).
+    "web:export_list": {"GET": lst()},
+    "web:export_detail": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
+    "web:export_progress": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
+    "web:export_download": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
     # --- web: people ------------------------------------------------------------------
     "web:person_list": {"GET": lst()},
     "web:person_register": {

@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 
 from parity.accounts.models import Department
 from parity.accounts.permissions import VIEW
-from parity.core.exports import xlsx_file_response
+from parity.core.downloads import export_file
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.choices import Category
 from parity.services.describe import delivery_text, rule_text
 from parity.services.eligibility import delivered_q
-from parity.services.exports import people_rows, person_headers, write_xlsx
+from parity.services.exports import people_rows, person_headers
 from parity.services.models import ServiceType
 from parity.services.selectors import (
     CoverageRow,
@@ -171,11 +171,13 @@ def coverage_people(request, code: str):
     group_label = {"floating": _("流动人口"), "registered": _("户籍人口")}.get(group, "")
     title = f"{service.name} · {group_label}{which_label}"
     if request.GET.get("format") == "xlsx":
-        return xlsx_file_response(
-            lambda out: write_xlsx(
-                out, title=service.name, headers=person_headers(), rows=people_rows(chosen)
-            ),
-            title.replace(" · ", "-"),
+        return export_file(
+            request,
+            filename=title.replace(" · ", "-"),
+            title=service.name,
+            headers=person_headers(),
+            rows=people_rows(chosen),
+            count=chosen,
         )
     return render(
         request,

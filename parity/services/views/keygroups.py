@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import VIEW, scope_code
-from parity.core.exports import xlsx_file_response
+from parity.core.downloads import export_file
 from parity.people.models import Person
 from parity.services import actions
-from parity.services.exports import people_rows, person_cells, person_headers, write_xlsx
+from parity.services.exports import people_rows, person_cells, person_headers
 from parity.services.keygroups import KEY_GROUPS
 from parity.services.models import KeyGroupList, KeyGroupMember
 from parity.services.selectors import group_counts, group_members
@@ -58,15 +58,13 @@ def keygroup_members(request, code: str):
     chosen = group_members(code, on, area_code=_area_code(request, area))
     chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
-        headers = [*person_headers(), _("起始日期"), _("说明")]
-        return xlsx_file_response(
-            lambda out: write_xlsx(
-                out,
-                title=str(group.label),
-                headers=headers,
-                rows=people_rows(chosen, "since", "detail"),
-            ),
-            str(group.label),
+        return export_file(
+            request,
+            filename=str(group.label),
+            title=str(group.label),
+            headers=[*person_headers(), _("起始日期"), _("说明")],
+            rows=people_rows(chosen, "since", "detail"),
+            count=chosen,
         )
     return render(
         request,
@@ -127,18 +125,15 @@ def saved_detail(request, pk: int):
     )
     label = group.label if group else saved.group
     if request.GET.get("format") == "xlsx":
-        headers = [*person_headers(), _("起始日期"), _("说明")]
-        return xlsx_file_response(
-            lambda out: write_xlsx(
-                out,
-                title=str(label),
-                headers=headers,
-                rows=(
-                    [*person_cells(m.person), m.since, m.detail]
-                    for m in rows.iterator(chunk_size=2000)
-                ),
+        return export_file(
+            request,
+            filename=f"{label}-{saved.as_of:%Y%m%d}",
+            title=str(label),
+            headers=[*person_headers(), _("起始日期"), _("说明")],
+            rows=(
+                [*person_cells(m.person), m.since, m.detail] for m in rows.iterator(chunk_size=2000)
             ),
-            f"{label}-{saved.as_of:%Y%m%d}",
+            count=rows,
         )
     return render(
         request,

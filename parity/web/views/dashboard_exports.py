@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from parity.core.exports import xlsx_download
+from parity.core.downloads import export_file
 from parity.indicators.choices import Dimension
 from parity.indicators.selectors import Measures
 from parity.services.exports import people_rows, person_headers
@@ -67,6 +67,14 @@ def measure_cells(m: Measures | None) -> list:
     ]
 
 
+def _table(request, filename: str, title: str, headers, rows):
+    """A table of figures (one row per area, indicator or category: never long) as .xlsx,
+    sent at once."""
+    return export_file(
+        request, filename=filename, title=title, headers=headers, rows=rows, count=None
+    )
+
+
 def _filename(*parts: str) -> str:
     return "-".join(p for p in parts if p)
 
@@ -89,8 +97,8 @@ def equalization_xlsx(request, code: str):
     ]
     rows.append([_("均等化指数"), "", "", *([None] * 8), _number(table.index)])
     title = _("均等化指标")
-    return xlsx_download(_filename(title, node.name, snapshot.as_of.isoformat()), title, headers,
-                         rows)  # fmt: skip
+    return _table(request, _filename(title, node.name, snapshot.as_of.isoformat()), title, headers,
+                  rows)  # fmt: skip
 
 
 @login_required
@@ -110,7 +118,8 @@ def children_xlsx(request, code: str):
         return base + (measure_cells(row.measures) if indicator is not None else [])
 
     title = _("下级区划")
-    return xlsx_download(
+    return _table(
+        request,
         _filename(title, node.name, snapshot.as_of.isoformat()),
         title,
         headers,
@@ -126,7 +135,8 @@ def indicator_children_xlsx(request, code: str, indicator_code: str):
     rows = dashboard.children_rows(request.user, snapshot, node, indicator)
     headers = [_("区划代码"), _("名称"), *measure_headers()]
     title = indicator.display_name
-    return xlsx_download(
+    return _table(
+        request,
         _filename(indicator.code, node.name, snapshot.as_of.isoformat()),
         title,
         headers,
@@ -145,7 +155,8 @@ def indicator_breakdown_xlsx(request, code: str, indicator_code: str, dimension:
     breakdown = found[0]
     headers = [str(Dimension(dimension).label), *measure_headers()]
     rows: Iterable[list] = ([label, *measure_cells(m)] for label, m in breakdown.rows)
-    return xlsx_download(
+    return _table(
+        request,
         _filename(indicator.code, dimension, node.name, snapshot.as_of.isoformat()),
         f"{indicator.display_name} {breakdown.label}",
         headers,
@@ -161,9 +172,11 @@ def indicator_people_xlsx(request, code: str, indicator_code: str):
     snapshot = _snapshot(request)
     side, part, _dimension, _category = people_query(request, indicator)
     chosen = people_behind(request, node, indicator, snapshot)[:EXPORT_LIMIT]
-    return xlsx_download(
-        _filename(indicator.code, str(SIDES[side]), str(PARTS[part]), node.name),
-        indicator.display_name,
-        [*person_headers(), _("区划代码")],
-        people_rows(chosen, "area_code"),
+    return export_file(
+        request,
+        filename=_filename(indicator.code, str(SIDES[side]), str(PARTS[part]), node.name),
+        title=indicator.display_name,
+        headers=[*person_headers(), _("区划代码")],
+        rows=people_rows(chosen, "area_code"),
+        count=chosen,
     )

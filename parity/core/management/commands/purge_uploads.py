@@ -5,7 +5,8 @@ from parity.core.uploads import purge_uploads
 
 class Command(BaseCommand):
     help = (
-        "Delete import uploads and error reports older than PARITY_UPLOAD_RETENTION_DAYS "
+        "Delete import uploads, error reports and export job files older than "
+        "PARITY_UPLOAD_RETENTION_DAYS "
         "(or --days). Run it nightly."
     )
 
