@@ -243,11 +243,6 @@ def _area_code(request) -> str:
     return code
 
 
-def _city_code() -> str:
-    root = Area.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True)
-    return root.first() or ""
-
-
 def _people(request, code: str):
     people = Person.objects.restrict(request.user, VIEW)
     return people.in_area(code) if code else people
@@ -491,7 +486,8 @@ class CoverageViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Read from the newest indicator snapshot on or before ``on`` (the dashboard's
         figures); an empty list before the first computation."""
-        code = _area_code(request) or _city_code()
+        root = Area.objects.root()
+        code = _area_code(request) or (root.code if root else "")
         snapshot = coverage_snapshot(_on(request))
         rows = snapshot_coverage(snapshot, code) if snapshot and code else []
         data = [

@@ -14,6 +14,10 @@ class AreaQuerySet(models.QuerySet["Area"]):
     def grids(self) -> AreaQuerySet:
         return self.filter(level=Level.GRID)
 
+    def root(self) -> Area | None:
+        """The top of the tree (the city): the first node without a parent."""
+        return self.filter(parent__isnull=True).order_by("code").first()
+
     def restrict(self, user, action: str = "view") -> AreaQuerySet:
         from parity.accounts.permissions import scope_code
 

@@ -112,16 +112,36 @@ def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
     return entries
 
 
+def _save_builtin(entry: dict[str, Any], order: int) -> tuple[Indicator, bool]:
+    """Create or update one built-in indicator from its definition, checked first."""
+    fields = {
+        "name": entry["name"],
+        "name_en": entry.get("name_en", ""),
+        "category": entry["category"],
+        "description": entry.get("description", ""),
+        "unit": entry.get("unit", "person"),
+        "denominator": entry.get("denominator", {}),
+        "numerator": entry.get("numerator", {}),
+        "period": entry.get("period", "year"),
+        "dimensions": entry.get("dimensions", []),
+        "in_index": entry.get("in_index", False),
+        "builtin": True,
+        "sort_order": entry.get("sort_order", order * 10),
+    }
+    validate_definition(
+        denominator=fields["denominator"], numerator=fields["numerator"],
+        unit=fields["unit"], dimensions=fields["dimensions"], period=fields["period"],
+    )  # fmt: skip
+    return Indicator.objects.update_or_create(code=entry["code"], defaults=fields)
+
+
 @transaction.atomic
 def service_coverage_indicators() -> list[Indicator]:
     """Ensure a coverage indicator for every catalog service, without the rest of the
     built-in set (whose definitions name services a test's small catalog may lack)."""
     made = []
-    for entry in _service_definitions([]):
-        fields = {k: v for k, v in entry.items() if k != "code"}
-        indicator, _created = Indicator.objects.update_or_create(
-            code=entry["code"], defaults={**fields, "builtin": True}
-        )
+    for order, entry in enumerate(_service_definitions([]), start=1):
+        indicator, _created = _save_builtin(entry, order)
         made.append(indicator)
     return made
 
@@ -132,27 +152,7 @@ def load_builtin(on: dt.date) -> tuple[int, int]:
     off (``is_active``) is kept. Returns (created, updated)."""
     created = updated = 0
     for order, entry in enumerate(builtin_definitions(on), start=1):
-        fields = {
-            "name": entry["name"],
-            "name_en": entry.get("name_en", ""),
-            "category": entry["category"],
-            "description": entry.get("description", ""),
-            "unit": entry.get("unit", "person"),
-            "denominator": entry.get("denominator", {}),
-            "numerator": entry.get("numerator", {}),
-            "period": entry.get("period", "year"),
-            "dimensions": entry.get("dimensions", []),
-            "in_index": entry.get("in_index", False),
-            "builtin": True,
-            "sort_order": entry.get("sort_order", order * 10),
-        }
-        validate_definition(
-            denominator=fields["denominator"], numerator=fields["numerator"],
-            unit=fields["unit"], dimensions=fields["dimensions"], period=fields["period"],
-        )  # fmt: skip
-        _indicator, was_created = Indicator.objects.update_or_create(
-            code=entry["code"], defaults=fields
-        )
+        _indicator, was_created = _save_builtin(entry, order)
         created += was_created
         updated += not was_created
     return created, updated

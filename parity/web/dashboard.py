@@ -53,7 +53,7 @@ def root_node(user) -> Area | None:
     if code:
         return user.area
     city = Area.objects.filter(code=settings.PARITY_CITY_CODE).first()
-    return city or Area.objects.filter(parent__isnull=True).order_by("code").first()
+    return city or Area.objects.root()
 
 
 def visible_node(user, code: str) -> Area | None:

@@ -26,7 +26,7 @@ def home_area(user) -> Area | None:
         raise PermissionDenied
     if code:
         return user.area
-    return Area.objects.filter(parent__isnull=True).order_by("code").first()
+    return Area.objects.root()
 
 
 def chosen_area(request, param: str = "area") -> Area | None:
