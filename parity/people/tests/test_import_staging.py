@@ -277,3 +277,30 @@ def test_a_move_through_the_staging_path_closes_the_old_stay_on_the_new_arrival_
     moved = Person.objects.by_id_number(B).get()
     stays = list(moved.residences.order_by("arrived_on").values_list("departed_on", "grid__code"))
     assert stays == [(dt.date(2024, 9, 1), GRID), (None, SISTER_GRID)]
+
+
+def test_full_width_ids_are_read_alike_and_another_districts_person_stays_refused(
+    tmp_path, on_file, colleague
+):
+    # As an office types them: full-width digits. The person of another district is
+    # refused whatever the width of the digits; the new one is registered under the
+    # number's ordinary form. Both paths alike.
+    full_width = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    newcomer = make_id(seq=211)
+    path = write_csv(
+        tmp_path / "full_width.csv",
+        [
+            row(身份证号码=VICTIM.translate(full_width), 姓名="全角改名"),
+            row(身份证号码=newcomer.translate(full_width), 姓名="新五"),
+        ],
+    )
+
+    rows = _outcome(path, colleague, staging=False, workers=1)
+    staged = _outcome(path, colleague, staging=True, workers=1)
+
+    assert staged == rows
+    assert [(e.row, e.code) for e in rows["errors"]] == [(2, ErrorCode.OUTSIDE_SCOPE)]
+    assert rows["counts"][0] == 1
+    people = rows["tables"]["people"]
+    assert {p["id_number"] for p in people.values() if p["name"] == "新五"} == {newcomer}
+    assert {p["name"] for p in people.values() if p["id_number"] == VICTIM} == {"李秘密"}
