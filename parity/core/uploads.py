@@ -12,6 +12,7 @@ without being kept in memory or on disk past the limit.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import time
@@ -34,6 +35,7 @@ from parity.core import crypto
 from parity.core.files import FILE_MODE, private_dir
 
 _MB = 1024 * 1024
+REPORT_FORMATS = ("csv", "xlsx")
 T = TypeVar("T")
 
 
@@ -54,9 +56,14 @@ def _store(upload, user) -> Path:
     return target
 
 
-def error_report_path(upload: Path) -> Path:
-    """Where an import writes the error report of ``upload``: beside it."""
-    return upload.with_name(f"{upload.stem}.errors.csv")
+def error_report_path(upload: Path, fmt: str = "csv") -> Path:
+    """Where an import writes the error report of ``upload``: beside it, as .csv (the
+    command line) or .xlsx (the web pages)."""
+    return upload.with_name(f"{upload.stem}.errors.{fmt}")
+
+
+def error_reports(upload: Path) -> list[Path]:
+    return [error_report_path(upload, fmt) for fmt in REPORT_FORMATS]
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -69,17 +76,26 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def seal_report(path: Path) -> None:
-    """Replace the clear error report at ``path`` with its ciphertext."""
-    _write_private(path, crypto.encrypt(path.read_text(encoding="utf-8-sig")))
+    """Replace the clear error report at ``path`` with its ciphertext (a workbook's bytes
+    in base64)."""
+    if path.suffix == ".xlsx":
+        text = base64.b64encode(path.read_bytes()).decode("ascii")
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+    _write_private(path, crypto.encrypt(text))
 
 
 def read_report(path: Path) -> bytes | None:
-    """A sealed error report as the CSV its user downloads (UTF-8 with a BOM), or ``None``
-    when it cannot be opened (not sealed, or sealed under another key)."""
+    """A sealed error report as its user downloads it (a CSV in UTF-8 with a BOM, or the
+    workbook), or ``None`` when it cannot be opened (not sealed, or sealed under another
+    key)."""
     try:
-        return crypto.decrypt(path.read_text(encoding="ascii")).encode("utf-8-sig")
-    except (ValueError, InvalidTag):
+        text = crypto.decrypt(path.read_text(encoding="ascii"))
+    except (ValueError, InvalidTag, UnicodeDecodeError):
         return None
+    if path.suffix == ".xlsx":
+        return base64.b64decode(text)
+    return text.encode("utf-8-sig")
 
 
 @contextmanager
@@ -91,20 +107,25 @@ def stored_upload(upload, user) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
-        report = error_report_path(path)
-        if report.exists():
-            seal_report(report)
+        for report in error_reports(path):
+            if report.exists():
+                seal_report(report)
 
 
 def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, str]:
-    """``importer(path)`` on the stored upload: its result and no file error, or no result
-    and the reason a ``ValidationError`` gave for refusing the whole file."""
+    """``importer(path)`` on the stored upload: its result and no file error, or the
+    reason a ``ValidationError`` gave for refusing the whole file, with the result the
+    error carries (``parity.core.imports.ImportFailed``: the error file, the rows saved)
+    or none."""
     with stored_upload(upload, user) as path:
         try:
             return importer(path), ""
         except ValidationError as exc:
-            error_report_path(path).unlink(missing_ok=True)
-            return None, "; ".join(exc.messages)
+            result = getattr(exc, "result", None)
+            if result is None:
+                for report in error_reports(path):
+                    report.unlink(missing_ok=True)
+            return result, "; ".join(exc.messages)
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:

@@ -56,12 +56,16 @@ def test_a_successful_import_keeps_no_copy_of_the_upload(client, owner, import_d
     assert files_in(import_dir) == []
 
 
-def test_a_refused_file_keeps_no_copy_of_the_upload(client, owner, import_dir):
+def test_a_refused_file_keeps_no_copy_of_the_upload_only_its_sealed_report(
+    client, owner, import_dir
+):
     client.force_login(owner)
-    upload = SimpleUploadedFile("人员.csv", "名字\n张三\n".encode())
+    upload = SimpleUploadedFile("人员.csv", "电话\n13812345678\n".encode())
     response = client.post(reverse("people_io:import"), {"file": upload})
-    assert "文件缺少必需的列" in response.content.decode()
-    assert files_in(import_dir) == []
+    assert "没有找到表头" in response.content.decode()
+    [report] = files_in(import_dir)
+    assert report.name.endswith(".errors.xlsx")
+    assert report.read_text(encoding="ascii").startswith("v1:")
 
 
 def test_the_error_report_is_private_and_holds_values_as_text(client, owner, import_dir):

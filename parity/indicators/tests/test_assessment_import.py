@@ -126,8 +126,8 @@ def test_a_bad_cell_is_reported_by_row_and_column_and_nothing_is_saved(
     assert not AuditEvent.objects.filter(action__startswith="target.").exists()
     with open(result.error_file, encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["行号", "列", "值", "错误原因"]
-    assert lines[1][:2] == ["3", column]
+    assert lines[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
+    assert [lines[1][0], lines[1][2]] == ["3", column]
 
 
 def test_a_row_repeating_a_year_area_and_indicator_is_an_error(tmp_path, official, indicators):

@@ -4,12 +4,14 @@ so a file written by one is read by the others."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from django.db import models
 from django.utils import translation
 
+from parity.core.imports.aliases import aliases_for
+from parity.core.imports.headers import HeaderSpec
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -119,56 +121,33 @@ EXAMPLE_ROW: dict[str, str] = {
 }
 
 
-def normalise_header(text: object) -> str:
-    """Headers are matched loosely: surrounding spaces, a required-mark ``*`` and a
-    trailing ``(必填)`` are ignored, so a hand-made file with ``姓名*`` still reads."""
-    header = str(text or "").strip().replace("\ufeff", "")
-    for suffix in ("(必填)", "(必填)", "*", "*"):
-        if header.endswith(suffix):
-            header = header[: -len(suffix)].strip()
-    return header
+# Columns registers often have that the template does not: read when present.
+# 性别 is checked against the ID number (a warning when they disagree); 户籍省/市/县 (a
+# merged 「户籍地」 over 「省」「市」「县」) are joined into the hukou place.
+EXTRA_KEYS: dict[str, str] = {
+    "性别": "sex",
+    "户籍省": "hukou_province",
+    "户籍市": "hukou_city",
+    "户籍县": "hukou_county",
+}
+READ_HEADERS: list[str] = [*HEADERS, *EXTRA_KEYS]
 
 
-def header_columns(
-    row: Sequence[object],
-    *,
-    known: Collection[str],
-    required: Sequence[str],
-    aliases: Mapping[str, str] | None = None,
-) -> dict[str, int]:
-    """``{header: column index}`` of a file's header row, for every import: unknown
-    columns (a serial number, a note) are ignored, a known header twice or a required one
-    missing refuses the whole file. ``aliases`` maps other spellings to a known header."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from parity.core.error_codes import ErrorCode
-
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        header = normalise_header(cell)
-        header = (aliases or {}).get(header, header)
-        if header not in known:
-            continue
-        if header in columns:
-            raise ValidationError(
-                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
-            )
-        columns[header] = index
-    missing = [h for h in required if h not in columns]
-    if missing:
-        raise ValidationError(
-            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
-            % {"missing": "、".join(missing)},
-            code=ErrorCode.FILE_HEADER,
-        )
-    return columns
+def header_spec() -> HeaderSpec:
+    """The people file as the import kit reads it: the template's headers, the extra
+    columns, and the alias table."""
+    return HeaderSpec(
+        kind="people", known=READ_HEADERS, required=REQUIRED_HEADERS, aliases=aliases_for("people")
+    )
 
 
-def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+def choice_lookup(
+    choices: type[models.TextChoices], synonyms: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Every spelling a cell may use for a choice → its stored code: the Chinese label,
     the label in the active language, the code itself; for ethnicity also 汉 for 汉族 and
-    1 for 01 (Excel drops the leading zero)."""
+    1 for 01 (Excel drops the leading zero); and the ``synonyms`` (as typed → label) of
+    the synonym table (租房 for 出租房屋)."""
     table: dict[str, str] = {}
     labels = list(choices.choices)
     with translation.override("zh-hans"):
@@ -179,9 +158,12 @@ def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
         table.setdefault(value.lower(), value)
     if choices is Ethnicity:
         for value, label in zh:
-            if label.endswith("族") and len(label) > 2:
+            if label.endswith("族") and len(label) >= 2:  # 汉 for 汉族, 回 for 回族
                 table.setdefault(label[:-1], value)
             table.setdefault(str(int(value)), value)
+    for typed, label in (synonyms or {}).items():
+        if label in table:
+            table.setdefault(typed, table[label])
     return table
 
 

@@ -26,11 +26,11 @@ from parity.core import crypto
 from parity.core.actions import changed
 from parity.core.crypto import seal_many
 from parity.core.error_codes import ErrorCode
+from parity.core.imports.results import RowError
 from parity.core.models import AuditEvent
 from parity.people.choices import Ethnicity, Status
 from parity.people.imports.columns import HEADER_FOR
 from parity.people.imports.records import PersonRecord
-from parity.people.imports.results import RowError
 from parity.people.models import Employment, Person, Residence, status_for
 from parity.people.scope import outside_scope_message
 

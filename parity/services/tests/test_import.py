@@ -82,8 +82,8 @@ def test_good_rows_are_written_and_bad_rows_reported_by_row_and_column(
     assert not ServiceEvent.objects.filter(person=stranger).exists()
 
     errors = read_errors(path)
-    assert errors[0] == ["行号", "列", "值", "错误原因"]
-    by_cell = {(int(r[0]), r[1]): r[3] for r in errors[1:]}
+    assert errors[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
+    by_cell = {(int(r[0]), r[2]): r[4] for r in errors[1:]}
     assert by_cell[(4, "病种")] == "请填写病种"
     assert "50 到 300" in by_cell[(4, "收缩压(mmHg)")]
     assert by_cell[(5, "身份证号码")] == "在您的管辖区域内没有找到该身份证号码对应的人员"
@@ -117,7 +117,7 @@ def test_a_row_repeating_an_earlier_one_in_the_same_file_is_an_error(
     path = write_csv(tmp_path / "s.csv", [row, row])
     result = import_services(path, acting_user=owner)
     assert (result.created, result.error_rows) == (1, 1)
-    assert "与第2行是同一次服务" in read_errors(path)[1][3]
+    assert "与第2行是同一次服务" in read_errors(path)[1][4]
 
 
 def test_gbk_csv_and_excel_files_are_read(tmp_path, owner, people, health_record):
