@@ -190,3 +190,69 @@ def check_upload_size(upload) -> None:
             % {"size": upload.size / _MB, "max": settings.PARITY_UPLOAD_MAX_MB},
             code="file_too_large",
         )
+
+
+# --- uploads that wait for a mapping step -------------------------------------------------
+
+PENDING_SUFFIX = ".pending"
+
+
+def pending_store(upload, user) -> str:
+    """Keep an upload between the steps of an import page (preview, check, import),
+    sealed like the error reports: its name (the token the page carries) is returned.
+    ``pending_drop`` deletes it once imported; ``purge_uploads`` after the retention."""
+    path = _store(upload, user)
+    try:
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        target = path.with_name(path.name + PENDING_SUFFIX)
+        _write_private(target, crypto.encrypt(data))
+    finally:
+        path.unlink(missing_ok=True)
+    return target.name
+
+
+def _pending_path(token: str, user) -> Path | None:
+    if "/" in token or "\\" in token or not token.endswith(PENDING_SUFFIX):
+        return None
+    path = user_dir(user) / token
+    return path if path.is_file() else None
+
+
+def pending_exists(token: str, user) -> bool:
+    return _pending_path(token, user) is not None
+
+
+def pending_name(token: str) -> str:
+    """The name the user's file had (without the stamp and the suffix)."""
+    return token.removesuffix(PENDING_SUFFIX).split("-", 3)[-1]
+
+
+@contextmanager
+def pending_file(token: str, user) -> Iterator[Path]:
+    """The waiting upload in clear for one step, deleted when the step ends; the error
+    reports written beside it are sealed."""
+    sealed = _pending_path(token, user)
+    if sealed is None:
+        raise FileNotFoundError(token)
+    clear = sealed.with_name(sealed.name.removesuffix(PENDING_SUFFIX))
+    try:
+        data = base64.b64decode(crypto.decrypt(sealed.read_text(encoding="ascii")))
+    except (ValueError, InvalidTag) as exc:
+        raise FileNotFoundError(token) from exc
+    clear.unlink(missing_ok=True)
+    fd = os.open(clear, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "wb") as handle:
+        handle.write(data)
+    try:
+        yield clear
+    finally:
+        clear.unlink(missing_ok=True)
+        for report in error_reports(clear):
+            if report.exists():
+                seal_report(report)
+
+
+def pending_drop(token: str, user) -> None:
+    path = _pending_path(token, user)
+    if path is not None:
+        path.unlink(missing_ok=True)

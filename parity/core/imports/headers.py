@@ -67,6 +67,12 @@ class HeaderMatch:
     names: list[str]
     fields: list[str | None]
     unknown: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def first_row(self) -> int:
+        """The header's first row (1-based): what a user picks as "the header row"."""
+        return self.row - self.depth + 1
 
     @property
     def columns(self) -> dict[str, int]:
@@ -144,11 +150,13 @@ def find_header(
     *,
     header_row: int | None = None,
     mapping: Mapping[int, str | None] | None = None,
+    require: bool = True,
 ) -> HeaderMatch:
     """The header among the first rows: the row (or two rows) naming the most known
     fields, the earliest on a tie. ``header_row`` (1-based) fixes the row as a user chose
     it; ``mapping`` (column index → field, ``None`` to skip) overrides the proposed
-    fields. A file whose header lacks a required field is refused here, before any write.
+    fields. A file whose header lacks a required field is refused here, before any write
+    (with ``require=False`` the match says what is ``missing``, for a page to ask).
     """
     if header_row is not None:
         starts = [header_row - 1]
@@ -169,7 +177,7 @@ def find_header(
             if score > best_score:
                 best_score = score
                 best = HeaderMatch(start + 1 + depth - 1, depth, names, fields)
-    if best is None or best_score <= 0:
+    if best is None or (best_score <= 0 and require):
         if not rows:
             raise ValidationError(_("文件是空的"), code=ErrorCode.FILE_HEADER)
         raise ValidationError(
@@ -200,8 +208,8 @@ def find_header(
         best.names += [""] * (len(fields) - len(best.names))
         best.fields = fields
     best.unknown = _unknown(best.names, best.fields)
-    missing = [h for h in spec.required if h not in best.fields]
-    if missing:
+    missing = best.missing = [h for h in spec.required if h not in best.fields]
+    if missing and require:
         raise ValidationError(
             _(
                 "文件缺少必需的列:%(missing)s(表头在第%(row)d行)。请使用导入模板的表头,或在导入页面指定各列对应的内容。"
