@@ -225,3 +225,16 @@ def unknown_message(unknown: Sequence[str]) -> str:
     if not unknown:
         return ""
     return _("这些列不会导入:%(columns)s") % {"columns": "、".join(unknown)}
+
+
+def column_index(text: str) -> int | None:
+    """A column named as Excel names it (``C``, ``AB``) or by its 1-based number, as the
+    0-based index; ``None`` when it is neither."""
+    if text.isdigit():
+        return int(text) - 1 if int(text) > 0 else None
+    if not text.isascii() or not text.isalpha():
+        return None
+    number = 0
+    for letter in text.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1

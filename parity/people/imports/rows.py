@@ -168,8 +168,12 @@ class RowValidator:
 
     def __call__(self, row: int, cells: Sequence) -> PersonRecord | list[RowError] | None:
         """The record for a good row, the errors of a bad one, ``None`` for a blank row."""
-        if not self.complete or len(cells) < self.width:
-            cells = [*cells, *([""] * (self.width + 1 - len(cells)))]
+        if not self.complete:
+            # A column missing from the file reads the blank cell at ``width``: cut any
+            # column past the header's last known one (a note, an unmapped column).
+            cells = [*cells[: self.width], *([""] * (self.width + 1 - min(len(cells), self.width)))]
+        elif len(cells) < self.width:
+            cells = [*cells, *([""] * (self.width - len(cells)))]
         raw = self.cells(cells)
         try:
             values = list(map(str.strip, raw))  # CSV cells are always text
