@@ -158,6 +158,10 @@ def _csv_error(row: int, line: int, exc: csv.Error) -> ValidationError:
         message = _(
             "第%(row)d行的引号位置不对(引号后面紧跟了其他字符):请检查该行后重新上传;整个文件都没有导入"
         )
+    elif "field larger than field limit" in text:
+        message = _(
+            "第%(row)d行有一个单元格内容过长(超过13万字),可能有未闭合的引号:请检查该行后重新上传;整个文件都没有导入"
+        )
     elif "NUL" in text or "null" in text.lower():
         message = _(
             "第%(row)d行含有空字符,文件可能已损坏:请用Excel打开后另存为CSV;整个文件都没有导入"
