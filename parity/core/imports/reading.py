@@ -136,9 +136,10 @@ def _open_csv(path: Path, head_rows: int) -> Sheet:
                 break
             except csv.Error as exc:
                 raise _csv_error(total + 1, start, exc) from exc
+            spanned = reader.line_num - line > 1  # a field with line breaks
             line = reader.line_num
             total += 1
-            if _unclosed(cells):
+            if spanned and _unclosed(cells):
                 raise file_error(
                     _(
                         "第%(row)d行有未闭合的引号(该行以后的内容会被并入一个单元格):请检查该行的引号后重新上传;整个文件都没有导入"

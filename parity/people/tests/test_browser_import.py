@@ -2,6 +2,9 @@
 keeps: upload, the preview with the proposed mapping (one column changed by hand), the
 check of the whole file (nothing written), the import; the warnings and the error file."""
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -63,7 +66,9 @@ def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_register(
 
     with page.expect_download() as download:
         page.click("#error-file")
-    sheet = load_workbook(download.value.path()).worksheets[0]
+    # A download is saved without its extension, which openpyxl would refuse: read the bytes.
+    data = io.BytesIO(Path(download.value.path()).read_bytes())
+    sheet = load_workbook(data).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
     assert rows[1][:2] == [4, "老人"] and rows[1][5] == "提醒"

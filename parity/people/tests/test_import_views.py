@@ -154,3 +154,43 @@ def test_the_export_download_is_restricted_masked_and_filtered(client, register,
     assert GOOD not in str(rows)
     other = b"".join(theirs.streaming_content).decode("utf-8-sig").splitlines()
     assert other == [",".join(HEADERS)]
+
+
+def odd_register(name: str, number: str) -> io.BytesIO:
+    data = io.BytesIO(
+        f"人名,号码,片区,日期,住所类型\n王五,{number},{GRID},2024-03-01,出租房屋\n".encode()
+    )
+    data.name = name
+    return data
+
+
+def test_a_confirmed_mapping_is_proposed_again_for_the_same_headers(client, owner, colleague):
+    client.force_login(owner)
+    change = {0: "姓名", 1: "身份证号码", 2: "网格代码", 3: "来本地日期"}
+    response = web_import(client, odd_register("a.csv", GOOD), change=change)
+    assert response.context["result"].created == 1
+
+    again = client.post(
+        reverse("people_io:import"), {"file": odd_register("b.csv", make_id(seq=7))}
+    )
+    page = client.get(again["Location"]).context["page"]
+
+    assert page.saved
+    assert page.match.fields == ["姓名", "身份证号码", "网格代码", "来本地日期", "住所类型"]
+    assert page.match.missing == []
+    # Kept for the owner's area: a user of another area starts from the proposal.
+    client.force_login(colleague)
+    theirs = client.post(
+        reverse("people_io:import"), {"file": odd_register("c.csv", make_id(seq=8))}
+    )
+    assert client.get(theirs["Location"]).context["page"].match.missing
+
+
+def test_another_users_waiting_upload_is_not_found(client, owner, colleague):
+    client.force_login(owner)
+    response = client.post(reverse("people_io:import"), {"file": upload("a.csv", [good_row()])})
+    client.force_login(colleague)
+
+    assert client.get(response["Location"]).status_code == 404
+    assert client.post(response["Location"], {"action": "import"}).status_code == 404
+    assert not Person.objects.exists()
