@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 # Full-width ASCII (！ to ～) and the ideographic space to their half-width forms.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -107,14 +108,36 @@ def excel_display(number: float | int) -> str:
     return f"{mantissa}E{exponent[0]}{int(exponent[1:]):02d}"
 
 
-def damaged_number(raw: object, text: str) -> str | None:
+def round_tripped(values: Iterable[object]) -> bool:
+    """Whether a column of ID numbers went through Excel's number format: a number cell
+    of 16 digits or more, a value in scientific form, or at least two 18-digit values
+    ending in ``000`` that are half of them or more. (One real ID number in about 1,100
+    ends in 000 — sequence x00, check digit 0 — so a single one proves nothing; a column
+    that went through a number ends in 000 throughout.)"""
+    count = zeros = 0
+    for value in values:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if abs(value) >= 1e15:
+                return True
+            continue
+        text = str(value or "").strip()
+        if len(text) == 18:
+            count += 1
+            zeros += text.endswith("000")
+        elif _SCIENTIFIC.match(text):
+            return True
+    return zeros >= 2 and zeros * 2 >= count
+
+
+def damaged_number(raw: object, text: str, *, zeros: bool = True) -> str | None:
     """How Excel shows a long number it may have changed, or ``None`` if the cell is fine.
 
     Damaged: a number cell of 16 digits or more (Excel keeps 15 significant digits and
-    rounds the rest to zeros); in text, the scientific form ``1.40202E+17`` or an
-    18-digit number ending in ``000`` (what a number round-trip leaves). Such a value is
-    refused whatever its check digit: the digits Excel dropped cannot be told apart from
-    a different person's number."""
+    rounds the rest to zeros); in text, the scientific form ``1.40202E+17``, or — when
+    ``zeros`` (the column went through a number: ``round_tripped``) — an 18-digit number
+    ending in ``000``, what a number round-trip leaves. Such a value is refused whatever
+    its check digit: the digits Excel dropped cannot be told apart from a different
+    person's number."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int | float):
@@ -123,6 +146,6 @@ def damaged_number(raw: object, text: str) -> str | None:
         return None
     if _SCIENTIFIC.match(text):
         return text.upper()
-    if len(text) == 18 and text.endswith("000") and text.isdigit():
+    if zeros and len(text) == 18 and text.endswith("000") and text.isdigit():
         return text
     return None

@@ -23,7 +23,7 @@ from parity.accounts.permissions import CHANGE, scope_code
 from parity.core.imports import ImportFailed, ImportResult, Table, write_error_file
 from parity.core.imports.aliases import synonyms_for
 from parity.core.imports.headers import unknown_message
-from parity.core.imports.table import file_refused
+from parity.core.imports.table import file_refused, id_column_round_tripped
 from parity.core.models import audit
 from parity.people.imports.columns import READ_HEADERS
 from parity.people.imports.reading import open_sheet
@@ -96,6 +96,7 @@ def import_people(
         scope=scope,
         today=timezone.localdate(),
         synonyms=synonyms_for("people"),
+        round_tripped=id_column_round_tripped(sheet, "身份证号码"),
     )
     if check_only:
         workers = 1

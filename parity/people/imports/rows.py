@@ -112,9 +112,12 @@ class RowValidator:
         scope: str,
         today: dt.date,
         synonyms: dict[str, dict[str, str]] | None = None,
+        round_tripped: bool = False,
     ) -> None:
         self.today = today
         self.scope = scope
+        # The ID column went through a number: an ID ending in 000 cannot be trusted.
+        self.zeros_damaged = round_tripped
         self.city = settings.PARITY_CITY_CODE
         self.width = max(columns.values()) + 1
         # A column missing from the file reads as the blank cell appended at ``width``.
@@ -232,7 +235,7 @@ class RowValidator:
         id_raw = raw[1]
         damaged = None
         if id_raw.__class__ is not str or id_text[-3:] == "000" or "E" in id_text.upper():
-            damaged = damaged_number(id_raw, id_text)
+            damaged = damaged_number(id_raw, id_text, zeros=self.zeros_damaged)
         if not id_text:
             error("id_number", id_text, _("请填写身份证号码"), ErrorCode.REQUIRED)
         elif damaged is not None:

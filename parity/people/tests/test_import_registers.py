@@ -179,6 +179,43 @@ def test_a_csv_id_in_scientific_form_or_ending_000_is_refused(tmp_path, owner):
     assert list(Person.objects.values_list("name", flat=True)) == ["孙八"]
 
 
+def test_a_real_id_ending_000_imports_when_the_column_is_text(tmp_path, owner):
+    # One real ID number in about 1,100 ends in 000 (sequence x00, check digit 0).
+    real = next(
+        make_id("410102", birth, 100)
+        for birth in (f"1990{m:02d}{d:02d}" for m in range(1, 13) for d in range(1, 29))
+        if make_id("410102", birth, 100).endswith("000")
+    )
+    path = tmp_path / "real.csv"
+    path.write_text(
+        "姓名,身份证号码,网格代码,来本地日期,住所类型\n"
+        f"赵六,{real},{GRID},2024-03-01,出租房屋\n"
+        f"孙八,{make_id(seq=7)},{GRID},2024-03-01,出租房屋\n",
+        encoding="utf-8",
+    )
+
+    result = import_people(path, acting_user=owner)
+
+    assert result.errors == [] and person(real).name == "赵六"
+
+
+def test_ids_ending_000_throughout_are_a_column_that_went_through_a_number(tmp_path, owner):
+    numbers = [make_id(seq=n)[:15] + "000" for n in (1, 2, 3)]
+    path = tmp_path / "rounded.csv"
+    path.write_text(
+        "姓名,身份证号码,网格代码,来本地日期,住所类型\n"
+        + "".join(
+            f"王{n},{number},{GRID},2024-03-01,出租房屋\n" for n, number in enumerate(numbers)
+        ),
+        encoding="utf-8",
+    )
+
+    result = import_people(path, acting_user=owner)
+
+    assert [e.code for e in result.errors] == [ErrorCode.ID_EXCEL_DAMAGED] * 3
+    assert not Person.objects.exists()
+
+
 def gbk_register(path: Path, encoding: str) -> Path:
     """As Chinese Excel saves "CSV": a title line, other header names with 「＊」 and
     「（必填）」, a date column formatted as numbers (Excel serials), full-width digits."""

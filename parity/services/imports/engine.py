@@ -26,7 +26,7 @@ from parity.core import crypto
 from parity.core.error_codes import ErrorCode
 from parity.core.imports import HeaderSpec, ImportResult, RowError, open_table, write_error_file
 from parity.core.imports.aliases import aliases_for
-from parity.core.imports.table import file_refused
+from parity.core.imports.table import file_refused, id_column_round_tripped
 from parity.core.imports.values import clean_text, damaged_number
 from parity.core.models import audit
 from parity.people import idnumber
@@ -89,8 +89,16 @@ class _Parsed:
 class ServiceRows:
     """Checks the rows of one file for one user; lookups are prepared once per file."""
 
-    def __init__(self, *, columns: dict[str, int], acting_user, services: list[ServiceType]):
+    def __init__(
+        self,
+        *,
+        columns: dict[str, int],
+        acting_user,
+        services: list[ServiceType],
+        round_tripped: bool = False,
+    ):
         self.user = acting_user
+        self.zeros_damaged = round_tripped
         self.columns = columns
         self.width = max(columns.values()) + 1
         self.services: dict[str, ServiceType] = {}
@@ -117,7 +125,11 @@ class ServiceRows:
             return None
         parsed = _Parsed(row, values, cells[self.columns[DATE]])
         number = values[ID_NUMBER]
-        damaged = damaged_number(cells[self.columns[ID_NUMBER]], number) if number else None
+        damaged = (
+            damaged_number(cells[self.columns[ID_NUMBER]], number, zeros=self.zeros_damaged)
+            if number
+            else None
+        )
         if not number:
             parsed.error(ID_NUMBER, _("请填写身份证号码"), ErrorCode.REQUIRED)
         elif damaged is not None:
@@ -290,7 +302,12 @@ def import_services(
         ) from exc
     result.header_row = table.match.row
     result.ignored_columns = table.match.unknown
-    checker = ServiceRows(columns=table.columns, acting_user=acting_user, services=services)
+    checker = ServiceRows(
+        columns=table.columns,
+        acting_user=acting_user,
+        services=services,
+        round_tripped=id_column_round_tripped(table, ID_NUMBER),
+    )
     first_row: dict[tuple, int] = {}
     for chunk in _chunks(table.rows, CHUNK_ROWS):
         parsed = [p for row, cells in chunk if (p := checker.parse(row, cells)) is not None]
