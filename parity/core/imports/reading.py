@@ -14,13 +14,14 @@ import codecs
 import csv
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parity.core.error_codes import ErrorCode
+from parity.core.imports.values import round_tripped
 
 # What a cell may hold: text from CSV; numbers, booleans, dates and times from Excel.
 Cell = str | dt.date | dt.datetime | dt.time | dt.timedelta | float | int | bool | None
@@ -57,6 +58,19 @@ class Sheet:
     total: int
     _rows: list[Sequence[Cell]] | None = None
     _csv: tuple[Path, str] | None = None
+    # From a CSV file's first pass: per column, the 18-character values ending in 000,
+    # and the columns holding a number in scientific form (``round_tripped``).
+    _zeros: dict[int, int] = field(default_factory=dict)
+    _scientific: set[int] = field(default_factory=set)
+
+    def round_tripped(self, index: int) -> bool:
+        """``values.round_tripped`` of column ``index``: whether the column went through
+        Excel's number format (from the first pass for a CSV file, without reading it
+        again)."""
+        if self._rows is not None:
+            return round_tripped(cells[index] for cells in self._rows if index < len(cells))
+        zeros = self._zeros.get(index, 0)
+        return index in self._scientific or (zeros >= 2 and zeros * 2 >= self.total - 1)
 
     def rows(self, after: int) -> Iterator[tuple[int, Sequence[Cell]]]:
         if self._rows is not None:
@@ -125,6 +139,8 @@ def _open_csv(path: Path, head_rows: int) -> Sheet:
     encoding = _encoding(path)
     head: list[Sequence[Cell]] = []
     total = 0
+    zeros: dict[int, int] = {}
+    scientific: set[int] = set()
     with open(path, encoding=encoding, newline="") as handle:
         reader = csv.reader(handle, strict=True)
         line = 0
@@ -148,7 +164,16 @@ def _open_csv(path: Path, head_rows: int) -> Sheet:
                 )
             if len(head) < head_rows:
                 head.append(cells)
-    return Sheet(path.stem, "csv", head, total, _csv=(path, encoding))
+            joined = "\x1f".join(cells)
+            if "000\x1f" in joined or joined.endswith("000") or "E+" in joined or "e+" in joined:
+                for index, cell in enumerate(cells):
+                    if len(cell) == 18 and cell.endswith("000"):
+                        zeros[index] = zeros.get(index, 0) + 1
+                    elif "E+" in cell.upper() and round_tripped([cell]):
+                        scientific.add(index)
+    return Sheet(
+        path.stem, "csv", head, total, _csv=(path, encoding), _zeros=zeros, _scientific=scientific
+    )
 
 
 def _csv_error(row: int, line: int, exc: csv.Error) -> ValidationError:

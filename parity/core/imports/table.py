@@ -16,7 +16,6 @@ from parity.core.imports.errors import write_error_file
 from parity.core.imports.headers import HeaderMatch, HeaderSpec, find_header
 from parity.core.imports.reading import Cell, Sheet, open_sheets
 from parity.core.imports.results import ImportResult, RowError
-from parity.core.imports.values import round_tripped
 from parity.core.models import audit
 
 logger = logging.getLogger(__name__)
@@ -129,9 +128,6 @@ def file_refused(
 
 
 def id_column_round_tripped(table: Table, header: str) -> bool:
-    """``values.round_tripped`` over the table's column ``header`` (one more pass over
-    the rows: a CSV is read again, a workbook is in memory)."""
+    """Whether the table's column ``header`` went through Excel's number format."""
     index = table.columns.get(header)
-    if index is None:
-        return False
-    return round_tripped(cells[index] for _row, cells in table.rows if index < len(cells))
+    return index is not None and table.sheet.round_tripped(index)
