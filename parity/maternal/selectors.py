@@ -204,12 +204,8 @@ def _child_overdue(on: dt.date, queryset: QuerySet[Person]) -> QuerySet[Person]:
     done = ChildHealthCheck.objects.filter(
         person=OuterRef("pk"), point=OuterRef("overdue_point"), date__lte=on
     )
-    return (
-        queryset.filter(children_q(on))
-        .annotate(**_overdue_annotations(windows))
-        .exclude(overdue_point="")
-        .filter(~Exists(done))
-    )
+    due = queryset.filter(children_q(on)).annotate(**_overdue_annotations(windows))
+    return due.exclude(overdue_point="").filter(~Exists(done))  # type: ignore[misc]
 
 
 def children_overdue_checks(on: dt.date, queryset: QuerySet[Person] | None = None):
