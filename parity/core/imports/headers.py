@@ -177,7 +177,8 @@ def find_header(
             if score > best_score:
                 best_score = score
                 best = HeaderMatch(start + 1 + depth - 1, depth, names, fields)
-    if best is None or (best_score <= 0 and require):
+    # With a mapping the user names the columns: row 1 (or the chosen row) is the header.
+    if best is None or (best_score <= 0 and require and mapping is None):
         if not rows:
             raise ValidationError(_("文件是空的"), code=ErrorCode.FILE_HEADER)
         raise ValidationError(
