@@ -327,7 +327,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "parity.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "parity.core.api.errors.exception_handler",
     # Throttles key anonymous clients on their address: the same trusted-proxy count as the
     # login lockout, so a forged X-Forwarded-For gives no new bucket.
     "NUM_PROXIES": PARITY_TRUSTED_PROXY_COUNT,

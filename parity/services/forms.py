@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import HEALTH_SITE_KINDS, DepartmentKind
 from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE
+from parity.accounts.selectors import provider_departments as provider_queryset
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.services.choices import DetailType, Outcome, StaffRole, VisitOutcome
@@ -22,12 +23,6 @@ from parity.services.models import ServiceType
 from parity.web.forms import DateInput, blank
 
 DETAIL_PREFIX = "d_"
-
-
-def provider_queryset(user):
-    """Departments a user may name as a service's provider: those in their area and those
-    above it (a grid worker records what the street's health centre delivered)."""
-    return Department.objects.filter(area__in=Area.objects.visible_to(user)).select_related("area")
 
 
 class VisitForm(forms.Form):

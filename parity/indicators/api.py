@@ -15,8 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from parity.api.base import ModelSerializer, errors
-from parity.api.services import AREA, _area_code
+from parity.core.api.base import AREA, ModelSerializer, errors, scope_area_code
 from parity.core.params import query_optional_date
 from parity.indicators import selectors
 from parity.indicators.models import Indicator
@@ -91,7 +90,7 @@ class EqualizationViewSet(viewsets.GenericViewSet):
         responses={200: EqualizationSerializer, **errors(400, 403, 404)},
     )
     def list(self, request):
-        code = _area_code(request) or _city_code()
+        code = scope_area_code(request) or _city_code()
         as_of = query_optional_date(request.query_params, "as_of")
         snapshot = selectors.latest_snapshot(as_of)
         if snapshot is None:
