@@ -7,6 +7,7 @@ only through ``POST persons/{id}/reveal/``, which the action audits.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -28,7 +29,7 @@ from parity.core.api.base import (
     with_etag,
 )
 from parity.housing.models import Dwelling
-from parity.people import actions
+from parity.people import actions, rules
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -128,6 +129,17 @@ class PersonRegisterSerializer(serializers.Serializer):
         help_text=_("登记本市户籍的流出人员时填写"),
     )
     outflow_since = serializers.DateField(required=False, allow_null=True, label=_("流出日期"))
+
+    def validate(self, attrs):
+        fields = ("hukou_code", "outflow_region_code", "outflow_since", "arrived_on")
+        errors = rules.registration_errors(
+            id_number=attrs["id_number"],
+            housing_type=attrs.get("housing_type") or "",
+            **{field: attrs[field] for field in fields if attrs.get(field)},
+        )
+        if errors:
+            raise DjangoValidationError(errors)
+        return attrs
 
 
 class PersonUpdateSerializer(serializers.Serializer):
