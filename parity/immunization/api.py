@@ -273,6 +273,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     def coverage(self, request, pk=None):
         campaign = self.get_object()
         code = query_area_code(request.query_params) or ""
+        area: Area | None
         if code:
             area = get_object_or_404(
                 Area.objects.restrict(request.user, "view").filter(

@@ -408,9 +408,8 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
     def members(self, request, code=None):
         if code not in KEY_GROUPS:
             raise Http404
-        rows = group_members(code, as_of(request), area_code=scope_area_code(request)).order_by(
-            "since", "area_code", "id"
-        )
+        rows = group_members(code, as_of(request), area_code=scope_area_code(request))
+        rows = rows.order_by("since", "area_code", "id")  # type: ignore[misc]  # annotated
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 

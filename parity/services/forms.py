@@ -117,7 +117,8 @@ class ServiceRecordForm(forms.Form):
         return [f for f in self.visible_fields() if not f.name.startswith(DETAIL_PREFIX)]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         chosen = cleaned.get("service_type")
         if chosen is not None and self.service is not None and chosen.pk != self.service.pk:
             # The type changed without the details being reloaded: ask again.
@@ -157,7 +158,7 @@ class DepartmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
+        self.fields["area"].queryset = (  # type: ignore[attr-defined]
             Area.objects.restrict(user, CHANGE).filter(level__lte=Level.COMMUNITY).order_by("code")
         )
 
@@ -170,6 +171,6 @@ class StaffForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = (
+        self.fields["department"].queryset = (  # type: ignore[attr-defined]
             Department.objects.restrict(user, CHANGE).select_related("area").order_by("area__code")
         )

@@ -4,6 +4,8 @@ and ``?area=`` parameters, pagination, errors."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -101,6 +103,10 @@ class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
     carries its version as a strong ``ETag``; a write with ``If-Match`` is refused with 412
     if the record changed since. Without ``If-Match`` the write proceeds, unless the
     setting ``PARITY_API_REQUIRE_IF_MATCH`` demands it (428)."""
+
+    # Mixed into a GenericViewSet, which has both.
+    get_object: Callable[[], Any]
+    get_serializer: Callable[..., serializers.BaseSerializer]
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
