@@ -3,6 +3,7 @@ cache (the same rows as the dashboard)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -125,6 +126,4 @@ class EqualizationViewSet(viewsets.GenericViewSet):
 
 
 def _city_code() -> str:
-    from django.conf import settings
-
     return settings.PARITY_CITY_CODE
