@@ -88,7 +88,7 @@ class RestrictedAdmin(admin.ModelAdmin):
         return self.deletable and not self.read_only and self._allowed(request, CHANGE, obj)
 
     def get_fields(self, request, obj=None):
-        return [f for f in super().get_fields(request, obj) if not is_secret(f)]
+        return [f for f in super().get_fields(request, obj) if not is_secret(str(f))]
 
     def get_exclude(self, request, obj=None):
         secrets = [f.name for f in self.model._meta.concrete_fields if is_secret(f.name)]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.permissions import scope_code
 from parity.core.choices import ExportFormat, ExportStatus, ImportKind
 
 
@@ -17,8 +18,6 @@ class RestrictedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, action)
         if code is None:
             return self.none()

@@ -7,6 +7,7 @@ event with the values before and after.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +28,8 @@ from parity.indicators.assessment_forms import target_problems
 from parity.indicators.assessment_import import check_file
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Target
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # Who changed a target is kept on the row and in the audit event, not compared.
@@ -191,6 +194,7 @@ def targets_import(*, acting_user, file: Path | str | IO) -> ImportResult:
     if given_path:
         result.error_file = write_error_file(path, errors)
     if errors:
+        logger.info("targets import refused", extra=result.log_fields(path, acting_user))
         return result
     with transaction.atomic():
         for row in rows:
@@ -224,4 +228,5 @@ def targets_import(*, acting_user, file: Path | str | IO) -> ImportResult:
             },
             note=path.name,
         )
+    logger.info("targets imported", extra=result.log_fields(path, acting_user))
     return result

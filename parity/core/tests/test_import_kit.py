@@ -44,7 +44,7 @@ def test_header_marks_brackets_and_spaces_are_ignored(written):
 
 
 def test_the_header_is_found_under_a_title_and_over_two_merged_rows():
-    rows = [
+    rows: list[list[object]] = [
         ["某社区流动人口登记表", "", "", "", "", ""],
         ["序号", "姓名", "公民身份号码", "户籍地", "", ""],
         ["", "", "", "省", "市", "县"],

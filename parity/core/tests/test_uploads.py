@@ -207,4 +207,5 @@ def test_past_the_limit_the_upload_handler_passes_nothing_on_and_reports_the_siz
     assert handler.receive_data_chunk(chunk, 2 * len(chunk)) is None  # past 1 MB
     assert handler.receive_data_chunk(chunk, 3 * len(chunk)) is None
     placeholder = handler.file_complete(4 * len(chunk))
+    assert placeholder is not None
     assert (placeholder.name, placeholder.size, placeholder.read()) == ("big.csv", 2 << 20, b"")

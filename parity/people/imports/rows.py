@@ -1,9 +1,10 @@
 """Per-row validation: one plain-Python function from a row's cells to a ``PersonRecord``
 or the list of what is wrong with it.
 
-The rules are the web form's (``parity.people.validators``, ``idnumber`` and ``choices``);
-only the lookups are prepared once per file (grids, choice labels, region codes) because
-the same checks run hundreds of thousands of times.
+The rules are the web form's (``parity.people.validators``, ``idnumber``, ``choices`` and
+the person rule ``parity.people.rules``); only the lookups are prepared once per file
+(grids, choice labels, region codes) because the same checks run hundreds of thousands of
+times.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from parity.core.imports.values import (
     excel_serial_date,
 )
 from parity.core.params import is_ascii_digits
-from parity.people import idnumber, validators
+from parity.people import idnumber, rules, validators
 from parity.people.imports.columns import (
     CHOICE_COLUMNS,
     EXTRA_KEYS,
@@ -318,39 +319,42 @@ class RowValidator:
 
         outflow = ""
         outflow_since = arrived_on = None
+        invalid = set()
         if outflow_text:
             try:
                 outflow = self.region(outflow_text)
             except ValidationError as exc:
                 code = exc.code or ErrorCode.REGION_CODE
                 error("outflow_region_code", outflow_text, exc.messages[0], code)
-            else:
-                registered = hukou or (number[:6] if number else None)
-                if outflow.startswith(self.city):
-                    error(
-                        "outflow_region_code",
-                        outflow_text,
-                        _("流向地应在本市以外;本市内的迁移请填写网格代码和来本地日期"),
-                        ErrorCode.REGION_CODE,
-                    )
-                elif registered and not registered.startswith(self.city):
-                    error(
-                        "outflow_region_code",
-                        outflow_text,
-                        _("流出人口应为本市户籍,该行户籍地代码为 %(code)s") % {"code": registered},
-                        ErrorCode.STATUS_CONFLICT,
-                    )
+                invalid.add("outflow_region_code")
             if outflow_since_text:
                 since = outflow_since_text
-                outflow_since = self._date(raw[14], since, "outflow_since", birth, error)
-        else:
-            if arrived_text:
-                arrived_on = self._date(raw[10], arrived_text, "arrived_on", birth, error)
-            else:
-                label = HEADER_FOR["arrived_on"]
-                error("arrived_on", "", _("请填写%(label)s") % {"label": label}, ErrorCode.REQUIRED)
-            if not housing_type:
-                error("housing_type", "", _("请填写住所类型"), ErrorCode.REQUIRED)
+                outflow_since = self._date(raw[14], since, "outflow_since", error)
+                if outflow_since is None:
+                    invalid.add("outflow_since")
+        elif arrived_text:
+            arrived_on = self._date(raw[10], arrived_text, "arrived_on", error)
+            if arrived_on is None:
+                invalid.add("arrived_on")
+        wrong = rules.person_errors(
+            birth_date=birth,
+            hukou_code=hukou or ("" if hukou_text or number is None else number[:6]),
+            outflow_region_code=outflow,
+            outflow_since=outflow_since,
+            arrived_on=arrived_on,
+            housing_type=housing_type,
+            invalid=invalid,
+            today=self.today,
+        )
+        if wrong:
+            given = {
+                "outflow_region_code": outflow_text,
+                "outflow_since": outflow_since_text,
+                "arrived_on": arrived_text,
+                "housing_type": housing_type,
+            }
+            for key, problem in wrong.items():
+                error(key, given[key], problem.messages[0], problem.code or ErrorCode.REQUIRED)
 
         if errors:
             return errors
@@ -486,7 +490,9 @@ class RowValidator:
             ErrorCode.INVALID_CHOICE,
         )
 
-    def _date(self, raw, text: str, key: str, birth, error) -> dt.date | None:
+    def _date(self, raw, text: str, key: str, error) -> dt.date | None:
+        """The cell's date, or ``None`` after reporting why it is not one (or is in the
+        future); its order against the birth date is the person rule's."""
         label = HEADER_FOR[key]
         day = self.dates.get(text) if raw.__class__ is str else None
         if day is None:
@@ -503,14 +509,6 @@ class RowValidator:
             except ValidationError as exc:
                 error(key, text, exc.messages[0], exc.code or ErrorCode.DATE_IN_FUTURE)
                 return None
-        if birth is not None and day < birth:
-            error(
-                key,
-                text,
-                _("%(label)s早于出生日期(%(birth)s)") % {"label": label, "birth": birth},
-                ErrorCode.DATE_ORDER,
-            )
-            return None
         return day
 
 

@@ -96,9 +96,9 @@ def test_the_error_file_downloads_only_for_the_uploader(client, owner, colleague
 
     assert mine.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(mine.streaming_content))).worksheets[0]
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
-    assert rows[1][:4] == [2, "王五", "联系电话", "1"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
+    assert cells[1][:4] == [2, "王五", "联系电话", "1"]
     assert theirs.status_code == 404
 
 
