@@ -24,6 +24,7 @@ Deadlines (DOMAIN.md §7; provincial 信息交换工作制度):
 from __future__ import annotations
 
 import base64
+import json
 import datetime as dt
 import re
 
@@ -132,7 +133,7 @@ def clean_public_key(text: str) -> dict:
     text = (text or "").strip()
     try:
         if text.startswith("{"):
-            key = OKPKey.import_key(text)
+            key = OKPKey.import_key(json.loads(text))
         elif text.startswith("-----BEGIN"):
             key = OKPKey.import_key(text.encode())
         else:

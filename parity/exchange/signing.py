@@ -1,4 +1,5 @@
-"""Signed messages: JWS compact serialization, EdDSA over Ed25519 (joserfc).
+"""Signed messages: JWS compact serialization, EdDSA over Ed25519 (joserfc, ``alg``
+``Ed25519`` as RFC 9864 names it).
 
 Our private key is a 32-byte Ed25519 seed kept like the other embedded secrets
 (``PARITY_EXCHANGE_KEY``, ``PARITY_EXCHANGE_KEY_FILE``, else generated into
@@ -25,7 +26,8 @@ from joserfc.jwk import OKPKey
 
 from parity.exchange.error_codes import ExchangeError
 
-ALGORITHMS = ["EdDSA"]
+# RFC 9864's fully-specified name for EdDSA over Ed25519 ("EdDSA" alone is deprecated).
+ALGORITHMS = ["Ed25519"]
 TYP = "parity-exchange+jws"
 
 
@@ -75,7 +77,7 @@ def sign(
     """A compact JWS of ``claims`` plus ``iss`` and ``iat`` (now). The keyword arguments
     stand in for another instance (tests, the benchmark)."""
     body = {**claims, "iss": issuer or own_code(), "iat": int(time.time()) if iat is None else iat}
-    header = {"alg": "EdDSA", "typ": TYP, "kid": kid or own_kid()}
+    header = {"alg": ALGORITHMS[0], "typ": TYP, "kid": kid or own_kid()}
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
     return jws.serialize_compact(header, payload, key or own_key(), algorithms=ALGORITHMS)
 
