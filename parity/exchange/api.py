@@ -24,7 +24,8 @@ REQUEST_SCHEMA = {
             "type": "array",
             "maxItems": MAX_MESSAGES,
             "description": (
-                "Compact JWS tokens (alg Ed25519, i.e. EdDSA over Ed25519; kid = '<region code>:<JWK thumbprint>'). "
+                "Compact JWS tokens (alg Ed25519, i.e. EdDSA over Ed25519; "
+                "kid = '<region code>:<JWK thumbprint>'). "
                 "Each payload is the envelope below, its body one of the per-type schemas."
             ),
             "items": {"type": "string"},

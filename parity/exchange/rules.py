@@ -24,8 +24,8 @@ Deadlines (DOMAIN.md §7; provincial 信息交换工作制度):
 from __future__ import annotations
 
 import base64
-import json
 import datetime as dt
+import json
 import re
 
 from django.core.exceptions import ValidationError
