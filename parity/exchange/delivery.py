@@ -65,7 +65,7 @@ def post(partner: Partner, tokens: list[str]) -> list[dict]:
             timeout=settings.PARITY_EXCHANGE_TIMEOUT_SECONDS,
         )
     except requests.RequestException as exc:
-        raise DeliveryError(f"{type(exc).__name__}") from exc
+        raise DeliveryError(f"{type(exc).__name__}: {exc}"[:300]) from exc
     if response.status_code != 200:
         raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
     try:
