@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 
@@ -16,7 +17,13 @@ from parity.exchange.choices import (
     OutboxStatus,
     RequestStatus,
 )
-from parity.exchange.models import InboxMessage, OutboxMessage, Partner, VerificationRequest
+from parity.exchange.models import (
+    InboxMessage,
+    OutboxMessage,
+    Partner,
+    VerificationRequest,
+    VerificationRequestQuerySet,
+)
 
 
 @dataclass
@@ -29,7 +36,7 @@ class QueueRow:
 def queue_health() -> list[QueueRow]:
     """Per partner: messages waiting, the oldest waiting, and (on the partner) failures
     and last error."""
-    counts = {
+    counts: dict[int, Any] = {
         row["partner"]: row
         for row in OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
         .values("partner")
@@ -41,19 +48,23 @@ def queue_health() -> list[QueueRow]:
     ]
 
 
+def state_of(request: VerificationRequest, today: dt.date) -> str:
+    """The request's deadline colour (``DeadlineState``) on ``today``."""
+    done = request.status in (RequestStatus.ANSWERED, RequestStatus.REJECTED)
+    if request.due_on is None:
+        return DeadlineState.DONE if done else DeadlineState.OPEN
+    return rules.deadline_state(due_on=request.due_on, today=today, done=done)
+
+
 def with_state(requests: QuerySet[VerificationRequest], today: dt.date) -> list:
+    """The requests, each with its ``state`` on ``today``."""
     rows = list(requests.select_related("partner"))
     for row in rows:
-        done = row.status in (RequestStatus.ANSWERED, RequestStatus.REJECTED)
-        row.state = (
-            rules.deadline_state(due_on=row.due_on, today=today, done=done)
-            if row.due_on
-            else (DeadlineState.DONE if done else DeadlineState.OPEN)
-        )
+        row.state = state_of(row, today)  # type: ignore[attr-defined]
     return rows
 
 
-def overdue_count(requests: QuerySet[VerificationRequest], today: dt.date) -> int:
+def overdue_count(requests: VerificationRequestQuerySet, today: dt.date) -> int:
     return requests.overdue_on(today).count()
 
 
@@ -147,7 +158,8 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
     for n in notices:
         r = row(n["partner"], n["area_code"])
         r.notices_due += 1
-        if n["status"] == OutboxStatus.ACKNOWLEDGED and n["acknowledged_at"].date() <= n["due_on"]:
+        acked = n["acknowledged_at"]
+        if n["status"] == OutboxStatus.ACKNOWLEDGED and acked and acked.date() <= n["due_on"]:
             r.notices_sent += 1
     requests = VerificationRequest.objects.filter(scope, cycle=month).values(
         "partner", "area_code", "direction", "status", "answered_on", "due_on"
@@ -155,7 +167,8 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
     for q in requests:
         r = row(q["partner"], q["area_code"])
         answered = q["status"] == RequestStatus.ANSWERED
-        on_time = answered and q["answered_on"] <= q["due_on"]
+        answered_on, due_on = q["answered_on"], q["due_on"]
+        on_time = bool(answered and answered_on and due_on and answered_on <= due_on)
         if q["direction"] == "in":
             r.received += 1
             r.answered += answered

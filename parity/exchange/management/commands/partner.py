@@ -54,11 +54,11 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(f"partner {partner.code} registered ({partner.url})")
             elif verb == "retire-key":
-                partner = Partner.objects.filter(code=options["code"]).first()
-                if partner is None:
+                found = Partner.objects.filter(code=options["code"]).first()
+                if found is None:
                     raise CommandError(f"未登记的合作地区:{options['code']}")
                 count = actions.partner_key_retire(
-                    acting_user=None, partner=partner, kid=options["kid"]
+                    acting_user=None, partner=found, kid=options["kid"]
                 )
                 self.stdout.write(f"{count} key(s) retired")
         except ValidationError as exc:
