@@ -364,7 +364,21 @@ def _apply_feedback(message: InboxMessage, body: dict, person) -> str:
     request.facts = body["facts"]
     request.checked_by = body["checked_by"]
     request.answered_on = dt.date.fromisoformat(body["answered_on"])
-    request.save(update_fields=["status", "facts", "checked_by", "answered_on", "updated_at"])
+    request.received_on = dt.date.fromisoformat(body["received_on"])
+    request.due_on = rules.request_due_on(request.received_on, request.urgency)
+    request.cycle = rules.cycle_month(request.received_on)
+    request.save(
+        update_fields=[
+            "status",
+            "facts",
+            "checked_by",
+            "answered_on",
+            "received_on",
+            "due_on",
+            "cycle",
+            "updated_at",
+        ]
+    )
     return ""
 
 
@@ -545,7 +559,12 @@ def request_answer(
     _reply(
         request,
         MessageType.FEEDBACK,
-        {"facts": facts, "checked_by": checked_by, "answered_on": on.isoformat()},
+        {
+            "facts": facts,
+            "checked_by": checked_by,
+            "answered_on": on.isoformat(),
+            "received_on": (request.received_on or on).isoformat(),
+        },
         on,
     )
     audit(

@@ -82,6 +82,9 @@ BODIES: dict[str, dict[str, Any]] = {
             "facts": {"type": "string", "minLength": 1, "maxLength": 2000},
             "checked_by": {"type": "string", "minLength": 1, "maxLength": 100},
             "answered_on": DATE,
+            # The day the answering side received the request: both sides then judge
+            # "on time" from the same date.
+            "received_on": DATE,
         }
     ),
 }

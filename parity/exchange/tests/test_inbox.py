@@ -68,7 +68,13 @@ def test_messages_out_of_order_are_held_and_applied_in_order(henan, post_inbox):
     )
     answered = message(
         MessageType.FEEDBACK,
-        {"request_id": rid, "facts": "已核实", "checked_by": "李四", "answered_on": "2026-03-05"},
+        {
+            "request_id": rid,
+            "facts": "已核实",
+            "checked_by": "李四",
+            "answered_on": "2026-03-05",
+            "received_on": "2026-03-03",
+        },
         subject=f"req:{rid}",
         seq=2,
     )
