@@ -148,7 +148,8 @@ from parity.immunization.actions import vaccination_record
 from parity.immunization.models import Vaccine
 admin = User.objects.get(username="henan-admin")
 child = person_register(acting_user=admin, id_number={id!r}, name="小明",
-    grid=Area.objects.get(code="410102001001001"), arrived_on=dt.date(2025, 6, 1), housing_type="own")
+    grid=Area.objects.get(code="410102001001001"), arrived_on=dt.date(2025, 6, 1),
+    housing_type="own")
 for code, dose, day in [("HepB", 1, dt.date(2025, 6, 1)), ("BCG", 1, dt.date(2025, 6, 1)),
                         ("HepB", 2, dt.date(2025, 7, 1))]:
     vaccination_record(acting_user=admin, person=child, vaccine=Vaccine.objects.get(code=code),
