@@ -7,6 +7,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = "区域协作"
 
     def ready(self) -> None:
-        from parity.exchange import hooks
+        from parity.exchange import hooks, indicators
 
         hooks.connect()
+        indicators.register()

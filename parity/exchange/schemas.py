@@ -4,6 +4,7 @@ type's schema; the OpenAPI document publishes them (``api.py``)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from parity.exchange.choices import MessageType, RequestStatus, Urgency
@@ -103,15 +104,19 @@ ENVELOPE = _object(
 )
 
 
-def errors(claims: dict[str, Any]) -> list[str]:
-    """Every way ``claims`` break the envelope or its type's body schema."""
+@functools.cache
+def _validator(kind: str):
     from jsonschema import Draft202012Validator
 
-    found = [e.message for e in Draft202012Validator(ENVELOPE).iter_errors(claims)]
+    return Draft202012Validator(ENVELOPE if kind == "" else BODIES[kind])
+
+
+def errors(claims: dict[str, Any]) -> list[str]:
+    """Every way ``claims`` break the envelope or its type's body schema."""
+    found = [e.message for e in _validator("").iter_errors(claims)]
     if found:
         return found
-    schema = BODIES[claims["type"]]
-    return [e.message for e in Draft202012Validator(schema).iter_errors(claims["body"])]
+    return [e.message for e in _validator(claims["type"]).iter_errors(claims["body"])]
 
 
 def openapi_components() -> dict[str, Any]:

@@ -30,6 +30,7 @@ CATEGORY_LABELS = {
     "education": gettext_lazy("义务教育"),
     "social_security": gettext_lazy("社会保障"),
     "grid_work": gettext_lazy("网格服务管理"),
+    "exchange": gettext_lazy("区域协作"),
     DOSE_CATEGORY: gettext_lazy("分剂次接种率"),
     SERVICE_CATEGORY: gettext_lazy("其他服务项目覆盖率"),
 }
