@@ -51,7 +51,7 @@ def test_a_registered_arrival_from_a_partner_region_queues_a_notice_in_its_trans
         "area_code": person.area_code[:6],
         "hukou_code": "410102",
     }
-    assert "13" not in message.payload  # sealed at rest
+    assert person.id_number not in message.payload  # sealed at rest
 
 
 def test_a_partner_down_for_three_attempts_gets_everything_once_in_order(loop, register):
