@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "parity.immunization",
     "parity.maternal",
     "parity.certificates",
+    "parity.exchange",
     "parity.reports",
     "parity.indicators",
     "parity.demo",
@@ -365,6 +366,16 @@ SPECTACULAR_SETTINGS = {
 # The city this Parity instance serves: its GB/T 2260 prefix decides who is floating.
 PARITY_CITY_CODE = envstr("PARITY_CITY_CODE") or "1502"
 PARITY_CITY_NAME = envstr("PARITY_CITY_NAME") or "包头市"
+# The exchange between Parity instances (parity/exchange): the region code we answer for,
+# our Ed25519 signing key (a 32-byte seed, base64url; generated in the embedded mode), how
+# far a message's timestamp may be from our clock, and the delivery worker's batch/backoff.
+PARITY_EXCHANGE_CODE = envstr("PARITY_EXCHANGE_CODE") or PARITY_CITY_CODE
+PARITY_EXCHANGE_KEY = generated_secret("PARITY_EXCHANGE_KEY", VAR_DIR / "exchange_key")
+PARITY_EXCHANGE_WINDOW_SECONDS = envint("PARITY_EXCHANGE_WINDOW_SECONDS", 300)
+PARITY_EXCHANGE_BATCH = envint("PARITY_EXCHANGE_BATCH", 100)
+PARITY_EXCHANGE_TIMEOUT_SECONDS = envint("PARITY_EXCHANGE_TIMEOUT_SECONDS", 20)
+PARITY_EXCHANGE_RETRY_BASE_SECONDS = envint("PARITY_EXCHANGE_RETRY_BASE_SECONDS", 30)
+PARITY_EXCHANGE_RETRY_MAX_SECONDS = envint("PARITY_EXCHANGE_RETRY_MAX_SECONDS", 3600)
 # A grid worker's inflow residents are due a home visit after this many days.
 PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 # Clear ID and phone numbers one user may reveal per hour; past it a reveal is refused.

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from parity.core.health import HealthView
 from parity.core.metrics import metrics_view
+from parity.exchange.api import InboxView
 
 urlpatterns = [
     # For the load balancer and Prometheus: no login (README, "Operations").
@@ -10,7 +11,9 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/exchange/inbox/", InboxView.as_view(), name="exchange-inbox"),
     path("api/v1/", include("parity.api.urls")),
+    path("exchange/", include("parity.exchange.urls")),
     path("accounts/", include("parity.accounts.urls")),
     path("people/io/", include("parity.people.urls")),
     path("services/", include("parity.services.urls")),

@@ -79,6 +79,7 @@ CATEGORY_LABELS = {
     "education": _("义务教育"),
     "social_security": _("社会保障"),
     "grid_work": _("网格服务管理"),
+    "exchange": _("区域协作"),
     DOSE_CATEGORY: _("分剂次接种率"),
     SERVICE_CATEGORY: _("其他服务项目覆盖率"),
 }

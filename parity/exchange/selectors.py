@@ -1,0 +1,217 @@
+"""Reads of the exchange: queue health, 协查 lists with their deadline state, a person's
+notices, and the two-way assessment table (双向考核)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from parity.exchange import rules
+from parity.exchange.choices import (
+    NOTICE_TYPES,
+    DeadlineState,
+    OutboxStatus,
+    RequestStatus,
+)
+from parity.exchange.models import (
+    InboxMessage,
+    OutboxMessage,
+    Partner,
+    VerificationRequest,
+    VerificationRequestQuerySet,
+)
+
+
+@dataclass
+class QueueRow:
+    partner: Partner
+    pending: int
+    oldest: dt.datetime | None
+
+
+def queue_health() -> list[QueueRow]:
+    """Per partner: messages waiting, the oldest waiting, and (on the partner) failures
+    and last error."""
+    counts: dict[int, Any] = {
+        row["partner"]: row
+        for row in OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .values("partner")
+        .annotate(n=Count("id"), oldest=Min("created_at"))
+    }
+    return [
+        QueueRow(p, counts.get(p.pk, {}).get("n", 0), counts.get(p.pk, {}).get("oldest"))
+        for p in Partner.objects.order_by("code")
+    ]
+
+
+def state_of(request: VerificationRequest, today: dt.date) -> str:
+    """The request's deadline colour (``DeadlineState``) on ``today``."""
+    done = request.status in (RequestStatus.ANSWERED, RequestStatus.REJECTED)
+    if request.due_on is None:
+        return DeadlineState.DONE if done else DeadlineState.OPEN
+    return rules.deadline_state(due_on=request.due_on, today=today, done=done)
+
+
+def with_state(requests: QuerySet[VerificationRequest], today: dt.date) -> list:
+    """The requests, each with its ``state`` on ``today``."""
+    rows = list(requests.select_related("partner"))
+    for row in rows:
+        row.state = state_of(row, today)  # type: ignore[attr-defined]
+    return rows
+
+
+def overdue_count(requests: VerificationRequestQuerySet, today: dt.date) -> int:
+    return requests.overdue_on(today).count()
+
+
+def person_notices(person) -> dict[str, list]:
+    """What was sent about the person and what partners sent: the person's notices feed."""
+    sent = list(
+        OutboxMessage.objects.filter(person=person).select_related("partner").order_by("created_at")
+    )
+    received = list(
+        InboxMessage.objects.filter(person=person).select_related("sender").order_by("received_at")
+    )
+    return {"sent": sent, "received": received}
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+@dataclass
+class TwoWayRow:
+    """One partner (and district) in one month, both sides' scores."""
+
+    partner: Partner
+    district: str
+    notices_due: int = 0
+    notices_sent: int = 0
+    received: int = 0
+    answered: int = 0
+    answered_on_time: int = 0
+    asked: int = 0
+    asked_answered: int = 0
+    asked_on_time: int = 0
+    served: int = 0
+    eligible: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def notice_rate(self):
+        return _rate(self.notices_sent, self.notices_due)
+
+    @property
+    def feedback_rate(self):
+        return _rate(self.answered, self.received)
+
+    @property
+    def timely_rate(self):
+        return _rate(self.answered_on_time, self.answered)
+
+    @property
+    def partner_feedback_rate(self):
+        return _rate(self.asked_answered, self.asked)
+
+    @property
+    def partner_timely_rate(self):
+        return _rate(self.asked_on_time, self.asked_answered)
+
+    @property
+    def service_rate(self):
+        return _rate(self.served, self.eligible)
+
+
+def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
+    """The two-way assessment of ``month`` (the cycle closing on its 20th), per partner and
+    district (the first six digits of the area the case belongs to here):
+
+    - 通报率: notices sent and acknowledged by their due date ÷ notices due (events that
+      required one, counted in the month of their event by the cycle);
+    - 反馈率 / 及时反馈率: of the partner's 协查 we received in the cycle, answered ÷
+      received, answered by the deadline ÷ answered; the same two for the 协查 we sent
+      them (their score, measured on our side with the same dates);
+    - free-service rate: the partner's people living here (registered there, inflow here)
+      with a free family-planning service (contraception, pre-pregnancy check) in the
+      month ÷ the partner's women 15–49 living here."""
+    month = month.replace(day=1)
+    start, end = rules.cycle_span(month)
+    rows: dict[tuple[int, str], TwoWayRow] = {}
+
+    def row(partner_id: int, area: str) -> TwoWayRow:
+        key = (partner_id, area[:6])
+        if key not in rows:
+            rows[key] = TwoWayRow(partners[partner_id], area[:6])
+        return rows[key]
+
+    partners = {p.pk: p for p in Partner.objects.all()}
+    scope = Q(area_code__startswith=area_code) if area_code else Q()
+    notices = OutboxMessage.objects.filter(
+        scope, type__in=NOTICE_TYPES, event_on__range=(start, end)
+    ).values("partner", "area_code", "due_on", "status", "acknowledged_at")
+    for n in notices:
+        r = row(n["partner"], n["area_code"])
+        r.notices_due += 1
+        acked = n["acknowledged_at"]
+        if n["status"] == OutboxStatus.ACKNOWLEDGED and acked and acked.date() <= n["due_on"]:
+            r.notices_sent += 1
+    requests = VerificationRequest.objects.filter(scope, cycle=month).values(
+        "partner", "area_code", "direction", "status", "answered_on", "due_on"
+    )
+    for q in requests:
+        r = row(q["partner"], q["area_code"])
+        answered = q["status"] == RequestStatus.ANSWERED
+        answered_on, due_on = q["answered_on"], q["due_on"]
+        on_time = bool(answered and answered_on and due_on and answered_on <= due_on)
+        if q["direction"] == "in":
+            r.received += 1
+            r.answered += answered
+            r.answered_on_time += on_time
+        else:
+            r.asked += 1
+            r.asked_answered += answered
+            r.asked_on_time += on_time
+    _services(rows, partners, month, area_code, row)
+    return sorted(rows.values(), key=lambda r: (r.partner.code, r.district))
+
+
+def _services(rows, partners, month: dt.date, area_code: str, row) -> None:
+    from dateutil.relativedelta import relativedelta
+
+    from parity.exchange.hooks import FAMILY_PLANNING_SERVICES
+    from parity.people.choices import Sex, Status
+    from parity.people.models import Person
+
+    last = month + relativedelta(months=1) - dt.timedelta(days=1)
+    women = Person.objects.filter(
+        status=Status.INFLOW,
+        sex=Sex.FEMALE,
+        birth_date__gt=last - relativedelta(years=50),
+        birth_date__lte=last - relativedelta(years=15),
+        left_city_on__isnull=True,
+    )
+    if area_code:
+        women = women.filter(area_code__startswith=area_code)
+    for partner in partners.values():
+        mine = women.filter(hukou_code__startswith=partner.code)
+        counts = mine.values("area_code").annotate(
+            n=Count("id", distinct=True),
+            served=Count(
+                "id",
+                distinct=True,
+                filter=Q(
+                    service_events__service_type__code__in=FAMILY_PLANNING_SERVICES,
+                    service_events__date__range=(month, last),
+                ),
+            ),
+        )
+        for c in counts:
+            r = row(partner.pk, c["area_code"])
+            r.eligible += c["n"]
+            r.served += c["served"]

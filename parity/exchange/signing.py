@@ -1,0 +1,136 @@
+"""Signed messages: JWS compact serialization, EdDSA over Ed25519 (joserfc, ``alg``
+``Ed25519`` as RFC 9864 names it).
+
+Our private key is a 32-byte Ed25519 seed kept like the other embedded secrets
+(``PARITY_EXCHANGE_KEY``, ``PARITY_EXCHANGE_KEY_FILE``, else generated into
+``var/exchange_key``). The key id names the sender: ``<region code>:<JWK thumbprint>``,
+so the receiver finds the partner and the key before it trusts a byte of the payload.
+Rotation: a partner registers the new public key beside the old one (``parity partner
+add-key``); messages in flight under the old key still verify until it is retired."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
+
+from parity.exchange.error_codes import ExchangeError
+
+# RFC 9864's fully-specified name for EdDSA over Ed25519 ("EdDSA" alone is deprecated).
+ALGORITHMS = ["Ed25519"]
+TYP = "parity-exchange+jws"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@functools.lru_cache(maxsize=4)
+def _own_key(seed_text: str) -> OKPKey:
+    seed = base64.urlsafe_b64decode(seed_text + "=" * (-len(seed_text) % 4))[:32]
+    if len(seed) != 32:
+        raise ValueError("PARITY_EXCHANGE_KEY must hold 32 bytes (base64url)")
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    x = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "d": _b64(seed), "x": _b64(x)})
+
+
+def own_key() -> OKPKey:
+    return _own_key(settings.PARITY_EXCHANGE_KEY)
+
+
+def own_code() -> str:
+    return settings.PARITY_EXCHANGE_CODE
+
+
+def own_public_jwk() -> dict[str, str]:
+    data = own_key().as_dict(private=False)
+    return {"kty": "OKP", "crv": "Ed25519", "x": str(data["x"])}
+
+
+def thumbprint(jwk: dict[str, Any]) -> str:
+    return OKPKey.import_key(jwk).thumbprint()
+
+
+def own_kid() -> str:
+    return f"{own_code()}:{own_key().thumbprint()}"
+
+
+def sign(
+    claims: dict[str, Any],
+    *,
+    key: OKPKey | None = None,
+    kid: str | None = None,
+    issuer: str | None = None,
+    iat: int | None = None,
+) -> str:
+    """A compact JWS of ``claims`` plus ``iss`` and ``iat`` (now). The keyword arguments
+    stand in for another instance (tests, the benchmark)."""
+    body = {**claims, "iss": issuer or own_code(), "iat": int(time.time()) if iat is None else iat}
+    header = {"alg": ALGORITHMS[0], "typ": TYP, "kid": kid or own_kid()}
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+    return jws.serialize_compact(header, payload, key or own_key(), algorithms=ALGORITHMS)
+
+
+class Refused(Exception):
+    """A message we do not accept: ``code`` (``ExchangeError``) says why."""
+
+    def __init__(self, code: str, detail: str = "", sender_code: str = "") -> None:
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+        self.sender_code = sender_code
+
+
+@dataclass
+class Verified:
+    partner: Any
+    claims: dict[str, Any]
+
+
+def verify(token: str, *, window_seconds: int | None = None) -> Verified:
+    """Check a token: a known sender, one of its current keys, an intact signature, a
+    recipient that is us and a timestamp within the window. Raises ``Refused``."""
+    from parity.exchange.models import Partner, PartnerKey
+
+    window = settings.PARITY_EXCHANGE_WINDOW_SECONDS if window_seconds is None else window_seconds
+    try:
+        unverified = jws.extract_compact(token.encode())
+        header = unverified.headers()
+    except (JoseError, ValueError, UnicodeError) as exc:
+        raise Refused(ExchangeError.MALFORMED, type(exc).__name__) from exc
+    kid = str(header.get("kid") or "")
+    sender_code, _, print_ = kid.partition(":")
+    partner = Partner.objects.filter(code=sender_code, active=True).first()
+    if partner is None:
+        raise Refused(ExchangeError.UNKNOWN_SENDER, sender_code[:20], sender_code[:20])
+    key_row = PartnerKey.objects.filter(
+        partner=partner, kid=print_, retired_at__isnull=True
+    ).first()
+    if key_row is None:
+        raise Refused(ExchangeError.UNKNOWN_KEY, print_[:64], partner.code)
+    try:
+        verified = jws.deserialize_compact(
+            token, OKPKey.import_key(key_row.jwk), algorithms=ALGORITHMS
+        )
+        claims = json.loads(verified.payload)
+    except (JoseError, ValueError) as exc:
+        raise Refused(ExchangeError.BAD_SIGNATURE, type(exc).__name__, partner.code) from exc
+    if not isinstance(claims, dict) or claims.get("iss") != partner.code:
+        raise Refused(ExchangeError.BAD_SIGNATURE, "iss", partner.code)
+    if claims.get("aud") != own_code():
+        raise Refused(ExchangeError.WRONG_RECIPIENT, str(claims.get("aud"))[:20], partner.code)
+    iat = claims.get("iat")
+    if not isinstance(iat, int) or abs(time.time() - iat) > window:
+        raise Refused(ExchangeError.STALE_TIMESTAMP, str(iat)[:20], partner.code)
+    return Verified(partner, claims)
