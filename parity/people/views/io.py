@@ -5,63 +5,29 @@ from __future__ import annotations
 
 import io
 import tempfile
-from pathlib import Path
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows
 from parity.core.downloads import export_file
 from parity.core.filters import filtered
 from parity.core.search import search_data
-from parity.core.uploads import check_upload_size, read_report, run_import, user_dir
+from parity.core.uploads import read_report, run_import, user_dir
+from parity.core.views import ImportForm, import_context
 from parity.people.exports import FORMATS, SHEET_TITLE, export_rows
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import import_people, write_template
 from parity.people.imports.columns import HEADERS
-from parity.people.imports.reading import FORMATS as IMPORT_SUFFIXES
 from parity.people.models import Person
-
-SHOWN_ERRORS = 100
-
-
-def import_context(form, result, file_error: str) -> dict:
-    """What the shared import page (``web/_import.html``) shows: the form, the counts, the
-    first ``SHOWN_ERRORS`` bad cells and the file with all of them."""
-    return {
-        "form": form,
-        "result": result,
-        "file_error": file_error,
-        "errors": result.errors[:SHOWN_ERRORS] if result else [],
-        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-        "error_file": result.error_file.name if result and result.error_file else "",
-    }
-
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("人员信息文件"),
-        help_text=gettext_lazy("CSV 或 Excel(.xlsx)文件,表头与导入模板一致"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_upload_size(upload)
-        if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
-            raise ValidationError(_("请上传 .csv 或 .xlsx 文件"), code="file_format")
-        return upload
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from parity.core.exports import neutralised
-from parity.indicators.assessment import DEFINITIONS, AreaScore, Assessment
+from parity.indicators.assessment.selectors import DEFINITIONS, AreaScore, Assessment
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -176,12 +176,12 @@ def render_xlsx(a: Assessment) -> bytes:
 
 def score_chart(a: Assessment) -> bytes | None:
     """A bar chart of the child nodes' scores (those with a score), or ``None``."""
-    from parity.reports.charts import _figure, _png
+    from parity.reports.charts import new_figure, png_bytes
 
     scored = [item for item in a.ranking if item.score is not None]
     if not scored:
         return None
-    figure, font = _figure()
+    figure, font = new_figure()
     axes = figure.add_subplot()
     names = [item.area.name for item in scored]
     scores = [float(item.score or 0) for item in scored]
@@ -194,7 +194,7 @@ def score_chart(a: Assessment) -> bytes | None:
         tick.set_fontfamily(font["family"])
         tick.set_rotation(30 if len(names) > 5 else 0)
         tick.set_fontsize(8)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def _add_table(document, table: Table) -> None:
