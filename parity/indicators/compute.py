@@ -62,6 +62,7 @@ from parity.indicators.snapshots import (
 )
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
+from parity.people.selectors import floating_q, inflow_q, outflow_q, resident_q
 from parity.services.eligibility import rule_q
 
 logger = logging.getLogger(__name__)
@@ -453,7 +454,8 @@ def _people_figures(cursor, rows: QuerySet) -> None:
 
 def figure_leaves(cursor, as_of: dt.date) -> None:
     """The dashboard's population figures per leaf area, by the report's definitions
-    (``reports.figures``): ``floating``, ``inflow``, ``outflow`` (on the date),
+    (``people.selectors``, ``reports.figures``): ``floating``, ``inflow``, ``outflow`` (on
+    the date),
     ``registered`` (residents living here), ``married_women`` (floating, 15–49),
     ``pregnant`` (floating) and ``no_certificate`` (key groups), and the distributions
     ``stay`` (inflow by length-of-stay class), ``origin`` (inflow by province),
@@ -462,8 +464,7 @@ def figure_leaves(cursor, as_of: dt.date) -> None:
     ``arrivals`` (floating people by month of arrival, last 12 months) and ``departures``
     (inflow people by month of leaving). One pass over the people, one over the jobs, one
     over the residences, one per key group."""
-    from parity.reports.figures import MARRIED_WOMEN_RULE, floating_q, inflow_q, outflow_q
-    from parity.services.eligibility import resident_q
+    from parity.reports.figures import MARRIED_WOMEN_RULE
     from parity.services.keygroups import members
 
     people = Person.objects.order_by()
