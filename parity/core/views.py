@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django import forms
@@ -29,6 +28,8 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
+from parity.core.imports import ACCEPT
+from parity.core.imports.headers import unknown_message
 from parity.core.params import query_area_code, query_date
 from parity.core.uploads import check_upload_size
 from parity.people.models import Person
@@ -183,17 +184,19 @@ def xlsx_response(
 
 
 SHOWN_ERRORS = 100
-IMPORT_SUFFIXES = (".csv", ".xlsx")
 
 
 class ImportForm(forms.Form):
-    """An uploaded file to import, refused before it is read when it is too large or not
-    a .csv or .xlsx file. Subclasses name the file (``file_label``)."""
+    """An uploaded file to import, refused before it is read when it is too large.
+    Subclasses name the file (``file_label``)."""
 
     file_label = gettext_lazy("人员信息文件")
     file = forms.FileField(
-        help_text=gettext_lazy("CSV 或 Excel(.xlsx)文件,表头与导入模板一致"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=gettext_lazy(
+            "Excel(.xlsx、.xls)或CSV文件。表头可以在标题行下面,列名与模板不同也可以:"
+            "上传后先预览,确认每一列对应的内容,检查无误再导入"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -203,8 +206,6 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         check_upload_size(upload)
-        if Path(upload.name).suffix.lower() not in IMPORT_SUFFIXES:
-            raise ValidationError(_("请上传 .csv 或 .xlsx 文件"), code="file_format")
         return upload
 
 
@@ -216,6 +217,8 @@ def import_context(form, result, file_error: str) -> dict:
         "result": result,
         "file_error": file_error,
         "errors": result.errors[:SHOWN_ERRORS] if result else [],
+        "warnings": result.warnings[:SHOWN_ERRORS] if result else [],
         "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
         "error_file": result.error_file.name if result and result.error_file else "",
+        "ignored": unknown_message(result.ignored_columns) if result else "",
     }

@@ -9,6 +9,7 @@ from parity.people.views import households, io, persons, transfers
 app_name = "people_io"
 urlpatterns = [
     path("import/", io.import_page, name="import"),
+    path("import/<str:token>/", io.import_map, name="import_map"),
     path("import/errors/<str:name>", io.error_file, name="error_file"),
     path("template.<str:fmt>", io.template_download, name="template"),
     path("export/", io.export_download, name="export"),
