@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parity.certificates.choices import PermitBasis
+from parity.core.forms import DateInput, blank
 from parity.maternal.forms import provider_field
 from parity.people.choices import MaritalStatus
-from parity.web.forms import DateInput, blank
 
 
 def _today():

@@ -30,7 +30,7 @@ from parity.certificates.models import (
 from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import MoveReason, Sex, Status
 from parity.people.models import Employment, Person, Residence
-from parity.services.eligibility import resident_q
+from parity.people.selectors import resident_q
 
 # Stands for "no limit" in Least/Greatest, which treat NULL differently per database.
 _EARLIEST = dt.date(1900, 1, 1)

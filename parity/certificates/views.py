@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
 from parity.certificates.models import MarriageCertificate, ResidencePermit
-from parity.maternal.exports import wants_xlsx, xlsx_response
-from parity.maternal.views import _as_of, _form_page, _grid, _servable_person, _visible_person
+from parity.core.pagination import paginate
+from parity.core.views import (
+    as_of,
+    handle_form,
+    person_for,
+    person_record_for,
+    wants_xlsx,
+    xlsx_response,
+)
 from parity.people.models import Person
-from parity.web.forms import apply_errors
-from parity.web.pagination import paginate
-
-
-def _servable(request, model, pk: int):
-    record = get_object_or_404(
-        model.objects.restrict(request.user, VIEW).select_related("person"), pk=pk
-    )
-    if not in_scope(request.user, record.person.area_code, SERVE):
-        raise PermissionDenied
-    return record
-
-
-def _handle(request, form, call, *, title: str, person: Person, success: str, back: str):
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(back, pk=person.pk)
-    return _form_page(request, form, title=title, person=person)
-
 
 # --- certificates --------------------------------------------------------------------------
 
 
 @login_required
 def person_page(request, pk: int):
-    person = _visible_person(request, pk)
+    person = person_for(request, pk)
     today = timezone.localdate()
     certificates = list(selectors.certificates_of(person))
     return render(
@@ -63,9 +44,9 @@ def person_page(request, pk: int):
 
 @login_required
 def certificate_record(request, pk: int):
-    person = _servable_person(request, pk)
+    person = person_for(request, pk, SERVE)
     form = forms.CertificateRecordForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.certificate_record(acting_user=request.user, person=person, **data),
@@ -78,9 +59,9 @@ def certificate_record(request, pk: int):
 
 @login_required
 def certificate_check(request, pk: int):
-    certificate = _servable(request, MarriageCertificate, pk)
+    certificate = person_record_for(request, MarriageCertificate, pk, SERVE)
     form = forms.CertificateCheckForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.certificate_check(
@@ -98,7 +79,7 @@ def certificate_check(request, pk: int):
 
 @login_required
 def permit_page(request, pk: int):
-    person = _visible_person(request, pk)
+    person = person_for(request, pk)
     today = timezone.localdate()
     permits = [
         {
@@ -124,9 +105,9 @@ def permit_page(request, pk: int):
 
 @login_required
 def permit_apply(request, pk: int):
-    person = _servable_person(request, pk)
+    person = person_for(request, pk, SERVE)
     form = forms.PermitApplyForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.permit_apply(acting_user=request.user, person=person, **data),
@@ -139,9 +120,9 @@ def permit_apply(request, pk: int):
 
 @login_required
 def permit_issue(request, pk: int):
-    permit = _servable(request, ResidencePermit, pk)
+    permit = person_record_for(request, ResidencePermit, pk, SERVE)
     form = forms.PermitIssueForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.permit_issue(acting_user=request.user, permit=permit, **data),
@@ -154,9 +135,9 @@ def permit_issue(request, pk: int):
 
 @login_required
 def permit_endorse(request, pk: int):
-    permit = _servable(request, ResidencePermit, pk)
+    permit = person_record_for(request, ResidencePermit, pk, SERVE)
     form = forms.PermitEndorseForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.permit_endorse(acting_user=request.user, permit=permit, **data),
@@ -178,14 +159,14 @@ def _list(request, template: str, rows, *, title: str, headers, row):
     return render(
         request,
         template,
-        {"page": paginate(request, rows), "title": title, "on": _as_of(request)},
+        {"page": paginate(request, rows), "title": title, "on": as_of(request)},
     )
 
 
 @login_required
 def missing_list(request):
     """Women 18–49 without a certificate (未办理婚育证明对象)."""
-    on = _as_of(request)
+    on = as_of(request)
     rows = selectors.women_without_certificate(on, Person.objects.restrict(request.user, VIEW))
     return _list(
         request,
@@ -200,14 +181,14 @@ def missing_list(request):
             _("来本市日期"),
             _("应查验期限届满次日"),
         ],
-        row=lambda p: [p.name, p.id_masked, p.hukou_code, _grid(p), p.arrived_city_on, p.since],
+        row=lambda p: [p.name, p.id_masked, p.hukou_code, p.grid_name, p.arrived_city_on, p.since],
     )
 
 
 @login_required
 def permit_eligible_list(request):
     """People eligible for a residence permit without one."""
-    on = _as_of(request)
+    on = as_of(request)
     rows = selectors.permit_eligible_without_permit(on, Person.objects.restrict(request.user, VIEW))
     return _list(
         request,
@@ -222,5 +203,5 @@ def permit_eligible_list(request):
             _("来本市日期"),
             _("符合条件日期"),
         ],
-        row=lambda p: [p.name, p.id_masked, p.hukou_code, _grid(p), p.arrived_city_on, p.since],
+        row=lambda p: [p.name, p.id_masked, p.hukou_code, p.grid_name, p.arrived_city_on, p.since],
     )

@@ -119,3 +119,12 @@ class BoundedCountPaginator(Paginator):
             return self.page(number)
         except EmptyPage:
             return self.page(1)  # past the end of an uncounted list: its first page
+
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page of a list; its total is counted only when that is quick:
+    ``page.paginator.count`` may be None."""
+    return BoundedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))

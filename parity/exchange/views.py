@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from parity.accounts.permissions import ASSESS, CHANGE, VIEW, allows, in_scope
 from parity.core.exports import csv_lines
+from parity.core.forms import apply_errors
 from parity.core.models import audit
 from parity.exchange import actions, selectors
 from parity.exchange.choices import Direction, RequestStatus
@@ -24,7 +25,6 @@ from parity.exchange.filters import RequestFilterSet
 from parity.exchange.forms import AnswerForm, MonthForm, RejectForm, RequestForm
 from parity.exchange.models import VerificationRequest
 from parity.people.models import Person
-from parity.web.forms import apply_errors
 
 
 @login_required

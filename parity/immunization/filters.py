@@ -4,7 +4,7 @@ the API."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from parity.core.filters import IdFilter
+from parity.core.filters import IdFilter, area_prefix_filter
 from parity.immunization.models import VaccinationRecord
 from parity.people.models import Person
 
@@ -13,9 +13,7 @@ class VaccinationFilterSet(django_filters.FilterSet):
     person = IdFilter(field_name="person_id", label=_("人员"))
     vaccine = django_filters.CharFilter(field_name="vaccine__code", label=_("疫苗代码"))
     campaign = IdFilter(field_name="campaign_id", label=_("强化免疫活动"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
+    area = area_prefix_filter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
 
@@ -25,9 +23,10 @@ class VaccinationFilterSet(django_filters.FilterSet):
 
 
 class OverdueFilterSet(django_filters.FilterSet):
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
+    """The overdue children (the page and the API): a node of the area tree and everything
+    below it."""
+
+    area = area_prefix_filter()
 
     class Meta:
         model = Person

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department
+from parity.core.forms import DateInput, blank
 from parity.immunization.models import ScheduleDose, Vaccine
 from parity.immunization.selectors import ChildScheduleView
-from parity.web.forms import DateInput, blank
 
 
 def health_sites(area_code: str):

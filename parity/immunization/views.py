@@ -14,8 +14,13 @@ from django.views.decorators.http import require_POST
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.areas.models import Area
 from parity.core.downloads import export_file
+from parity.core.filters import filtered
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.core.params import query_id
+from parity.core.views import person_for
 from parity.immunization import actions, exports
+from parity.immunization.filters import OverdueFilterSet
 from parity.immunization.forms import VaccinationForm
 from parity.immunization.models import Campaign, CampaignTarget
 from parity.immunization.selectors import (
@@ -25,16 +30,12 @@ from parity.immunization.selectors import (
     children_overdue,
 )
 from parity.people.models import Person
-from parity.web.forms import apply_errors
-from parity.web.pagination import paginate
 
 
 @login_required
 def child_page(request, pk: int):
     """A child's doses given, due, overdue and upcoming, and the record form."""
-    person = get_object_or_404(
-        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
-    )
+    person = person_for(request, pk)
     today = timezone.localdate()
     can_record = in_scope(request.user, person.area_code, SERVE)
     if request.method == "POST" and not can_record:
@@ -72,10 +73,10 @@ def child_page(request, pk: int):
 def _overdue_people(request):
     today = timezone.localdate()
     people = Person.objects.restrict(request.user, VIEW).select_related("grid")
-    area = request.GET.get("area", "").strip()
-    if area:
-        people = people.filter(area_code__startswith=area)
-    return today, area, children_overdue(today, people=people)
+    filterset = OverdueFilterSet(request.GET, queryset=people)
+    chosen = filtered(filterset)  # a bad parameter is a 400
+    area = filterset.form.cleaned_data.get("area") or ""
+    return today, area, children_overdue(today, people=chosen)
 
 
 @login_required

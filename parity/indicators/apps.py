@@ -7,6 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "均等化指标与目标考核"
 
     def ready(self) -> None:
+        from parity.indicators.dashboard.views import prerender
         from parity.indicators.predicates import register_builtin_predicates
+        from parity.indicators.signals import indicators_computed
 
         register_builtin_predicates()
+        indicators_computed.connect(prerender, dispatch_uid="web_dashboard_prerender")

@@ -65,15 +65,9 @@ from parity.indicators.snapshots import (
 )
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
-from parity.reports.figures import (
-    MARRIED_WOMEN_RULE,
-    READ_ACTIONS,
-    floating_q,
-    inflow_q,
-    outflow_q,
-    use_window,
-)
-from parity.services.eligibility import resident_q, rule_q
+from parity.people.selectors import floating_q, inflow_q, outflow_q, resident_q
+from parity.reports.figures import MARRIED_WOMEN_RULE, READ_ACTIONS, use_window
+from parity.services.eligibility import rule_q
 from parity.services.keygroups import members
 from parity.services.models import ServiceEvent, Visit
 
@@ -459,7 +453,8 @@ def _people_figures(cursor, rows: QuerySet) -> None:
 
 def figure_leaves(cursor, as_of: dt.date) -> None:
     """The dashboard's population figures per leaf area, by the report's definitions
-    (``reports.figures``): ``floating``, ``inflow``, ``outflow`` (on the date),
+    (``people.selectors``, ``reports.figures``): ``floating``, ``inflow``, ``outflow`` (on
+    the date),
     ``registered`` (residents living here), ``married_women`` (floating, 15–49),
     ``pregnant`` (floating) and ``no_certificate`` (key groups), and the distributions
     ``stay`` (inflow by length-of-stay class), ``origin`` (inflow by province),

@@ -36,8 +36,7 @@ from django.utils.translation import gettext as _
 from parity.indicators.choices import Dimension, PeriodType, Unit
 from parity.indicators.predicates import PREDICATES
 from parity.services.choices import DELIVERED_OUTCOMES
-from parity.services.eligibility import _KNOWN as RULE_KEYS
-from parity.services.eligibility import delivered_q, rule_q, validate_rule
+from parity.services.eligibility import RULE_KEYS, delivered_q, rule_q, validate_rule
 from parity.services.models import ServiceEvent, ServiceType
 
 DENOMINATOR_KEYS = {*RULE_KEYS, "service", "predicates"}

@@ -9,11 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parity.core.forms import FieldsetsMixin
 from parity.indicators.choices import Dimension, PeriodType
 from parity.people.choices import MaritalStatus, Sex, Status
 from parity.services.eligibility import FLAGS
 from parity.services.models import ServiceType
-from parity.web.forms import FieldsetsMixin
 
 
 def _services():

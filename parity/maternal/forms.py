@@ -1,5 +1,5 @@
 """Forms behind the maternal and child care pages; actions do the validation that
-matters, and their errors land on these fields (``parity.web.forms.apply_errors``)."""
+matters, and their errors land on these fields (``parity.core.forms.apply_errors``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parity.accounts.models import Department
 from parity.areas.models import Area
+from parity.core.forms import DateInput
 from parity.maternal.choices import BirthOutcome, DeliveryPlace, EndReason, PostpartumKind
 from parity.people.models import Person
 from parity.services.choices import Outcome
-from parity.web.forms import DateInput
 
 
 def provider_field(user) -> forms.ModelChoiceField:

@@ -38,7 +38,7 @@ from parity.maternal.choices import ChildCheckPoint, PostpartumKind
 from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
 from parity.people.choices import Status
 from parity.people.models import Person
-from parity.services.eligibility import resident_q
+from parity.people.selectors import resident_q
 
 
 def _before(on: dt.date, days: int) -> dt.date:

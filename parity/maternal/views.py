@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from dateutil.relativedelta import relativedelta
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
-from parity.core.params import query_date
+from parity.core.pagination import paginate
+from parity.core.views import (
+    as_of,
+    handle_form,
+    person_for,
+    person_record_for,
+    wants_xlsx,
+    xlsx_response,
+)
 from parity.maternal import actions, forms, schedule, selectors
 from parity.maternal.choices import AntenatalPoint, ChildCheckPoint, PostpartumKind
-from parity.maternal.exports import wants_xlsx, xlsx_response
 from parity.maternal.models import Pregnancy
 from parity.people.models import Person
-from parity.web.forms import apply_errors
-from parity.web.pagination import paginate
 
 POINT_LABELS = {
     **dict(AntenatalPoint.choices),
@@ -29,60 +30,12 @@ POINT_LABELS = {
 }
 
 
-def _as_of(request) -> dt.date:
-    """The as-of date of a list (``?on=YYYY-MM-DD``), today by default."""
-    return query_date(request.GET)
-
-
-def _visible_person(request, pk: int) -> Person:
-    return get_object_or_404(
-        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
-    )
-
-
-def _servable_person(request, pk: int) -> Person:
-    person = _visible_person(request, pk)
-    if not in_scope(request.user, person.area_code, SERVE):
-        raise PermissionDenied
-    return person
-
-
-def _servable_pregnancy(request, pk: int) -> Pregnancy:
-    pregnancy = get_object_or_404(
-        Pregnancy.objects.restrict(request.user, VIEW).select_related("person"), pk=pk
-    )
-    if not in_scope(request.user, pregnancy.person.area_code, SERVE):
-        raise PermissionDenied
-    return pregnancy
-
-
-def _form_page(request, form, *, title: str, person: Person, submit: str = ""):
-    return render(
-        request,
-        "web/form_page.html",
-        {"form": form, "title": title, "person": person, "submit": submit or _("保存")},
-    )
-
-
-def _handle(request, form, call, *, title: str, person: Person, success: str, back: str):
-    """Validate the form, call the action with its data, redirect or show the errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(back, pk=person.pk)
-    return _form_page(request, form, title=title, person=person)
-
-
 # --- a woman's page ------------------------------------------------------------------------
 
 
 @login_required
 def person_page(request, pk: int):
-    person = _visible_person(request, pk)
+    person = person_for(request, pk)
     today = timezone.localdate()
     pregnancies = []
     for pregnancy in selectors.pregnancies_of(person):
@@ -117,9 +70,9 @@ def person_page(request, pk: int):
 
 @login_required
 def pregnancy_register(request, pk: int):
-    person = _servable_person(request, pk)
+    person = person_for(request, pk, SERVE)
     form = forms.PregnancyRegisterForm(request.POST or None)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.pregnancy_register(acting_user=request.user, person=person, **data),
@@ -132,9 +85,9 @@ def pregnancy_register(request, pk: int):
 
 @login_required
 def antenatal_visit_record(request, pk: int):
-    pregnancy = _servable_pregnancy(request, pk)
+    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
     form = forms.AntenatalVisitForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.antenatal_visit_record(
@@ -149,9 +102,9 @@ def antenatal_visit_record(request, pk: int):
 
 @login_required
 def delivery_record(request, pk: int):
-    pregnancy = _servable_pregnancy(request, pk)
+    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
     form = forms.DeliveryForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.delivery_record(acting_user=request.user, pregnancy=pregnancy, **data),
@@ -164,9 +117,9 @@ def delivery_record(request, pk: int):
 
 @login_required
 def pregnancy_end(request, pk: int):
-    pregnancy = _servable_pregnancy(request, pk)
+    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
     form = forms.PregnancyEndForm(request.POST or None)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.pregnancy_end(acting_user=request.user, pregnancy=pregnancy, **data),
@@ -179,9 +132,9 @@ def pregnancy_end(request, pk: int):
 
 @login_required
 def postpartum_visit_record(request, pk: int):
-    pregnancy = _servable_pregnancy(request, pk)
+    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
     form = forms.PostpartumVisitForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.postpartum_visit_record(
@@ -199,7 +152,7 @@ def postpartum_visit_record(request, pk: int):
 
 @login_required
 def child_checks(request, pk: int):
-    child = _visible_person(request, pk)
+    child = person_for(request, pk)
     today = timezone.localdate()
     checks = list(selectors.child_checks_of(child))
     discharged_on = actions.discharge_of(child)
@@ -220,9 +173,9 @@ def child_checks(request, pk: int):
 
 @login_required
 def child_check_record(request, pk: int):
-    child = _servable_person(request, pk)
+    child = person_for(request, pk, SERVE)
     form = forms.ChildCheckForm(request.POST or None, user=request.user)
-    return _handle(
+    return handle_form(
         request,
         form,
         lambda data: actions.child_check_record(acting_user=request.user, child=child, **data),
@@ -249,17 +202,13 @@ def _list(request, template: str, rows, *, title: str, export):
     page.object_list = list(page.object_list)
     for row in page.object_list:
         row.overdue_label = POINT_LABELS.get(getattr(row, "overdue_point", ""), "")
-    return render(request, template, {"page": page, "title": title, "on": _as_of(request)})
-
-
-def _grid(person: Person) -> str:
-    return person.grid.name if person.grid is not None else ""
+    return render(request, template, {"page": page, "title": title, "on": as_of(request)})
 
 
 @login_required
 def overdue_list(request):
     """Pregnancies with an overdue visit (产检/产后访视逾期)."""
-    on = _as_of(request)
+    on = as_of(request)
     rows = selectors.pregnancies_overdue(on, Pregnancy.objects.restrict(request.user, VIEW))
     headers = [
         _("姓名"),
@@ -280,7 +229,7 @@ def overdue_list(request):
             lambda p: [
                 p.person.name,
                 p.person.id_masked,
-                _grid(p.person),
+                p.person.grid_name,
                 p.lmp,
                 p.expected_delivery_on,
                 str(POINT_LABELS.get(p.overdue_point, "")),
@@ -293,7 +242,7 @@ def overdue_list(request):
 @login_required
 def pregnant_list(request):
     """Women currently pregnant (现孕对象)."""
-    on = _as_of(request)
+    on = as_of(request)
     rows = selectors.pregnant_on(on, Person.objects.restrict(request.user, VIEW))
     headers = [
         _("姓名"),
@@ -315,7 +264,7 @@ def pregnant_list(request):
                 p.name,
                 p.id_masked,
                 str(p.get_status_display()),
-                _grid(p),
+                p.grid_name,
                 p.lmp,
                 schedule.gestational_week(p.lmp, on),
                 schedule.expected_delivery(p.lmp),
@@ -327,7 +276,7 @@ def pregnant_list(request):
 @login_required
 def children_overdue_list(request):
     """Children 0–6 with an overdue health check."""
-    on = _as_of(request)
+    on = as_of(request)
     rows = selectors.children_overdue_checks(on, Person.objects.restrict(request.user, VIEW))
     headers = [
         _("姓名"),
@@ -349,7 +298,7 @@ def children_overdue_list(request):
                 p.name,
                 p.id_masked,
                 str(p.get_status_display()),
-                _grid(p),
+                p.grid_name,
                 p.birth_date,
                 str(POINT_LABELS.get(p.overdue_point, "")),
                 p.overdue_since,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
@@ -12,14 +13,17 @@ from parity.core.filters import IdFilter, area_prefix_filter
 from parity.people import idnumber
 from parity.people.choices import Industry, Sex, Status
 from parity.people.models import Employment, Household, Person, Residence
+from parity.people.selectors import floating_on, status_on
 
 
 class PersonFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话"))
-    status = django_filters.ChoiceFilter(choices=Status.choices, label=_("人口类别"))
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, method="filter_status", label=_("人口类别")
+    )
     floating = django_filters.BooleanFilter(method="filter_floating", label=_("流动人口"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("性别"))
-    area = django_filters.CharFilter(method="filter_area", label=_("区划代码(含下级)"))
+    area = area_prefix_filter()
     grid = IdFilter(field_name="grid_id", label=_("网格"))
     hukou_province = django_filters.CharFilter(
         method="filter_hukou_province", label=_("户籍省份代码")
@@ -45,13 +49,18 @@ class PersonFilterSet(django_filters.FilterSet):
             return queryset.filter(phone_hash=crypto.blind_index(compact))
         return queryset.filter(Q(name__contains=value))
 
+    def filter_status(self, queryset, name, value: str):
+        """Inflow or outflow today (``people.selectors``: an inflow person who has left
+        the city is not counted), or registered."""
+        return status_on(queryset, value, timezone.localdate()) if value else queryset
+
     def filter_floating(self, queryset, name, value):
+        """In the floating population today (``people.selectors``), or registered."""
         if value is None:
             return queryset
-        return queryset.floating() if value else queryset.registered()
-
-    def filter_area(self, queryset, name, value: str):
-        return queryset.filter(area_code__startswith=value.strip()) if value.strip() else queryset
+        if value:
+            return floating_on(queryset, timezone.localdate())
+        return queryset.registered()
 
     def filter_hukou_province(self, queryset, name, value: str):
         return queryset.filter(hukou_code__startswith=value.strip()[:2]) if value else queryset

@@ -71,7 +71,9 @@ class PersonQuerySet(RestrictedQuerySet):
     def registered(self) -> PersonQuerySet:
         return self.filter(status=Status.REGISTERED)
 
-    def floating(self) -> PersonQuerySet:
+    def floating_status(self) -> PersonQuerySet:
+        """Today's status is inflow or outflow. Not the floating population on a date,
+        which leaves out those who have left: ``people.selectors.floating_on``."""
         return self.filter(status__in=FLOATING)
 
     def by_id_number(self, number: str) -> PersonQuerySet:
@@ -213,6 +215,11 @@ class Person(TimeStamped):
         self.phone_enc = crypto.encrypt(phone) if phone else ""
         self.phone_hash = crypto.blind_index(phone) if phone else ""
         self.phone_masked = crypto.mask_phone(phone) if phone else ""
+
+    @property
+    def grid_name(self) -> str:
+        """The name of the grid the person lives in, or "" (for lists and exports)."""
+        return self.grid.name if self.grid is not None else ""
 
     @property
     def is_floating(self) -> bool:

@@ -45,7 +45,8 @@ def cjk_font_path() -> str:
     raise ImproperlyConfigured(MISSING_FONT)
 
 
-def _figure():
+def new_figure():
+    """An empty chart with the CJK font, and the font's properties for its labels."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,7 +60,8 @@ def _figure():
     return figure, {"family": family}
 
 
-def _png(figure) -> bytes:
+def png_bytes(figure) -> bytes:
+    """The chart as PNG bytes."""
     out = io.BytesIO()
     figure.tight_layout()
     figure.savefig(out, format="png")
@@ -68,7 +70,7 @@ def _png(figure) -> bytes:
 
 def scale_chart(f: Figures) -> bytes:
     """Inflow and outflow ten years before and on the date, stacked."""
-    figure, font = _figure()
+    figure, font = new_figure()
     axes = figure.add_subplot()
     labels = [_("十年前同日"), _("统计日")]
     inflow = [f.inflow_10y, f.inflow]
@@ -80,11 +82,11 @@ def scale_chart(f: Figures) -> bytes:
     for tick in axes.get_xticklabels():
         tick.set_fontfamily(font["family"])
     axes.legend(prop=font)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def stay_chart(f: Figures) -> bytes:
-    figure, font = _figure()
+    figure, font = new_figure()
     axes = figure.add_subplot()
     values = [f.stay_under_6m, f.stay_6m_to_5y, f.stay_over_5y]
     labels = [str(StayClass.UNDER_6M.label), str(StayClass.SIX_M_TO_5Y.label)]
@@ -96,11 +98,11 @@ def stay_chart(f: Figures) -> bytes:
         for text in texts:
             text.set_fontfamily(font["family"])
     axes.set_title(_("流入人口居住时间"), fontdict=font)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def origins_chart(f: Figures, top: int = 10) -> bytes:
-    figure, font = _figure()
+    figure, font = new_figure()
     axes = figure.add_subplot()
     names = province_names()
     rows = f.province_counts[:top]
@@ -108,7 +110,7 @@ def origins_chart(f: Figures, top: int = 10) -> bytes:
     for tick in axes.get_yticklabels():
         tick.set_fontfamily(font["family"])
     axes.set_title(_("流入人口主要来源地(前%(n)d位)") % {"n": top}, fontdict=font)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def charts(f: Figures) -> list[tuple[str, bytes]]:

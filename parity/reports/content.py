@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from parity.areas.origins import province_names
 from parity.people.choices import StayClass
-from parity.reports.figures import DEFINITIONS, Figures, home_province
+from parity.people.selectors import home_province
+from parity.reports.figures import DEFINITIONS, Figures
 
 # Provincial-level autonomous regions say "区外", provinces and municipalities "省外".
 AUTONOMOUS_REGIONS = {"15", "45", "54", "64", "65"}

@@ -9,9 +9,10 @@ subtree is ``area_code LIKE 'A%'`` on every table (codes nest by prefix).
 Definitions (repeated in the report's own notes, ``DEFINITIONS``):
 
 floating population on D
-    inflow people living in the city on D (``eligibility.resident_q(D)``: the current
-    stay covers D) managed in A, plus outflow people (status ``outflow``) registered in A
-    who had left by D (``outflow_since`` ≤ D, or unknown). Inflow and outflow likewise.
+    the definition of ``people.selectors`` (the one every page and figure uses): inflow
+    people living in the city on D (the current stay covers D) managed in A, plus outflow
+    people (status ``outflow``) registered in A who had left by D (``outflow_since`` ≤ D,
+    or unknown). Inflow and outflow likewise.
 growth over ten years
     floating on D ÷ floating on D − 10 years, same definition, same area. Statuses are
     today's: someone registered here who left after D − 10 years counts as floating only
@@ -64,7 +65,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -85,8 +85,9 @@ from parity.people.choices import (
     StayClass,
 )
 from parity.people.models import Employment, Person, Residence, stay_class_expression
+from parity.people.selectors import floating_q, home_province, inflow_q, outflow_q, resident_q
 from parity.services.choices import StaffRole
-from parity.services.eligibility import resident_q, rule_q
+from parity.services.eligibility import rule_q
 from parity.services.keygroups import KEY_GROUPS
 from parity.services.models import ProviderStaff, ServiceEvent, ServiceType, Visit
 
@@ -246,24 +247,6 @@ class Figures:
 
 
 # --- predicates -----------------------------------------------------------------------
-
-
-def home_province() -> str:
-    return settings.PARITY_CITY_CODE[:2]
-
-
-def inflow_q(on: dt.date) -> Q:
-    """Inflow people living in the city on the date."""
-    return Q(status=Status.INFLOW) & resident_q(on)
-
-
-def outflow_q(on: dt.date) -> Q:
-    """People registered here who had left the city by the date."""
-    return Q(status=Status.OUTFLOW) & (Q(outflow_since__isnull=True) | Q(outflow_since__lte=on))
-
-
-def floating_q(on: dt.date) -> Q:
-    return inflow_q(on) | outflow_q(on)
 
 
 def _people(area_code: str) -> QuerySet[Person]:

@@ -3,29 +3,20 @@ download them as md / xlsx / docx. An area outside the scope is a 404."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from parity.accounts.permissions import VIEW, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.views import as_of
 from parity.reports import content
 from parity.reports.figures import figures
 from parity.reports.renderers import CONTENT_TYPES, FORMATS, filename
 from parity.reports.renderers import render as render_report
-
-
-def _as_of(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return timezone.localdate()
 
 
 @login_required
@@ -38,7 +29,7 @@ def report_page(request):
     area = visible.filter(code=code).first()
     if area is None:
         raise Http404
-    on = _as_of(request)
+    on = as_of(request, "as_of")
     result = figures(as_of=on, area=area)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:

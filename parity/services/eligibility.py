@@ -34,6 +34,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from parity.people.choices import MaritalStatus, Sex, Status
+from parity.people.selectors import resident_q
 
 DEFAULT_STATUSES = [Status.INFLOW.value, Status.REGISTERED.value]
 
@@ -60,7 +61,7 @@ def register_delivered(name: str, label, build: Callable[[dt.date], Q]) -> None:
 
 
 _INT_KEYS = ("age_min", "age_max", "age_min_months", "age_max_months", "min_stay_months")
-_KNOWN = {*_INT_KEYS, "sex", "marital_status", "statuses", "flags"}
+RULE_KEYS = {*_INT_KEYS, "sex", "marital_status", "statuses", "flags"}
 
 
 def validate_rule(rule: Any) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def validate_rule(rule: Any) -> dict[str, Any]:
     if not isinstance(rule, dict):
         raise ValidationError(_("资格条件应为 JSON 对象"), code="invalid")
     errors: list[ValidationError] = []
-    for key in sorted(set(rule) - _KNOWN):
+    for key in sorted(set(rule) - RULE_KEYS):
         errors.append(ValidationError(_("未知的条件:%(key)s") % {"key": key}, code="invalid"))
     for key in _INT_KEYS:
         if key in rule and (
@@ -136,11 +137,6 @@ def rule_q(rule: dict[str, Any], on: dt.date) -> Q:
     for flag in rule.get("flags", []):
         q &= FLAGS[flag].build(on)
     return q
-
-
-def resident_q(on: dt.date) -> Q:
-    """Living in the city on the date (the current stay covers it)."""
-    return Q(arrived_city_on__lte=on) & (Q(left_city_on__isnull=True) | Q(left_city_on__gt=on))
 
 
 def delivered_q(service_type, on: dt.date) -> Q:

@@ -17,10 +17,10 @@ from parity.accounts.permissions import CHANGE
 from parity.accounts.selectors import provider_departments as provider_queryset
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.forms import DateInput, blank
 from parity.services.choices import DetailType, Outcome, StaffRole, VisitOutcome
 from parity.services.details import clean_details
 from parity.services.models import ServiceType
-from parity.web.forms import DateInput, blank
 
 DETAIL_PREFIX = "d_"
 

@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import Status
 from parity.people.models import Person
+from parity.people.selectors import resident_q
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,6 @@ def work_lists_by_grid(area_code: str, on: dt.date) -> dict[str, WorkList]:
 
 
 def _residents(on: dt.date) -> QuerySet[Person]:
-    from parity.services.eligibility import resident_q
-
     return Person.objects.filter(status__in=[Status.INFLOW, Status.REGISTERED]).filter(
         resident_q(on)
     )

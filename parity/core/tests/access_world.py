@@ -117,7 +117,7 @@ def _side(admin, areas, grid: str, district: str, names, seq: int, today) -> Sid
     from parity.housing.actions import dwelling_register
     from parity.immunization.actions import campaign_create, vaccination_record
     from parity.immunization.models import Vaccine
-    from parity.indicators.assessment_actions import target_set
+    from parity.indicators.assessment.actions import target_set
     from parity.indicators.models import Indicator
     from parity.maternal.actions import child_check_record, delivery_record, pregnancy_register
     from parity.people import actions as people

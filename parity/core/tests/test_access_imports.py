@@ -223,7 +223,7 @@ def indicators(catalog):
 
 
 def targets_upload(area_code: str) -> io.BytesIO:
-    from parity.indicators.assessment_import import HEADERS as TARGET_HEADERS
+    from parity.indicators.assessment.imports import HEADERS as TARGET_HEADERS
 
     text = io.StringIO()
     writer = csv.writer(text)

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from parity.core.models import AuditEvent
-from parity.indicators.assessment_actions import targets_import
-from parity.indicators.assessment_import import HEADERS, write_template
+from parity.indicators.assessment.actions import targets_import
+from parity.indicators.assessment.imports import HEADERS, write_template
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import (

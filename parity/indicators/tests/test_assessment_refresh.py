@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from parity.conftest import GRID, OTHER_GRID, make_id
-from parity.indicators.assessment import district_ranking
-from parity.indicators.assessment_actions import target_set
+from parity.indicators.assessment.actions import target_set
+from parity.indicators.assessment.selectors import district_ranking
 from parity.indicators.compute import refresh
 from parity.indicators.models import Indicator
 from parity.indicators.tests.assessment_data import AS_OF, CITY, KUNDULUN, QINGSHAN, YEAR

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from parity.indicators import assessment
-from parity.indicators.assessment import (
+from parity.indicators.assessment import selectors as assessment
+from parity.indicators.assessment.selectors import (
     ScoredItem,
     achievement,
     area_score,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from parity.core.models import AuditEvent
-from parity.indicators.assessment_actions import target_delete, target_set
+from parity.indicators.assessment.actions import target_delete, target_set
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import (

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from parity.conftest import GRID, make_id
 from parity.people import actions
 from parity.people.error_codes import PersonErrorCode
+from parity.people.forms import PersonRegisterForm
 from parity.people.imports import HEADERS, import_people
 from parity.people.models import Person
-from parity.web.forms import PersonRegisterForm
 
 LOCAL_ID = make_id("150203", "19900101", 123)  # registered in the city
 INFLOW_ID = make_id("410102", "19900101", 124)  # registered in another province

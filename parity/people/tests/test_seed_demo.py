@@ -42,7 +42,7 @@ def test_running_it_again_adds_nothing(demo):
 def test_the_population_is_shaped_like_the_report(demo):
     statuses = {s: Person.objects.filter(status=s).count() for s in Status}
     assert statuses[Status.INFLOW] > statuses[Status.REGISTERED] > statuses[Status.OUTFLOW] > 0
-    floating = Person.objects.floating()
+    floating = Person.objects.floating_status()
     outside = floating.exclude(hukou_code__startswith="15").count() / floating.count()
     assert 0.35 < outside < 0.55
     here = Residence.objects.open().filter(person__status=Status.INFLOW)

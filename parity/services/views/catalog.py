@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from parity.accounts.models import Department
 from parity.accounts.permissions import VIEW
 from parity.core.downloads import export_file
+from parity.core.pagination import paginate
+from parity.core.views import area_choices, as_of, chosen_area, home_area
 from parity.people.choices import FLOATING, Status
 from parity.people.models import Person
 from parity.services.choices import Category
@@ -27,20 +29,13 @@ from parity.services.selectors import (
     snapshot_coverage,
     with_rules,
 )
-from parity.services.views.common import (
-    area_choices,
-    chosen_area,
-    chosen_date,
-    home_area,
-)
-from parity.web.pagination import paginate
 
 
 @login_required
 def catalog(request):
     home_area(request.user)  # the catalog is for users with a role that may view
     services = with_rules(ServiceType.objects.active())
-    on = chosen_date(request)
+    on = as_of(request)
     by_category: dict[str, list] = {}
     for service in services:
         rule = service.rule_on(on)
@@ -63,7 +58,7 @@ def catalog(request):
 def catalog_detail(request, code: str):
     home_area(request.user)
     service = get_object_or_404(with_rules(ServiceType.objects.all()), code=code)
-    on = chosen_date(request)
+    on = as_of(request)
     current = service.rule_on(on)
     rules = [
         {
@@ -118,7 +113,7 @@ def coverage(request):
     on or before the date (the figures the dashboard shows): one query however large the
     area. The drill-down lists rebuild the people on the snapshot's date."""
     area = chosen_area(request)
-    on = chosen_date(request)
+    on = as_of(request)
     snapshot = coverage_snapshot(on)
     node = area or home_area(request.user)
     rows = []
@@ -150,7 +145,7 @@ def coverage_people(request, code: str):
     """The people behind one coverage figure: eligible, delivered or missing."""
     service = get_object_or_404(with_rules(ServiceType.objects.all()), code=code)
     area = chosen_area(request)
-    on = chosen_date(request)
+    on = as_of(request)
     which = request.GET.get("which", "eligible")
     group = request.GET.get("group", "")
     if which not in WHICH or (group and group not in GROUPS):

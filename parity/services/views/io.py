@@ -9,20 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import SERVE, allows
 from parity.core.exports import XLSX
 from parity.core.uploads import run_import
-from parity.people.views_io import ImportForm, import_context
+from parity.core.views import ImportForm, import_context
 from parity.services.imports import import_services, write_template
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
 
 class ServiceImportForm(ImportForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("服务记录文件")
+    file_label = gettext_lazy("服务记录文件")
 
 
 @login_required

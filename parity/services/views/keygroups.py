@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import VIEW, scope_code
 from parity.core.downloads import export_file
+from parity.core.pagination import paginate
+from parity.core.views import area_choices, as_of, chosen_area
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.exports import people_rows, person_cells, person_headers
 from parity.services.keygroups import KEY_GROUPS
 from parity.services.models import KeyGroupList, KeyGroupMember
 from parity.services.selectors import group_counts, group_members
-from parity.services.views.common import area_choices, chosen_area, chosen_date
-from parity.web.pagination import paginate
 
 
 def _area_code(request, area) -> str:
@@ -37,7 +37,7 @@ def _area_code(request, area) -> str:
 @login_required
 def keygroup_list(request):
     area = chosen_area(request)
-    on = chosen_date(request)
+    on = as_of(request)
     code = _area_code(request, area)
     counts = group_counts(on, area_code=code)
     groups = [{"group": group, "count": counts[name]} for name, group in KEY_GROUPS.items()]
@@ -54,7 +54,7 @@ def keygroup_members(request, code: str):
     if group is None:
         raise Http404
     area = chosen_area(request)
-    on = chosen_date(request)
+    on = as_of(request)
     chosen = group_members(code, on, area_code=_area_code(request, area))
     chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
@@ -85,7 +85,7 @@ def keygroup_save(request, code: str):
     if code not in KEY_GROUPS:
         raise Http404
     area = chosen_area(request)
-    on = chosen_date(request)
+    on = as_of(request)
     try:
         saved = actions.key_group_save(
             acting_user=request.user,

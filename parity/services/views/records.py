@@ -9,17 +9,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parity.accounts.permissions import SERVE
+from parity.core.forms import apply_errors
 from parity.core.params import query_id
+from parity.core.views import person_for, safe_next
 from parity.services import actions
 from parity.services.forms import ServiceRecordForm, VisitForm
 from parity.services.models import ServiceType
-from parity.services.views.common import safe_next, servable_person
-from parity.web.forms import apply_errors
 
 
 @login_required
 def visit_record(request, pk: int):
-    person = servable_person(request, pk)
+    person = person_for(request, pk, SERVE)
     form = VisitForm(request.POST or None)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
     if request.method == "POST" and form.is_valid():
@@ -56,7 +57,7 @@ def _service_type(request) -> ServiceType | None:
 
 @login_required
 def service_record(request, pk: int):
-    person = servable_person(request, pk)
+    person = person_for(request, pk, SERVE)
     service = _service_type(request)
     form = ServiceRecordForm(request.POST or None, user=request.user, service_type=service)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))

@@ -14,14 +14,14 @@ from parity.accounts.choices import HEALTH_SITE_KINDS, DepartmentKind
 from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE, VIEW, allows
 from parity.areas.models import Area
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.core.params import query_id
+from parity.core.views import home_area
 from parity.services import actions
 from parity.services.choices import StaffRole
 from parity.services.forms import DepartmentForm, StaffForm
 from parity.services.models import ProviderStaff
-from parity.services.views.common import home_area
-from parity.web.forms import apply_errors
-from parity.web.pagination import paginate
 
 
 def sites_by_district(sites) -> list[dict]:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from parity.accounts.permissions import SERVE, VIEW, allows
 from parity.areas.choices import Level
+from parity.core.views import area_choices, chosen_area
 from parity.people.models import Residence
 from parity.services.keygroups import KEY_GROUPS, work_list
-from parity.services.views.common import area_choices, chosen_area
 from parity.services.worklist_rows import PersonRow, person_rows
 
 PER_PAGE = 30

@@ -7,9 +7,9 @@ from django.urls import reverse
 from parity.accounts.permissions import VIEW
 from parity.indicators import selectors
 from parity.indicators.choices import Unit
+from parity.indicators.dashboard import selectors as dashboard
 from parity.indicators.models import Indicator
 from parity.people.models import Person
-from parity.web import dashboard
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,15 @@ from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, allows
 from parity.areas.choices import Level
 from parity.areas.models import Area
-from parity.core.filters import filtered
+from parity.areas.selectors import area_breadcrumbs, user_root_area
+from parity.core.filters import area_prefix_filter, filtered
 from parity.core.models import AuditEvent
+from parity.core.pagination import paginate
 from parity.people.choices import Status
+from parity.people.selectors import people_by_status, recently_changed_people
 from parity.services.keygroups import work_list
 from parity.services.worklist_rows import person_rows
-from parity.web import selectors
-from parity.web.pagination import paginate
+from parity.web.selectors import area_children_with_counts
 
 HOME_WORKLIST_ROWS = 5
 
@@ -33,7 +35,8 @@ def _worklist_preview(user) -> dict:
 
 @login_required
 def home(request):
-    counts = selectors.people_by_status(request.user)
+    today = timezone.localdate()
+    counts = people_by_status(request.user, today)
     return render(
         request,
         "web/home.html",
@@ -41,9 +44,9 @@ def home(request):
             **_worklist_preview(request.user),
             "counts": counts,
             "statuses": [(s, counts[s.value]) for s in Status],
-            "floating": counts[Status.INFLOW] + counts[Status.OUTFLOW],
-            "recent": selectors.recently_changed_people(request.user),
-            "root": selectors.user_root_area(request.user),
+            "floating": counts["floating"],
+            "recent": recently_changed_people(request.user),
+            "root": user_root_area(request.user),
         },
     )
 
@@ -51,21 +54,22 @@ def home(request):
 @login_required
 def area_detail(request, code: str | None = None):
     if code is None:
-        node = selectors.user_root_area(request.user)
+        node = user_root_area(request.user)
         if node is None:
             raise Http404
     else:
         node = Area.objects.visible_to(request.user).filter(code=code).first()
         if node is None:
             raise Http404
-    counts = selectors.people_by_status(request.user, within=node.code)
+    today = timezone.localdate()
+    counts = people_by_status(request.user, today, within=node.code)
     return render(
         request,
         "web/area_detail.html",
         {
             "node": node,
-            "breadcrumbs": selectors.area_breadcrumbs(request.user, node),
-            "children": selectors.area_children_with_counts(request.user, node),
+            "breadcrumbs": area_breadcrumbs(request.user, node),
+            "children": area_children_with_counts(request.user, node, today),
             "statuses": [(s, counts[s.value]) for s in Status],
             "in_scope": Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists(),
         },
@@ -74,9 +78,7 @@ def area_detail(request, code: str | None = None):
 
 class AuditEventFilterSet(django_filters.FilterSet):
     action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
+    area = area_prefix_filter()
 
     class Meta:
         model = AuditEvent

@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 
 from parity.core.downloads import export_file
 from parity.indicators.choices import Dimension
-from parity.indicators.selectors import Measures
-from parity.services.exports import people_rows, person_headers
-from parity.web import dashboard
-from parity.web.views.dashboard import (
+from parity.indicators.dashboard import selectors as dashboard
+from parity.indicators.dashboard.views import (
     EXPORT_LIMIT,
     PARTS,
     SIDES,
@@ -25,6 +23,8 @@ from parity.web.views.dashboard import (
     people_query,
     shown_snapshot,
 )
+from parity.indicators.selectors import Measures
+from parity.services.exports import people_rows, person_headers
 
 
 def _snapshot(request):

@@ -7,23 +7,19 @@ from __future__ import annotations
 import io
 import tempfile
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, scope_code
 from parity.core.downloads import export_file
 from parity.core.filters import filtered
-from parity.core.imports import ACCEPT, ImportFailed
-from parity.core.imports.headers import unknown_message
+from parity.core.imports import ImportFailed
 from parity.core.imports.mapping import mapping_from_post, preview, remember_mapping
 from parity.core.search import search_data
 from parity.core.uploads import (
-    check_upload_size,
     pending_drop,
     pending_exists,
     pending_file,
@@ -32,51 +28,20 @@ from parity.core.uploads import (
     read_report,
     user_dir,
 )
+from parity.core.views import ImportForm, import_context
 from parity.people.exports import FORMATS, SHEET_TITLE, export_rows
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import import_people, write_template
 from parity.people.imports.columns import HEADERS, READ_HEADERS, REQUIRED_HEADERS, header_spec
 from parity.people.models import Person
 
-SHOWN_ERRORS = 100
 KIND = "people"
-
-
-def import_context(form, result, file_error: str) -> dict:
-    """What the shared import page (``web/_import.html``) shows: the form, the counts, the
-    first ``SHOWN_ERRORS`` bad cells and the file with all of them."""
-    return {
-        "form": form,
-        "result": result,
-        "file_error": file_error,
-        "errors": result.errors[:SHOWN_ERRORS] if result else [],
-        "warnings": result.warnings[:SHOWN_ERRORS] if result else [],
-        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-        "error_file": result.error_file.name if result and result.error_file else "",
-        "ignored": unknown_message(result.ignored_columns) if result else "",
-    }
 
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("人员信息文件"),
-        help_text=gettext_lazy(
-            "Excel(.xlsx、.xls)或CSV文件。表头可以在标题行下面,列名与模板不同也可以:"
-            "上传后先预览,确认每一列对应的内容,检查无误再导入"
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        check_upload_size(upload)
-        return upload
 
 
 @login_required

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.people import actions
+from parity.people import forms as people_forms
 from parity.people.models import TransferRequest
-from parity.web import forms as web_forms
-from parity.web.pagination import paginate
 
 
 def _visible_transfer(request, pk: int) -> TransferRequest:
@@ -39,7 +40,7 @@ def transfer_list(request):
     page = paginate(request, incoming if box == "incoming" else outgoing)
     return render(
         request,
-        "web/transfer_list.html",
+        "people/transfer_list.html",
         {
             "box": box,
             "page": page,
@@ -53,14 +54,14 @@ def transfer_list(request):
 def transfer_new(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
-    form = web_forms.TransferRequestForm(request.POST or None, user=request.user)
+    form = people_forms.TransferRequestForm(request.POST or None, user=request.user)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             transfer = actions.transfer_request(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已提交迁入申请,等待原登记辖区确认"))
             return redirect("web:transfer_detail", pk=transfer.pk)
@@ -81,14 +82,14 @@ def transfer_detail(request, pk: int):
     )
     return render(
         request,
-        "web/transfer_detail.html",
+        "people/transfer_detail.html",
         {
             "transfer": transfer,
             "sees_person": in_scope(user, transfer.person.area_code, VIEW),
             "can_decide": transfer.status == "pending" and holds,
             "can_cancel": transfer.status == "pending"
             and in_scope(user, transfer.area_code, CHANGE),
-            "form": web_forms.TransferDecisionForm(),
+            "form": people_forms.TransferDecisionForm(),
         },
     )
 
@@ -97,7 +98,7 @@ def transfer_detail(request, pk: int):
 @require_POST
 def transfer_decide(request, pk: int, decision: str):
     transfer = _visible_transfer(request, pk)
-    form = web_forms.TransferDecisionForm(request.POST)
+    form = people_forms.TransferDecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         if decision == "accept":

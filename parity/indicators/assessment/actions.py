@@ -24,8 +24,8 @@ from parity.core.actions import snapshot as audit_snapshot
 from parity.core.concurrency import check_version
 from parity.core.imports import ImportResult, write_error_file
 from parity.core.models import audit
-from parity.indicators.assessment_forms import target_problems
-from parity.indicators.assessment_import import check_file
+from parity.indicators.assessment.forms import target_problems
+from parity.indicators.assessment.imports import check_file
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Target
 

@@ -17,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from parity.core.exports import docx_document, docx_table, neutralised
-from parity.indicators.assessment import DEFINITIONS, AreaScore, Assessment
-from parity.reports.charts import _figure, _png
+from parity.indicators.assessment.selectors import DEFINITIONS, AreaScore, Assessment
+from parity.reports.charts import new_figure, png_bytes
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -180,7 +180,7 @@ def score_chart(a: Assessment) -> bytes | None:
     scored = [item for item in a.ranking if item.score is not None]
     if not scored:
         return None
-    figure, font = _figure()
+    figure, font = new_figure()
     axes = figure.add_subplot()
     names = [item.area.name for item in scored]
     scores = [float(item.score or 0) for item in scored]
@@ -193,7 +193,7 @@ def score_chart(a: Assessment) -> bytes | None:
         tick.set_fontfamily(font["family"])
         tick.set_rotation(30 if len(names) > 5 else 0)
         tick.set_fontsize(8)
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def _add_table(document, table: Table) -> None:

@@ -27,13 +27,13 @@ from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX
 from parity.core.params import query_id
 from parity.core.uploads import run_import
-from parity.indicators.assessment import DEFINITIONS, assessment
-from parity.indicators.assessment_actions import target_delete, target_set, targets_import
-from parity.indicators.assessment_export import CONTENT_TYPES, RENDERERS, filename
-from parity.indicators.assessment_forms import YEAR_MAX, YEAR_MIN, TargetForm, TargetPageForm
-from parity.indicators.assessment_import import write_template
+from parity.core.views import ImportForm, import_context
+from parity.indicators.assessment.actions import target_delete, target_set, targets_import
+from parity.indicators.assessment.exports import CONTENT_TYPES, RENDERERS, filename
+from parity.indicators.assessment.forms import YEAR_MAX, YEAR_MIN, TargetForm, TargetPageForm
+from parity.indicators.assessment.imports import write_template
+from parity.indicators.assessment.selectors import DEFINITIONS, assessment
 from parity.indicators.models import Target
-from parity.people.views_io import ImportForm, import_context
 
 
 def _year(request) -> int:

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.core.filters import filtered
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.core.sql import SubqueryCount
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
+from parity.housing.forms import DwellingRegisterForm
 from parity.housing.models import Dwelling
 from parity.people.models import Residence
-from parity.web import forms as web_forms
-from parity.web.pagination import paginate
 
 
 @login_required
@@ -34,7 +35,7 @@ def dwelling_list(request):
     filterset = DwellingFilterSet(request.GET, queryset=dwellings)
     return render(
         request,
-        "web/dwelling_list.html",
+        "housing/dwelling_list.html",
         {
             "filter": filterset,
             "page": paginate(request, filtered(filterset)),
@@ -58,7 +59,7 @@ def dwelling_detail(request, pk: int):
     )
     return render(
         request,
-        "web/dwelling_detail.html",
+        "housing/dwelling_detail.html",
         {
             "dwelling": dwelling,
             "residents": residents,
@@ -71,7 +72,7 @@ def dwelling_detail(request, pk: int):
 def dwelling_register(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
-    form = web_forms.DwellingRegisterForm(request.POST or None, user=request.user)
+    form = DwellingRegisterForm(request.POST or None, user=request.user)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
@@ -80,7 +81,7 @@ def dwelling_register(request):
         try:
             dwelling = actions.dwelling_register(acting_user=request.user, **data)
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已登记房屋"))
             return redirect("web:dwelling_detail", pk=dwelling.pk)

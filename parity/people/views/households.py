@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
 from parity.core.filters import filtered
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.core.params import query_id
 from parity.core.sql import SubqueryCount
 from parity.people import actions
+from parity.people import forms as people_forms
 from parity.people.filters import HouseholdFilterSet
 from parity.people.models import Household, HouseholdMember, Person
-from parity.web import forms as web_forms
-from parity.web.pagination import paginate
 
 
 @login_required
@@ -32,7 +33,7 @@ def household_list(request):
     filterset = HouseholdFilterSet(request.GET, queryset=households)
     return render(
         request,
-        "web/household_list.html",
+        "people/household_list.html",
         {
             "filter": filterset,
             "page": paginate(request, filtered(filterset)),
@@ -58,7 +59,7 @@ def household_detail(request, pk: int):
     )
     return render(
         request,
-        "web/household_detail.html",
+        "people/household_detail.html",
         {
             "household": household,
             "members": members,
@@ -75,7 +76,7 @@ def household_create(request):
     person_pk = query_id(request.GET, "person") or query_id(request.POST, "person")
     if person_pk is not None:
         head = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_pk)
-    form = web_forms.HouseholdCreateForm(request.POST or None, user=request.user, head=head)
+    form = people_forms.HouseholdCreateForm(request.POST or None, user=request.user, head=head)
     if request.method == "POST" and form.is_valid():
         try:
             household = actions.household_create(
@@ -84,7 +85,7 @@ def household_create(request):
                 address=form.cleaned_data["address"],
             )
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已创建家庭户"))
             return redirect("web:household_detail", pk=household.pk)
@@ -106,14 +107,14 @@ def household_add_member(request, pk: int):
     household = _visible_household(request, pk)
     if not in_scope(request.user, household.area_code, CHANGE):
         raise PermissionDenied
-    form = web_forms.HouseholdMemberForm(request.POST or None, user=request.user)
+    form = people_forms.HouseholdMemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.household_add_member(
                 acting_user=request.user, household=household, **form.cleaned_data
             )
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已添加家庭成员"))
             return redirect("web:household_detail", pk=household.pk)

@@ -1,8 +1,9 @@
 """The dashboard (数据看板): a node of the user's area subtree with its headline figures,
 equalization table, charts and child nodes; one indicator drilled down by child node and
 category; the people behind a figure. Every page reads an indicator snapshot
-(``parity.web.dashboard``), never recomputes the registry: the latest, or the one of the
-date the user picked (``shown_snapshot``); a node outside the user's subtree is a 404."""
+(``parity.indicators.dashboard.selectors``), never recomputes the registry: the latest,
+or the one of the date the user picked (``shown_snapshot``); a node outside the user's
+subtree is a 404."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import VIEW, scope_code
 from parity.areas.models import Area
+from parity.core.pagination import paginate
 from parity.indicators import selectors
 from parity.indicators.actions import indicators_refresh_start
 from parity.indicators.choices import Dimension, Unit
+from parity.indicators.dashboard import selectors as dashboard
 from parity.indicators.models import Indicator, Snapshot
-from parity.web import dashboard
-from parity.web.pagination import paginate
 
 SIDES = {
     "floating": gettext_lazy("流动人口"),
@@ -118,7 +119,7 @@ def indicator_for(code: str) -> Indicator:
 def _empty(request, node: Area):
     return render(
         request,
-        "web/dashboard_empty.html",
+        "indicators/dashboard/empty.html",
         {"node": node, "can_refresh": dashboard.can_refresh(request.user)},
     )
 
@@ -147,7 +148,7 @@ def dashboard_page(request, code: str | None = None):
     body = _body(snapshot, node, chosen, request)
     return render(
         request,
-        "web/dashboard.html",
+        "indicators/dashboard/page.html",
         {
             "node": node,
             "snapshot": snapshot,
@@ -175,7 +176,7 @@ def _body(snapshot, node: Area, chosen: str, request=None) -> str:
     body = cache.get(key)
     if body is None:
         context = _body_context(None, snapshot, node, chosen)
-        body = render_to_string("web/_dashboard_body.html", context, request)
+        body = render_to_string("indicators/dashboard/_body.html", context, request)
         cache.set(key, body, BODY_SECONDS)
     return body
 
@@ -271,7 +272,7 @@ def indicator_page(request, code: str, indicator_code: str):
     }
     return render(
         request,
-        "web/dashboard_indicator.html",
+        "indicators/dashboard/indicator.html",
         {
             "node": node,
             "indicator": indicator,
@@ -329,7 +330,7 @@ def indicator_people(request, code: str, indicator_code: str):
         category_name = ""
     return render(
         request,
-        "web/dashboard_people.html",
+        "indicators/dashboard/people.html",
         {
             "node": node,
             "indicator": indicator,

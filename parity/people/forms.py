@@ -1,5 +1,6 @@
-"""Forms behind the registry pages. Field rules come from ``parity.people.validators`` so a
-form, an import row and an API call reject the same values with the same messages."""
+"""Forms behind the registry pages (people, households, transfers). Field rules come from
+``parity.people.validators`` so a form, an import row and an API call reject the same
+values with the same messages."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parity.areas.forms import grid_field, preselect_single_grid
 from parity.areas.models import Area
 from parity.core.concurrency import VersionedForm
+from parity.core.forms import DateInput, FieldsetsMixin, blank
 from parity.housing.models import Dwelling
 from parity.people import rules, validators
 from parity.people.choices import (
@@ -19,7 +22,6 @@ from parity.people.choices import (
     HousingType,
     HukouType,
     Industry,
-    LandlordKind,
     MaritalStatus,
     MoveReason,
     Relation,
@@ -27,42 +29,7 @@ from parity.people.choices import (
 from parity.people.models import Person
 
 
-def blank(choices) -> list[tuple[str, Any]]:
-    """Choices with an empty first option, for optional selects."""
-    return [("", "---------"), *choices]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form, field by field where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _grid_field(user, **kwargs) -> forms.ModelChoiceField:
-    kwargs.setdefault("label", _("网格"))
-    return forms.ModelChoiceField(
-        queryset=Area.objects.restrict(user, "change").grids().order_by("code"), **kwargs
-    )
-
-
-def _preselect_single_grid(form: forms.Form) -> None:
-    # A grid worker usually has exactly one grid: choose it for them.
-    grids = list(form.fields["grid"].queryset[:2])  # type: ignore[attr-defined]
-    if len(grids) == 1 and "grid" not in form.initial:
-        form.initial["grid"] = grids[0].pk
-
-
-def _dwelling_field(user) -> forms.ModelChoiceField:
+def dwelling_field(user) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=Dwelling.objects.restrict(user, "change").order_by("address"),
         label=_("房屋"),
@@ -71,29 +38,16 @@ def _dwelling_field(user) -> forms.ModelChoiceField:
     )
 
 
-def _check_past(value, label):
+def check_past(value, label):
     return validators.clean_past_date(value, label=str(label))
 
 
-def _lookup_person(user, raw: str, action: str = "change") -> Person:
+def lookup_person(user, raw: str, action: str = "change") -> Person:
     number = validators.clean_id_number(raw).number
     person = Person.objects.by_id_number(number).restrict(user, action).first()
     if person is None:
         raise ValidationError(_("在您的管辖区域内没有找到该身份证号码对应的人员"))
     return person
-
-
-class FieldsetsMixin:
-    """Forms with a ``fieldsets`` list render their fields in titled groups."""
-
-    fieldsets: list[tuple[Any, list[str]]] = []
-    fields: dict[str, forms.Field]  # the form's, which this mixes into
-
-    def grouped_fields(self):
-        return [
-            (legend, [self[name] for name in names if name in self.fields])  # type: ignore[index]
-            for legend, names in self.fieldsets
-        ]
 
 
 class ResidenceFieldsMixin:
@@ -102,7 +56,7 @@ class ResidenceFieldsMixin:
     cleaned_data: dict[str, Any]  # the form's, which this mixes into
 
     def clean_arrived_on(self):
-        return _check_past(self.cleaned_data.get("arrived_on"), _("来本地日期"))
+        return check_past(self.cleaned_data.get("arrived_on"), _("来本地日期"))
 
     def _check_dwelling_grid(self, cleaned: dict) -> None:
         dwelling, grid = cleaned.get("dwelling"), cleaned.get("grid")
@@ -163,9 +117,9 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"] = _grid_field(user)
-        self.fields["dwelling"] = _dwelling_field(user)
-        _preselect_single_grid(self)
+        self.fields["grid"] = grid_field(user)
+        self.fields["dwelling"] = dwelling_field(user)
+        preselect_single_grid(self)
 
     def clean_id_number(self):
         return validators.clean_id_number(self.cleaned_data["id_number"]).number
@@ -182,7 +136,7 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
         return validators.clean_region_code(code) if code else ""
 
     def clean_outflow_since(self):
-        return _check_past(self.cleaned_data.get("outflow_since"), _("流出日期"))
+        return check_past(self.cleaned_data.get("outflow_since"), _("流出日期"))
 
     def clean(self):
         super().clean()
@@ -243,7 +197,7 @@ class PersonEditForm(VersionedForm):
         return validators.clean_region_code(self.cleaned_data["outflow_region_code"])
 
     def clean_outflow_since(self):
-        return _check_past(self.cleaned_data.get("outflow_since"), _("流出日期"))
+        return check_past(self.cleaned_data.get("outflow_since"), _("流出日期"))
 
 
 class ResidenceMoveForm(ResidenceFieldsMixin, forms.Form):
@@ -258,10 +212,10 @@ class ResidenceMoveForm(ResidenceFieldsMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"] = _grid_field(user)
+        self.fields["grid"] = grid_field(user)
         self.fields["grid"].label = _("新网格")
-        self.fields["dwelling"] = _dwelling_field(user)
-        _preselect_single_grid(self)
+        self.fields["dwelling"] = dwelling_field(user)
+        preselect_single_grid(self)
 
     def clean(self):
         super().clean()
@@ -280,7 +234,7 @@ class ResidenceCloseForm(forms.Form):
     )
 
     def clean_departed_on(self):
-        return _check_past(self.cleaned_data.get("departed_on"), _("离开日期"))
+        return check_past(self.cleaned_data.get("departed_on"), _("离开日期"))
 
     def clean_destination_code(self):
         code = self.cleaned_data.get("destination_code", "").strip()
@@ -295,7 +249,7 @@ class EmploymentForm(forms.Form):
     ended_on = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
 
     def clean_started_on(self):
-        return _check_past(self.cleaned_data.get("started_on"), _("开始日期"))
+        return check_past(self.cleaned_data.get("started_on"), _("开始日期"))
 
 
 class HouseholdCreateForm(forms.Form):
@@ -310,7 +264,7 @@ class HouseholdCreateForm(forms.Form):
             del self.fields["head_id_number"]
 
     def clean_head_id_number(self):
-        return _lookup_person(self.user, self.cleaned_data["head_id_number"])
+        return lookup_person(self.user, self.cleaned_data["head_id_number"])
 
     def clean(self):
         super().clean()
@@ -331,47 +285,7 @@ class HouseholdMemberForm(forms.Form):
         self.user = user
 
     def clean_person(self):
-        return _lookup_person(self.user, self.cleaned_data["person"])
-
-
-class DwellingRegisterForm(forms.Form):
-    address = forms.CharField(label=_("地址"), max_length=200)
-    grid = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("网格"))
-    dwelling_type = forms.ChoiceField(label=_("房屋类型"), choices=blank(HousingType.choices))
-    is_let = forms.BooleanField(label=_("是否出租"), required=False)
-    landlord_kind = forms.ChoiceField(
-        label=_("房东类型"), choices=blank(LandlordKind.choices), required=False
-    )
-    landlord_name = forms.CharField(label=_("房东/单位名称"), max_length=100, required=False)
-    landlord_phone = forms.CharField(label=_("房东电话"), max_length=20, required=False)
-    landlord_id_number = forms.CharField(
-        label=_("房东身份证号码"),
-        max_length=24,
-        required=False,
-        help_text=_("房东已在本平台登记时填写,用于关联"),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["grid"] = _grid_field(user)
-        _preselect_single_grid(self)
-
-    def clean_landlord_phone(self):
-        return validators.clean_phone(self.cleaned_data.get("landlord_phone", ""))
-
-    def clean_landlord_id_number(self):
-        raw = self.cleaned_data.get("landlord_id_number", "").strip()
-        return _lookup_person(self.user, raw, "view") if raw else None
-
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        if cleaned.get("is_let") and not (
-            cleaned.get("landlord_name") or cleaned.get("landlord_id_number")
-        ):
-            self.add_error("landlord_name", _("出租房屋须填写房东"))
-        return cleaned
+        return lookup_person(self.user, self.cleaned_data["person"])
 
 
 class TransferRequestForm(ResidenceFieldsMixin, forms.Form):
@@ -394,8 +308,8 @@ class TransferRequestForm(ResidenceFieldsMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"] = _grid_field(user, label=_("迁入网格"))
-        _preselect_single_grid(self)
+        self.fields["grid"] = grid_field(user, label=_("迁入网格"))
+        preselect_single_grid(self)
 
     def clean_id_number(self):
         return validators.clean_id_number(self.cleaned_data["id_number"]).number

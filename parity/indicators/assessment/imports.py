@@ -2,7 +2,7 @@
 ``TargetForm`` (the page's form), and the downloadable template.
 
 A file is all or nothing: ``check_file`` reports every bad cell of every row, and
-``assessment_actions.targets_import`` writes only a file without any.
+``assessment.actions.targets_import`` writes only a file without any.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from parity.core.exports import neutralised, notes_sheet
 from parity.core.imports import HeaderSpec, RowError, open_table
 from parity.core.imports.aliases import aliases_for
 from parity.core.imports.values import clean_text
-from parity.indicators.assessment_forms import TargetForm, TargetLookups
+from parity.indicators.assessment.forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator

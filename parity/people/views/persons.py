@@ -4,51 +4,35 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, scope_code
-from parity.areas.models import Area
+from parity.areas.choices import Level
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.filters import filtered
+from parity.core.forms import apply_errors
+from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
+from parity.core.views import area_choices, form_page, handle_form, person_for
 from parity.people import actions
+from parity.people import forms as people_forms
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
 from parity.people.filters import PersonFilterSet
 from parity.people.models import Employment, HouseholdMember, Person, Residence
+from parity.people.selectors import person_programme_links
 from parity.services.views.person import person_services
-from parity.web import forms as web_forms
-from parity.web.pagination import paginate
-from parity.web.selectors import person_programme_links
-
-
-def _visible_person(request, pk: int) -> Person:
-    return get_object_or_404(
-        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
-    )
-
-
-def _changeable_person(request, pk: int) -> Person:
-    """A person the user can see (else 404) and may change (else 403)."""
-    person = _visible_person(request, pk)
-    if not in_scope(request.user, person.area_code, CHANGE):
-        raise PermissionDenied
-    return person
 
 
 def _area_choices(user) -> list[tuple[str, str]]:
     # Down to communities for wide scopes; a community or grid user also sees grids.
-    areas = Area.objects.restrict(user, VIEW).filter(level__gte=2)
-    scope = user.area.level if user.area_id and not user.is_superuser else 1
-    areas = areas.filter(level__lte=max(4, scope + 1)).order_by("code")
-    choices = [("", _("全部区划"))]
-    choices += [(a.code, "\u3000" * max(a.level - 2, 0) + a.name) for a in areas]
-    return choices
+    scope = user.area.level if user.area_id and not user.is_superuser else Level.CITY
+    return [("", _("全部区划")), *area_choices(user, max_level=max(Level.COMMUNITY, scope + 1))]
 
 
 @login_required
@@ -73,7 +57,7 @@ def person_list(request):
     page = paginate(request, filtered(filterset))
     response = render(
         request,
-        "web/person_list.html",
+        "people/person_list.html",
         {"filter": filterset, "page": page, "can_register": allows(request.user, CHANGE)},
     )
     if data.get("q"):
@@ -83,7 +67,7 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = _visible_person(request, pk)
+    person = person_for(request, pk)
     user = request.user
     residences = list(
         Residence.objects.restrict(user, VIEW)
@@ -109,7 +93,7 @@ def person_detail(request, pk: int):
     today = timezone.localdate()
     return render(
         request,
-        "web/person_detail.html",
+        "people/person_detail.html",
         {
             **person_services(user, person, today),
             "person": person,
@@ -135,18 +119,12 @@ def person_detail(request, pk: int):
 def person_reveal(request, pk: int, field: str):
     if field not in REVEALABLE:
         raise PermissionDenied
-    person = _visible_person(request, pk)
+    person = person_for(request, pk)
     value = actions.person_reveal(acting_user=request.user, person=person, field=field)
-    template = "web/_revealed.html" if request.headers.get("HX-Request") else "web/revealed.html"
-    return render(request, template, {"person": person, "field": field, "value": value})
-
-
-def _form_page(request, form, *, title: str, person: Person | None = None, submit: str = ""):
-    return render(
-        request,
-        "web/form_page.html",
-        {"form": form, "title": title, "person": person, "submit": submit or _("保存")},
+    template = (
+        "people/_revealed.html" if request.headers.get("HX-Request") else "people/revealed.html"
     )
+    return render(request, template, {"person": person, "field": field, "value": value})
 
 
 @login_required
@@ -156,18 +134,18 @@ def person_register(request):
     initial = {}
     if request.GET.get("dwelling"):
         initial["dwelling"] = request.GET["dwelling"]
-    form = web_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
+    form = people_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_register(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
             return redirect("web:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("人员登记"), submit=_("登记"))
+    return form_page(request, form, title=_("人员登记"), submit=_("登记"))
 
 
 def _edit_initial(person: Person) -> dict:
@@ -176,9 +154,9 @@ def _edit_initial(person: Person) -> dict:
 
 @login_required
 def person_edit(request, pk: int):
-    person = _changeable_person(request, pk)
+    person = person_for(request, pk, CHANGE)
     initial = _edit_initial(person)
-    form = web_forms.PersonEditForm(request.POST or None, person=person, initial=initial)
+    form = people_forms.PersonEditForm(request.POST or None, person=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         phone = data.pop("phone") or None
@@ -194,57 +172,57 @@ def person_edit(request, pk: int):
         except ValidationError as exc:
             if is_stale(exc):
                 # Show the current values, so that the user redoes their edit on them.
-                person = _changeable_person(request, pk)
-                form = web_forms.PersonEditForm(person=person, initial=_edit_initial(person))
+                person = person_for(request, pk, CHANGE)
+                form = people_forms.PersonEditForm(person=person, initial=_edit_initial(person))
                 show_conflict(form, exc)
             else:
-                web_forms.apply_errors(form, exc)
+                apply_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("web:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("修改人员信息"), person=person)
+    return form_page(request, form, title=_("修改人员信息"), person=person)
 
 
 @login_required
 def residence_move(request, pk: int):
-    person = _changeable_person(request, pk)
-    form = web_forms.ResidenceMoveForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.residence_move(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记迁居"))
-            return redirect("web:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("迁居登记"), person=person)
+    person = person_for(request, pk, CHANGE)
+    form = people_forms.ResidenceMoveForm(request.POST or None, user=request.user)
+    return handle_form(
+        request,
+        form,
+        lambda data: actions.residence_move(acting_user=request.user, person=person, **data),
+        title=_("迁居登记"),
+        person=person,
+        success=_("已登记迁居"),
+        back="web:person_detail",
+    )
 
 
 @login_required
 def residence_close(request, pk: int):
-    person = _changeable_person(request, pk)
-    form = web_forms.ResidenceCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.residence_close(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记离开"))
-            return redirect("web:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("离开登记"), person=person)
+    person = person_for(request, pk, CHANGE)
+    form = people_forms.ResidenceCloseForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda data: actions.residence_close(acting_user=request.user, person=person, **data),
+        title=_("离开登记"),
+        person=person,
+        success=_("已登记离开"),
+        back="web:person_detail",
+    )
 
 
 @login_required
 def employment_record(request, pk: int):
-    person = _changeable_person(request, pk)
-    form = web_forms.EmploymentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.employment_record(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            web_forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("已记录就业信息"))
-            return redirect("web:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("就业登记"), person=person)
+    person = person_for(request, pk, CHANGE)
+    form = people_forms.EmploymentForm(request.POST or None)
+    return handle_form(
+        request,
+        form,
+        lambda data: actions.employment_record(acting_user=request.user, person=person, **data),
+        title=_("就业登记"),
+        person=person,
+        success=_("已记录就业信息"),
+        back="web:person_detail",
+    )

@@ -1,0 +1,224 @@
+"""The view kit every app's pages share: the person a user may see or act on, one way to
+handle a form, the as-of date of a page, .xlsx downloads of a list, the area choices of
+a filter, and the import page's form and context.
+
+Views stay thin (parse, call one action or selector, render); what they have in common
+lives here once, so every page refuses, parses and answers the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from parity.accounts.permissions import VIEW, in_scope, scope_code
+from parity.areas.choices import Level
+from parity.areas.models import Area
+from parity.core.downloads import export_file
+from parity.core.forms import apply_errors
+from parity.core.imports import ACCEPT
+from parity.core.imports.headers import unknown_message
+from parity.core.params import query_area_code, query_date
+from parity.core.uploads import check_upload_size
+from parity.people.models import Person
+
+M = TypeVar("M", bound=Model)
+
+# --- who may see and act on a person -------------------------------------------------------
+
+
+def refuse() -> PermissionDenied:
+    """The one refusal of a page: the user sees the record but may not act on it."""
+    return PermissionDenied(_("您无权在该区域执行此操作"))
+
+
+def person_for(request: HttpRequest, pk: int, action: str = VIEW) -> Person:
+    """The person ``pk`` if the user may see them (else 404) and, for an ``action`` other
+    than viewing (``SERVE``, ``CHANGE``), may do it in the person's area (else 403)."""
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, VIEW).select_related("grid"), pk=pk
+    )
+    if action != VIEW and not in_scope(request.user, person.area_code, action):
+        raise refuse()
+    return person
+
+
+def person_record_for(request: HttpRequest, model: type[M], pk: int, action: str) -> M:
+    """A record about a person (a pregnancy, a certificate …) that the user may see (else
+    404) and may ``action`` in its person's area (else 403)."""
+    record = get_object_or_404(
+        model.objects.restrict(request.user, VIEW).select_related("person"),  # type: ignore[attr-defined]
+        pk=pk,
+    )
+    if not in_scope(request.user, record.person.area_code, action):  # type: ignore[attr-defined]
+        raise refuse()
+    return record
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def form_page(
+    request: HttpRequest, form, *, title: str, person: Person | None = None, submit: str = ""
+) -> HttpResponse:
+    """A page holding one form (``web/form_page.html``), about a person or not."""
+    return render(
+        request,
+        "web/form_page.html",
+        {"form": form, "title": title, "person": person, "submit": submit or _("保存")},
+    )
+
+
+def handle_form(
+    request: HttpRequest,
+    form,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    person: Person,
+    success: str,
+    back: str,
+) -> HttpResponse:
+    """On a valid POST, call the action with the form's data and go back to the person's
+    page ``back`` (a URL name) with ``success``; otherwise (or when the action refuses
+    the data) show the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back, pk=person.pk)
+    return form_page(request, form, title=title, person=person)
+
+
+# --- parameters --------------------------------------------------------------------------
+
+
+def as_of(request: HttpRequest, name: str = "on") -> dt.date:
+    """The date a page is computed on (``?on=YYYY-MM-DD``), today when absent. A date
+    that is not one is a 400 with the reason (``core.params``), never silently today;
+    a DRF request (the API) is read the same way."""
+    params = getattr(request, "query_params", request.GET)
+    return query_date(params, name)  # type: ignore[arg-type]
+
+
+def home_area(user) -> Area | None:
+    """The node a page opens on: the user's own area, or the city for city-wide users; a
+    user who may see nothing is refused."""
+    code = scope_code(user, VIEW)
+    if code is None:
+        raise PermissionDenied
+    if code:
+        return user.area
+    return Area.objects.root()
+
+
+def chosen_area(request: HttpRequest, param: str = "area") -> Area | None:
+    """The area named by ``?area=CODE`` if it is in the user's scope (else 404), or the
+    user's own area."""
+    code = query_area_code(request.GET, param)
+    if not code:
+        return home_area(request.user)
+    area = Area.objects.restrict(request.user, VIEW).filter(code=code).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+def area_choices(
+    user, *, min_level: int = Level.DISTRICT, max_level: int = Level.GRID
+) -> list[tuple[str, str]]:
+    """(code, indented name) for a select: the user's own area, then the areas below it
+    from ``min_level`` down to ``max_level``."""
+    home = home_area(user)
+    top = home.level if home is not None else Level.CITY
+    areas = Area.objects.restrict(user, VIEW).filter(level__lte=max_level)
+    areas = areas.filter(Q(level__gte=min_level) | Q(level=top))
+    rows = areas.order_by("code").values_list("code", "name", "level")
+    return [(code, "\u3000" * max(level - top, 0) + name) for code, name, level in rows]
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after a form: ``next`` if it points into this site, else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """Whether the list was asked for as a file (``?format=xlsx``)."""
+    return request.GET.get("format") == "xlsx"
+
+
+def xlsx_response(
+    request: HttpRequest,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    count: QuerySet,
+) -> HttpResponseBase:
+    """The list as .xlsx, or as a background job when it is long."""
+    return export_file(
+        request, filename=title, title=title, headers=headers, rows=rows, count=count
+    )
+
+
+SHOWN_ERRORS = 100
+
+
+class ImportForm(forms.Form):
+    """An uploaded file to import, refused before it is read when it is too large.
+    Subclasses name the file (``file_label``)."""
+
+    file_label = gettext_lazy("人员信息文件")
+    file = forms.FileField(
+        help_text=gettext_lazy(
+            "Excel(.xlsx、.xls)或CSV文件。表头可以在标题行下面,列名与模板不同也可以:"
+            "上传后先预览,确认每一列对应的内容,检查无误再导入"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = self.file_label
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_upload_size(upload)
+        return upload
+
+
+def import_context(form, result, file_error: str) -> dict:
+    """What the shared import page (``web/_import.html``) shows: the form, the counts, the
+    first ``SHOWN_ERRORS`` bad cells and the file with all of them."""
+    return {
+        "form": form,
+        "result": result,
+        "file_error": file_error,
+        "errors": result.errors[:SHOWN_ERRORS] if result else [],
+        "warnings": result.warnings[:SHOWN_ERRORS] if result else [],
+        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
+        "error_file": result.error_file.name if result and result.error_file else "",
+        "ignored": unknown_message(result.ignored_columns) if result else "",
+    }
