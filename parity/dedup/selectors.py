@@ -39,6 +39,9 @@ def possible_duplicates(
         if rules.is_candidate(match, min_score):
             assert match is not None
             found.append((other.pk, match))
+    tombstone = tombstone_for(person.id_hash)
+    if tombstone is not None and tombstone.survivor_id != person.pk:
+        found.append((tombstone.survivor_id, rules.Match(1.0, (Reason.MERGED_ID.value,))))
     found.sort(key=lambda item: -item[1].score)
     people = Person.objects.in_bulk([pk for pk, _m in found])
     return [(people[pk], match) for pk, match in found if pk in people]
@@ -52,6 +55,17 @@ def warning_text(user, other: Person) -> str:
     if in_scope(user, other.area_code, "view"):
         return _("可能与 %(person)s 为同一人,已列入疑似重复核查") % {"person": str(other)}
     return _("可能与其他辖区已登记的一人为同一人,已列入疑似重复核查")
+
+
+def duplicate_warnings(user, person: Person) -> list[str]:
+    """The warnings to show after registering ``person``: one per open candidate pair."""
+    pairs = list(DuplicatePair.objects.open().involving(person.pk).order_by("-score", "id"))
+    others = Person.objects.in_bulk([p.other(person.pk) for p in pairs])
+    return [
+        warning_text(user, others[p.other(person.pk)])
+        for p in pairs
+        if p.other(person.pk) in others
+    ]
 
 
 def tombstone_for(id_hash: str) -> Merge | None:

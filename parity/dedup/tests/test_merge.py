@@ -179,13 +179,7 @@ def test_a_user_without_access_to_both_cannot_merge(register, colleague, areas, 
 
     here = register(id_number=FIRST_ID, name="王晓丽")
     there = register(id_number=TYPO_ID, name="王晓丽", grid=OTHER_GRID, by=admin_user)
-    pair = DuplicatePair.objects.create(
-        low_id=here.pk,
-        high_id=there.pk,
-        area_low=here.area_code,
-        area_high=there.area_code,
-        score=0.9,
-    )
+    pair = DuplicatePair.objects.get(low_id=here.pk, high_id=there.pk)
     with pytest.raises(PermissionDenied):
         actions.pair_merge(acting_user=colleague, pair=pair, survivor_id=here.pk)
     assert Person.objects.filter(pk=there.pk).exists()

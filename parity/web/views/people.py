@@ -16,6 +16,7 @@ from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.filters import filtered
 from parity.core.search import search_data, search_redirect
+from parity.dedup.selectors import duplicate_warnings
 from parity.people import actions
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
 from parity.people.choices import Sex, Status
@@ -166,6 +167,8 @@ def person_register(request):
             web_forms.apply_errors(form, exc)
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
+            for warning in duplicate_warnings(request.user, person):
+                messages.warning(request, warning)
             return redirect("web:person_detail", pk=person.pk)
     return _form_page(request, form, title=_("人员登记"), submit=_("登记"))
 
