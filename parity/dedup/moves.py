@@ -118,8 +118,10 @@ def _plain(value: Any) -> Any:
 
     if isinstance(value, str | int | float | bool | type(None)):
         return value
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return DjangoJSONEncoder().default(value)
 
 
