@@ -139,6 +139,29 @@ def person_screen(*, acting_user, person: Person) -> list[tuple[Person, rules.Ma
     return found
 
 
+# An import creating more people than this is checked by a background sweep instead.
+IMPORT_SCREEN_MAX = 2000
+
+
+def import_screen(*, acting_user, since: dt.datetime, area_code: str) -> list[str]:
+    """Check the people an import created (since ``since``, in ``area_code``) as a
+    registration is checked: one warning line per likely duplicate. A large import is left
+    to a background sweep, which the worker runs."""
+    from parity.dedup.selectors import warning_text
+
+    created = Person.objects.filter(created_at__gte=since, area_code__startswith=area_code)
+    if created.count() > IMPORT_SCREEN_MAX:
+        from parity.dedup.tasks import dedup_sweep
+
+        dedup_sweep.enqueue(rules.MIN_SCORE)
+        return [_("本次导入人数较多,已安排后台比对疑似重复人员,结果见“疑似重复”")]
+    warnings = []
+    for person in created.order_by("pk"):
+        for other, _match in person_screen(acting_user=acting_user, person=person):
+            warnings.append(f"{person}:{warning_text(acting_user, other)}")
+    return warnings
+
+
 def _decidable(pair: DuplicatePair, acting_user) -> tuple[DuplicatePair, Person, Person]:
     pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
     if pair.status != PairStatus.OPEN:

@@ -83,6 +83,7 @@ def import_people(
     staging = staging and connection.vendor == "postgresql"
 
     result = ImportResult()
+    started = timezone.now()
     with (
         _fewer_collections(),
         tqdm(
@@ -102,6 +103,12 @@ def import_people(
         result.errors.extend(chunk.errors)
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     result.error_file = write_error_file(path, result.errors)
+    if result.created:
+        from parity.dedup.actions import import_screen
+
+        result.duplicate_warnings = import_screen(
+            acting_user=acting_user, since=started, area_code=scope
+        )
     logger.info("people imported", extra=result.log_fields(path, acting_user))
     if result.created or result.updated:
         audit(

@@ -27,6 +27,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     error_file: Path | None = None
     total_rows: int = 0
+    # Likely duplicates of the people created (parity/dedup): warnings, never errors.
+    duplicate_warnings: list[str] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:
