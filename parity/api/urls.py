@@ -30,6 +30,7 @@ from parity.api.services import (
     WorkListViewSet,
 )
 from parity.api.token import TokenView
+from parity.dedup.api import MergeViewSet, PairViewSet
 
 app_name = "api"
 
@@ -58,6 +59,8 @@ router.register("child-checks", ChildCheckViewSet, basename="child-check")
 router.register("marriage-certificates", CertificateViewSet, basename="marriage-certificate")
 router.register("residence-permits", PermitViewSet, basename="residence-permit")
 router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("duplicate-pairs", PairViewSet, basename="duplicate-pair")
+router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("equalization", EqualizationViewSet, basename="equalization")
 
 

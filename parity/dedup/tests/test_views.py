@@ -104,3 +104,23 @@ def test_unmerge_from_the_page(client, colleague, pair):
     client.force_login(colleague)
     client.post(reverse("dedup:merge_unmerge", args=[merge.pk]))
     assert Person.objects.count() == 2
+
+
+def test_the_api_lists_merges_and_refuses_outsiders(client, colleague, outsider, pair):
+    client.force_login(outsider)
+    assert client.get("/api/v1/duplicate-pairs/").json()["results"] == []
+    url = f"/api/v1/duplicate-pairs/{pair.pk}/merge/"
+    assert client.post(url, {"survivor_id": pair.low_id}, "application/json").status_code == 404
+    client.force_login(colleague)
+    [listed] = client.get("/api/v1/duplicate-pairs/").json()["results"]
+    assert listed["id"] == pair.pk and "id_one_char" in listed["reasons"]
+    response = client.post(
+        url, {"survivor_id": pair.low_id, "winners": {"name": pair.high_id}}, "application/json"
+    )
+    assert response.status_code == 201
+    assert list(Person.objects.values_list("name", flat=True)) == ["王小丽"]
+    merge_id = response.json()["id"]
+    again = client.post(url, {"survivor_id": pair.low_id}, "application/json")
+    assert again.status_code == 400
+    undone = client.post(f"/api/v1/person-merges/{merge_id}/unmerge/")
+    assert undone.status_code == 200 and Person.objects.count() == 2
