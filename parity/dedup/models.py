@@ -8,19 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from parity.dedup.choices import MergeState, PairStatus
 
 
+def _both_in_scope(queryset, user, action: str, *fields: str):
+    """Rows whose every area code in ``fields`` lies in the user's scope (two people)."""
+    from parity.accounts.permissions import scope_code
+
+    code = scope_code(user, action)
+    if code is None:
+        return queryset.none()
+    if code == "":
+        return queryset
+    return queryset.filter(**{f"{field}__startswith": code for field in fields})
+
+
 class PairQuerySet(models.QuerySet["DuplicatePair"]):
     def restrict(self, user, action: str = "view") -> PairQuerySet:
         """Pairs both of whose people lie in the user's scope: a reviewer sees, side by
         side, only people they may see anyway; a pair across two areas goes to the level
         above both."""
-        from parity.accounts.permissions import scope_code
-
-        code = scope_code(user, action)
-        if code is None:
-            return self.none()
-        if code == "":
-            return self
-        return self.filter(area_low__startswith=code, area_high__startswith=code)
+        return _both_in_scope(self, user, action, "area_low", "area_high")
 
     def open(self) -> PairQuerySet:
         return self.filter(status=PairStatus.OPEN)
@@ -93,14 +98,7 @@ class DuplicatePair(models.Model):
 
 class MergeQuerySet(models.QuerySet["Merge"]):
     def restrict(self, user, action: str = "view") -> MergeQuerySet:
-        from parity.accounts.permissions import scope_code
-
-        code = scope_code(user, action)
-        if code is None:
-            return self.none()
-        if code == "":
-            return self
-        return self.filter(area_code__startswith=code, merged_area_code__startswith=code)
+        return _both_in_scope(self, user, action, "area_code", "merged_area_code")
 
     def active(self) -> MergeQuerySet:
         return self.filter(state=MergeState.MERGED)

@@ -200,15 +200,19 @@ def _dose_dues(m: Mover) -> None:
     dues.delete()
 
 
-def _campaign_targets(m: Mover) -> None:
-    from parity.immunization.models import CampaignTarget
+def _once_per(label: str, key: str) -> Callable[[Mover], None]:
+    """Rows unique per (``key``, person): the merged-away person's row where the survivor
+    has one for the same ``key`` goes (a campaign round's target, a saved list's member)."""
 
-    rounds = set(
-        CampaignTarget.objects.filter(person=m.survivor).values_list("round_id", flat=True)
-    )
-    for target in CampaignTarget.objects.filter(person=m.merged, round_id__in=rounds):
-        m.remove(target)
-    m.move(CampaignTarget.objects.filter(person=m.merged), "person", m.survivor.pk)
+    def run(m: Mover) -> None:
+        model = apps.get_model(label)
+        rows = model._default_manager
+        ours = set(rows.filter(person=m.survivor).values_list(key, flat=True))
+        for row in rows.filter(person=m.merged, **{f"{key}__in": ours}):
+            m.remove(row)
+        m.move(rows.filter(person=m.merged), "person", m.survivor.pk)
+
+    return run
 
 
 def _pregnancies(m: Mover) -> None:
@@ -289,17 +293,6 @@ def _transfers(m: Mover) -> None:
     m.move(TransferRequest.objects.filter(person=m.merged), "person", m.survivor.pk)
 
 
-def _key_group_members(m: Mover) -> None:
-    from parity.services.models import KeyGroupMember
-
-    lists = set(
-        KeyGroupMember.objects.filter(person=m.survivor).values_list("saved_list_id", flat=True)
-    )
-    for member in KeyGroupMember.objects.filter(person=m.merged, saved_list_id__in=lists):
-        m.remove(member)
-    m.move(KeyGroupMember.objects.filter(person=m.merged), "person", m.survivor.pk)
-
-
 def _plain_move(label: str, field_name: str) -> Callable[[Mover], None]:
     def run(m: Mover) -> None:
         model = apps.get_model(label)
@@ -318,7 +311,7 @@ RELATIONS: dict[tuple[str, str], Callable[[Mover], None]] = {
     ("housing.Dwelling", "landlord_person"): _plain_move("housing.Dwelling", "landlord_person"),
     ("immunization.DoseDue", "person"): _dose_dues,
     ("immunization.VaccinationRecord", "person"): _vaccinations,
-    ("immunization.CampaignTarget", "person"): _campaign_targets,
+    ("immunization.CampaignTarget", "person"): _once_per("immunization.CampaignTarget", "round_id"),
     ("maternal.Pregnancy", "person"): _pregnancies,
     ("maternal.Pregnancy", "child"): _plain_move("maternal.Pregnancy", "child"),
     ("maternal.ChildHealthCheck", "person"): _child_checks,
@@ -329,7 +322,7 @@ RELATIONS: dict[tuple[str, str], Callable[[Mover], None]] = {
     # After the records that hold service events: removed duplicates took theirs along.
     ("services.ServiceEvent", "person"): _plain_move("services.ServiceEvent", "person"),
     ("services.Visit", "person"): _plain_move("services.Visit", "person"),
-    ("services.KeyGroupMember", "person"): _key_group_members,
+    ("services.KeyGroupMember", "person"): _once_per("services.KeyGroupMember", "saved_list_id"),
 }
 
 
