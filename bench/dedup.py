@@ -298,8 +298,15 @@ def main() -> None:
 
     (people, _chars), baseline = timed("baseline: plain full scan of people_person", scan)
     planted, plant_seconds = timed("planting", lambda: plant(args.per_kind, args.seed))
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     report, sweep_seconds = timed(
         "sweep", lambda: actions.pairs_sweep(acting_user=None, progress=None)
+    )
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    sweep_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
+        cpu_after.ru_stime - cpu_before.ru_stime
     )
     table = evaluate(planted)
 
@@ -318,6 +325,7 @@ def main() -> None:
         "baseline_full_scan_s": round(baseline, 1),
         "plant_s": round(plant_seconds, 1),
         "sweep_s": round(sweep_seconds, 1),
+        "sweep_python_cpu_s": round(sweep_cpu, 1),
         "compared_pairs": report.compared,
         "candidates": report.candidates,
         "registration_check_ms": round(screen_ms, 1),
