@@ -290,6 +290,10 @@ def main() -> None:
 
     call_command("migrate", "--noinput", verbosity=0)
     DuplicatePair.objects.all().delete()
+    if args.skip_copy:
+        # People planted by an earlier run: everyone after the city's last person.
+        city_max = int(psql("select coalesce(max(id), 0) from people_person", args.source))
+        Person.objects.filter(pk__gt=city_max).delete()
 
     def scan():
         with connection.cursor() as cursor:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Count
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -149,40 +150,49 @@ def sweep(
     result = SweepResult()
     key_hashes = array("q")
     key_pks = array("q")
+    key_bodies = array("q")  # the ID number's 17-digit body, as a number
 
     block: list[Facts] = []
     block_key = None
     rows = people.order_by("birth_date", "sex", "pk").values_list(*FACT_COLUMNS)
-    for row in rows.iterator(chunk_size=CHUNK):
-        f = facts_from_row(row)
-        result.people += 1
-        if (f.birth_date, f.sex) != block_key:
-            for a, b in pairs_in_block(block):
-                _keep(result, a, b, min_score)
-            block, block_key = [], (f.birth_date, f.sex)
-        block.append(f)
-        keys = typo_keys(f)
-        if keys is not None:
-            for key in keys:
-                key_hashes.append(hash(key))
-                key_pks.append(f.pk)
-        if progress is not None and result.people % 100_000 == 0:
-            progress(result.people)
+    # Inside a transaction PostgreSQL streams the cursor; outside one Django declares it
+    # WITH HOLD, which reads the whole table into a temporary store before the first row.
+    with transaction.atomic():
+        for row in rows.iterator(chunk_size=CHUNK):
+            f = facts_from_row(row)
+            result.people += 1
+            if (f.birth_date, f.sex) != block_key:
+                for a, b in pairs_in_block(block):
+                    _keep(result, a, b, min_score)
+                block, block_key = [], (f.birth_date, f.sex)
+            block.append(f)
+            keys = typo_keys(f)
+            body = rules.id_body(f.id_number)
+            if keys is not None and body.isdigit():
+                for key in keys:
+                    key_hashes.append(hash(key))
+                    key_pks.append(f.pk)
+                    key_bodies.append(int(body))
+            if progress is not None and result.people % 100_000 == 0:
+                progress(result.people)
     for a, b in pairs_in_block(block):
         _keep(result, a, b, min_score)
 
-    groups = _groups(
-        np.frombuffer(key_hashes, dtype=np.int64), np.frombuffer(key_pks, dtype=np.int64)
+    # Only the pairs of a group whose ID numbers are one typo or swap apart are read again.
+    pairs = _near_in_groups(
+        np.frombuffer(key_hashes, dtype=np.int64),
+        np.frombuffer(key_pks, dtype=np.int64),
+        np.frombuffer(key_bodies, dtype=np.int64),
     )
-    del key_hashes, key_pks
-    groups.extend(_phone_groups(people))
-    wanted = {pk for group in groups for pk in group}
-    facts = facts_for(wanted)
-    for group in groups:
-        members = [facts[pk] for pk in group if pk in facts]
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                _keep(result, members[i], members[j], min_score)
+    del key_hashes, key_pks, key_bodies
+    for group in _phone_groups(people):
+        pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1 :])
+    pairs = {(a, b) if a < b else (b, a) for a, b in pairs}
+    pairs -= set(result.found)
+    facts = facts_for({pk for pair in pairs for pk in pair})
+    for a, b in sorted(pairs):
+        if a in facts and b in facts:
+            _keep(result, facts[a], facts[b], min_score)
     logger.info(
         "dedup sweep",
         extra={"people": result.people, "compared": result.compared, "pairs": len(result.found)},
@@ -190,15 +200,27 @@ def sweep(
     return result
 
 
-def _groups(hashes: np.ndarray, pks: np.ndarray) -> list[list[int]]:
-    """The sets of people sharing a key (more than one person)."""
+def _near_in_groups(
+    hashes: np.ndarray, pks: np.ndarray, bodies: np.ndarray
+) -> set[tuple[int, int]]:
+    """The pairs of people sharing a key whose ID number bodies are one substitution or
+    one adjacent swap apart."""
+    found: set[tuple[int, int]] = set()
     if len(hashes) == 0:
-        return []
+        return found
     order = np.argsort(hashes, kind="stable")
-    hashes, pks = hashes[order], pks[order]
+    hashes, pks, bodies = hashes[order], pks[order], bodies[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     ends = np.r_[starts[1:], len(hashes)]
-    return [sorted(set(pks[s:e].tolist())) for s, e in zip(starts, ends, strict=True) if e - s > 1]
+    for s, e in zip(starts, ends, strict=True):
+        if e - s < 2:
+            continue
+        members = list(zip(pks[s:e].tolist(), bodies[s:e].tolist(), strict=True))
+        for i, (pa, ba) in enumerate(members):
+            for pb, bb in members[i + 1 :]:
+                if pa != pb and OSA.distance(f"{ba:017d}", f"{bb:017d}", score_cutoff=1) <= 1:
+                    found.add((pa, pb))
+    return found
 
 
 def _phone_groups(people) -> list[list[int]]:
