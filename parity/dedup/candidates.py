@@ -186,13 +186,13 @@ def sweep(
     )
     del key_hashes, key_pks, key_bodies
     for group in _phone_groups(people):
-        pairs.update((a, b) for i, a in enumerate(group) for b in group[i + 1 :])
-    pairs = {(a, b) if a < b else (b, a) for a, b in pairs}
+        pairs.update((x, y) for i, x in enumerate(group) for y in group[i + 1 :])
+    pairs = {(x, y) if x < y else (y, x) for x, y in pairs}
     pairs -= set(result.found)
     facts = facts_for({pk for pair in pairs for pk in pair})
-    for a, b in sorted(pairs):
-        if a in facts and b in facts:
-            _keep(result, facts[a], facts[b], min_score)
+    for low, high in sorted(pairs):
+        if low in facts and high in facts:
+            _keep(result, facts[low], facts[high], min_score)
     logger.info(
         "dedup sweep",
         extra={"people": result.people, "compared": result.compared, "pairs": len(result.found)},
