@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, CHANGE, VIEW, allows, in_scope
 from parity.core.actions import changed, snapshot
-from parity.core.models import AuditEvent, audit
+from parity.core.models import AuditEvent, ImportAlias, ImportMapping, ImportValueSynonym, audit
 
 admin.site.site_header = _("Parity 后台管理")
 admin.site.site_title = _("Parity 后台管理")
@@ -136,3 +136,39 @@ class AuditEventAdmin(ReadOnlyRegistryAdmin):
     search_fields = ["action", "object_type", "object_id", "area_code"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
+
+
+class ImportTableAdmin(RestrictedAdmin):
+    """The import alias and synonym tables: city-wide data, kept by administrators."""
+
+    admins_only = True
+    deletable = True
+    list_filter = ["kind"]
+
+    def restrict(self, queryset, user):
+        return queryset
+
+    def area_code_of(self, obj) -> str | None:
+        return ""
+
+
+@admin.register(ImportAlias)
+class ImportAliasAdmin(ImportTableAdmin):
+    list_display = ["alias", "header", "kind"]
+    search_fields = ["alias", "header"]
+
+
+@admin.register(ImportValueSynonym)
+class ImportValueSynonymAdmin(ImportTableAdmin):
+    list_display = ["value", "means", "header", "kind"]
+    search_fields = ["value", "means", "header"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(RestrictedAdmin):
+    """Mappings users confirmed on the import page, in their own area."""
+
+    deletable = True
+    list_display = ["name", "kind", "area_code", "header_row", "saved_by", "updated_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["signature", "headers", "saved_by", "updated_at"]

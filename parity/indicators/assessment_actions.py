@@ -21,13 +21,12 @@ from parity.areas.models import Area
 from parity.core.actions import changed, ensure_can
 from parity.core.actions import snapshot as audit_snapshot
 from parity.core.concurrency import check_version
+from parity.core.imports import ImportResult, write_error_file
 from parity.core.models import audit
 from parity.indicators.assessment_forms import target_problems
 from parity.indicators.assessment_import import check_file
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Target
-from parity.people.imports.results import ImportResult
-from parity.services.imports.engine import write_error_file
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # Who changed a target is kept on the row and in the audit event, not compared.
