@@ -11,7 +11,7 @@ DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages bench-exports clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages bench-exports bench-dedup clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ test: lint test-sqlite test-postgres
 
 bench: setup
 	$(BIN)/python bench/import_people.py
+
+# Duplicate people on a copy of the scale-1 city: planted duplicates, sweep time, recall and
+# precision per kind (bench/README.md). PARITY_VAR_DIR must hold the key that sealed the city.
+bench-dedup: setup
+	$(BIN)/python bench/dedup.py
 
 # Work lists of every grid of a city of 600,000 floating people (bench/README.md).
 bench-worklist: setup

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "parity.maternal",
     "parity.certificates",
     "parity.exchange",
+    "parity.dedup",
     "parity.reports",
     "parity.indicators",
     "parity.demo",
@@ -399,6 +400,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Duplicate people (parity/dedup): a merge can be undone for this many days; pairs scoring
+# below the threshold (0-1) are not queued for review.
+PARITY_DEDUP_UNMERGE_DAYS = envint("PARITY_DEDUP_UNMERGE_DAYS", 30)
+if PARITY_DEDUP_UNMERGE_DAYS < 0:
+    raise ImproperlyConfigured("PARITY_DEDUP_UNMERGE_DAYS must not be negative")
 # An export of more rows than this is written by the worker, not inside the request.
 PARITY_EXPORT_INLINE_MAX_ROWS = envint("PARITY_EXPORT_INLINE_MAX_ROWS", 5000)
 if PARITY_EXPORT_INLINE_MAX_ROWS < 0:

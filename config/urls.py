@@ -20,6 +20,7 @@ urlpatterns = [
     path("immunization/", include("parity.immunization.urls")),
     path("maternal/", include("parity.maternal.urls")),
     path("certificates/", include("parity.certificates.urls")),
+    path("dedup/", include("parity.dedup.urls")),
     path("reports/", include("parity.reports.urls")),
     path("indicators/", include("parity.indicators.urls")),
     path("", include("parity.web.urls")),

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from parity.api.token import TokenView
 from parity.areas.api import AreaViewSet
 from parity.certificates.api import CertificateViewSet, PermitViewSet
+from parity.dedup.api import MergeViewSet, PairViewSet
 from parity.housing.api import DwellingViewSet
 from parity.immunization.api import (
     CampaignViewSet,
@@ -58,6 +59,8 @@ router.register("child-checks", ChildCheckViewSet, basename="child-check")
 router.register("marriage-certificates", CertificateViewSet, basename="marriage-certificate")
 router.register("residence-permits", PermitViewSet, basename="residence-permit")
 router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("duplicate-pairs", PairViewSet, basename="duplicate-pair")
+router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("equalization", EqualizationViewSet, basename="equalization")
 
 

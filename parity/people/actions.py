@@ -174,6 +174,10 @@ def person_register(
         area_code=person.area_code,
         after=snapshot(person),
     )
+    # Likely duplicates are queued for review, never refused (parity/dedup).
+    from parity.dedup.actions import person_screen
+
+    person_screen(acting_user=acting_user, person=person)
     return person
 
 

@@ -35,6 +35,8 @@ class ImportResult:
     header_row: int = 1
     ignored_columns: list[str] = field(default_factory=list)
     checked_only: bool = False
+    # Likely duplicates of the people created (parity/dedup): warnings, never errors.
+    duplicate_warnings: list[str] = field(default_factory=list)
 
     @property
     def error_rows(self) -> int:

@@ -85,6 +85,7 @@ def import_people(
     if scope is None:
         raise PermissionDenied(_("您没有导入人员信息的权限"))
     result = ImportResult(checked_only=check_only)
+    started = timezone.now()
     try:
         sheet = open_sheet(path, header_row=header_row, mapping=mapping)
     except ValidationError as exc:
@@ -113,6 +114,12 @@ def import_people(
     result.error_file = write_error_file(
         path, result.errors, warnings=result.warnings, fmt=error_format
     )
+    if not check_only and result.created:
+        from parity.dedup.actions import import_screen
+
+        result.duplicate_warnings = import_screen(
+            acting_user=acting_user, since=started, area_code=scope
+        )
     logger.info(
         "people checked" if check_only else "people imported",
         extra=result.log_fields(path, acting_user),

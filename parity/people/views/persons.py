@@ -19,6 +19,7 @@ from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
 from parity.core.views import area_choices, form_page, handle_form, person_for
+from parity.dedup.selectors import duplicate_warnings
 from parity.people import actions
 from parity.people import forms as people_forms
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
@@ -144,6 +145,8 @@ def person_register(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
+            for warning in duplicate_warnings(request.user, person):
+                messages.warning(request, warning)
             return redirect("web:person_detail", pk=person.pk)
     return form_page(request, form, title=_("人员登记"), submit=_("登记"))
 

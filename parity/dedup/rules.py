@@ -1,0 +1,186 @@
+"""When two people in the registry may be one: the candidate rules, as pure functions.
+
+Each rule compares two people's facts (``Facts``) and says whether it holds; ``match``
+combines them into a score between 0 and 1 with the reasons that held. Evidence against
+(two known phone numbers that differ, different places of registration) lowers the score,
+so that namesakes born on the same day in a city of millions do not fill the queue.
+
+ID numbers are compared on their 17-digit body (the check character follows from it): a
+one-character typo that an old system "repaired" by recomputing the check character still
+counts as one character. A 15-digit number is compared through its 18-digit form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import product
+
+from pypinyin import Style, pinyin
+from rapidfuzz.distance import OSA, Levenshtein
+
+from parity.dedup.choices import Reason
+
+# Pairs scoring below this are not queued for review (the sweep and the registration check).
+MIN_SCORE = 0.5
+# At most this many readings of one name are compared (a surname with several readings
+# times given-name characters with several): enough for 单 / 曾 / 解 / 区 and the like.
+_MAX_READINGS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules compare of a person (the ID number in clear, or "" if unknown)."""
+
+    pk: int
+    name: str
+    sex: str
+    birth_date: dt.date
+    hukou_code: str = ""
+    id_number: str = ""
+    phone_hash: str = ""
+    area_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    score: float
+    reasons: tuple[str, ...]
+
+
+def id_body(number: str) -> str:
+    """The 17-digit body of an ID number; a 15-digit number through its 18-digit form
+    (century 19 inserted after the address code); "" for anything else."""
+    if len(number) == 15:
+        return number[:6] + "19" + number[6:]
+    if len(number) == 18:
+        return number[:17]
+    return ""
+
+
+def id_fifteen(a: str, b: str) -> bool:
+    """One number is the 15-digit (pre-1999) form of the other."""
+    if {len(a), len(b)} != {15, 18}:
+        return False
+    return id_body(a) == id_body(b)
+
+
+def id_one_char(a: str, b: str) -> bool:
+    """Two 18-digit numbers that differ in one character of the body (the check character
+    may differ too), or only in the check character."""
+    if len(a) != 18 or len(b) != 18 or a == b:
+        return False
+    return Levenshtein.distance(a[:17], b[:17], weights=(2, 2, 1)) <= 1
+
+
+def id_transposed(a: str, b: str) -> bool:
+    """Two 18-digit numbers whose bodies differ by two adjacent digits swapped."""
+    if len(a) != 18 or len(b) != 18:
+        return False
+    x, y = a[:17], b[:17]
+    diff = [i for i in range(17) if x[i] != y[i]]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and x[diff[0]] == y[diff[1]]
+        and x[diff[1]] == y[diff[0]]
+    )
+
+
+@lru_cache(maxsize=400_000)
+def name_readings(name: str) -> frozenset[str]:
+    """The toneless pinyin readings of a name: every reading of the surname (单 is dan,
+    shan or chan; 曾 is zeng or ceng) and of each given-name character, capped."""
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
+    combos: list[str] = []
+    for parts in product(*readings):
+        combos.append(" ".join(parts))
+        if len(combos) >= _MAX_READINGS:
+            break
+    return frozenset(combos)
+
+
+@lru_cache(maxsize=400_000)
+def name_key(name: str) -> str:
+    """One reading of a name (the first of ``name_readings``' sorted), for blocking."""
+    return min(name_readings(name))
+
+
+def name_homophone(a: str, b: str) -> bool:
+    """Different characters that can be read the same (王小明 / 王晓明, 单 read shan / 善)."""
+    return a != b and bool(name_readings(a) & name_readings(b))
+
+
+def name_one_char(a: str, b: str) -> bool:
+    """Names of three or more characters that differ in one (王小明 / 王大明). In a
+    two-character name one character different leaves only the surname or the given name
+    in common, which says little."""
+    return a != b and min(len(a), len(b)) >= 3 and Levenshtein.distance(a, b) == 1
+
+
+def same_phone(a: Facts, b: Facts) -> bool:
+    return bool(a.phone_hash) and a.phone_hash == b.phone_hash
+
+
+def phones_differ(a: Facts, b: Facts) -> bool:
+    return bool(a.phone_hash) and bool(b.phone_hash) and a.phone_hash != b.phone_hash
+
+
+def maybe_pair(a: Facts, b: Facts) -> bool:
+    """A cheap test for blocks: could any rule hold? (``match`` decides.)"""
+    if a.name == b.name or same_phone(a, b):
+        return True
+    x, y = id_body(a.id_number), id_body(b.id_number)
+    if x and y and OSA.distance(x, y, score_cutoff=1) <= 1:
+        return True
+    return bool(name_readings(a.name) & name_readings(b.name)) or name_one_char(a.name, b.name)
+
+
+def match(a: Facts, b: Facts) -> Match | None:
+    """The score (0-1) and the reasons that two people are one, or None if no rule holds."""
+    if a.pk == b.pk:
+        return None
+    reasons: list[str] = []
+    same_name = a.name == b.name
+    homophone = name_homophone(a.name, b.name)
+    one_char = name_one_char(a.name, b.name)
+    names_agree = same_name or homophone
+    facts_agree = a.birth_date == b.birth_date and a.sex == b.sex
+    same_origin = bool(a.hukou_code) and a.hukou_code == b.hukou_code
+    score = 0.0
+
+    if id_fifteen(a.id_number, b.id_number):
+        reasons.append(Reason.ID_FIFTEEN)
+        score = 0.95 if names_agree else 0.8
+    elif id_one_char(a.id_number, b.id_number) or id_transposed(a.id_number, b.id_number):
+        reasons.append(
+            Reason.ID_TRANSPOSED if id_transposed(a.id_number, b.id_number) else Reason.ID_ONE_CHAR
+        )
+        # The typo may be in the birth date or the sex digit: the name must agree.
+        score = 0.9 if names_agree else (0.6 if one_char else 0.2)
+    elif facts_agree and same_name and (not a.id_number or a.id_number != b.id_number):
+        reasons.append(Reason.SAME_NAME_BIRTH_SEX)
+        score = 0.45
+    elif facts_agree and homophone:
+        reasons.append(Reason.NAME_HOMOPHONE)
+        score = 0.45
+    elif facts_agree and one_char:
+        reasons.append(Reason.NAME_ONE_CHAR)
+        score = 0.3
+
+    if same_phone(a, b):
+        reasons.append(Reason.SAME_PHONE)
+        score = max(score + 0.2, 0.5)
+    elif phones_differ(a, b) and Reason.ID_FIFTEEN not in reasons:
+        score -= 0.15
+    if same_origin and reasons:
+        reasons.append(Reason.SAME_ORIGIN)
+        score += 0.15
+    if not reasons:
+        return None
+    return Match(score=round(min(max(score, 0.0), 1.0), 3), reasons=tuple(str(r) for r in reasons))
+
+
+def is_candidate(found: Match | None, min_score: float = MIN_SCORE) -> bool:
+    return found is not None and found.score >= min_score

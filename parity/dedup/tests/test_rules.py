@@ -1,0 +1,199 @@
+"""Each candidate rule, with cases where it holds and where it does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from parity.conftest import make_id
+from parity.dedup import rules
+from parity.dedup.choices import Reason
+from parity.dedup.rules import Facts
+
+BORN = dt.date(1990, 1, 1)
+ID = make_id("150203", "19900101", 123)  # 150203199001011230 + check
+
+
+def facts(pk: int, name: str = "王小明", **extra) -> Facts:
+    values: dict[str, Any] = {
+        "sex": "M",
+        "birth_date": BORN,
+        "hukou_code": "150203",
+        "id_number": ID,
+    }
+    values.update(extra)
+    return Facts(pk=pk, name=name, **values)
+
+
+def one_char_typo(number: str, position: int) -> str:
+    digit = str((int(number[position]) + 1) % 10)
+    return number[:position] + digit + number[position + 1 :]
+
+
+def transpose(number: str, position: int) -> str:
+    return number[:position] + number[position + 1] + number[position] + number[position + 2 :]
+
+
+def test_a_one_digit_typo_in_the_body_is_one_character():
+    assert rules.id_one_char(ID, one_char_typo(ID, 10))
+    assert rules.id_one_char(ID, make_id("150203", "19900101", 124))  # check recomputed
+
+
+def test_a_different_check_character_alone_is_one_character():
+    assert rules.id_one_char(ID, ID[:17] + ("X" if ID[17] != "X" else "0"))
+
+
+def test_two_digits_different_are_not_one_character():
+    assert not rules.id_one_char(ID, one_char_typo(one_char_typo(ID, 3), 12))
+    assert not rules.id_one_char(ID, ID)
+
+
+def test_adjacent_digits_swapped_are_a_transposition():
+    number = make_id("150203", "19900101", 123)
+    swapped = transpose(number, 14)  # sequence 123 -> 213
+    assert number[14] != number[15]
+    assert rules.id_transposed(number, swapped)
+    assert not rules.id_one_char(number, swapped)
+
+
+def test_digits_swapped_apart_or_changed_are_no_transposition():
+    number = make_id("150203", "19900101", 123)
+    far = number[:14] + number[16] + number[15] + number[14] + number[17:]  # 1 and 3 swapped
+    assert not rules.id_transposed(number, far)
+    assert not rules.id_transposed(number, one_char_typo(number, 14))
+
+
+def test_a_fifteen_digit_number_is_the_old_form_of_its_eighteen_digit_one():
+    old = "150203900101123"
+    assert rules.id_fifteen(old, make_id("150203", "19900101", 123))
+    assert rules.id_fifteen(make_id("150203", "19900101", 123), old)
+
+
+def test_a_fifteen_digit_number_of_someone_else_is_not_the_old_form():
+    assert not rules.id_fifteen("150203900101124", make_id("150203", "19900101", 123))
+    assert not rules.id_fifteen("150203900101123", "150203900101123")
+
+
+def test_names_read_alike_are_homophones():
+    assert rules.name_homophone("王小明", "王晓明")
+    assert rules.name_homophone("李丽", "黎莉")
+
+
+def test_surnames_with_several_readings_match_each_reading():
+    assert rules.name_homophone("单伟", "善伟")  # 单 read shan
+    assert rules.name_homophone("单伟", "丹伟")  # 单 read dan
+    assert rules.name_homophone("曾红", "增红")  # 曾 read zeng
+
+
+def test_names_read_differently_are_no_homophones():
+    assert not rules.name_homophone("王小明", "王大明")
+    assert not rules.name_homophone("王小明", "王小明")
+    assert not rules.name_homophone("单伟", "田伟")
+
+
+def test_three_character_names_one_character_apart():
+    assert rules.name_one_char("王小明", "王大明")
+    assert not rules.name_one_char("王伟", "王强")  # only the surname left in common
+    assert not rules.name_one_char("王小明", "李大明")
+
+
+def test_a_typo_in_the_id_number_with_the_same_name_is_a_candidate():
+    found = rules.match(facts(1), facts(2, id_number=one_char_typo(ID, 8)))
+    assert rules.is_candidate(found)
+    assert Reason.ID_ONE_CHAR in found.reasons
+
+
+def test_a_typo_in_the_id_number_of_someone_else_is_not_a_candidate():
+    other = facts(2, name="李强", id_number=one_char_typo(ID, 15), hukou_code="410102")
+    assert not rules.is_candidate(rules.match(facts(1), other))
+
+
+def test_a_transposed_id_number_with_the_same_name_is_a_candidate():
+    found = rules.match(facts(1), facts(2, id_number=transpose(ID, 14)))
+    assert rules.is_candidate(found)
+    assert Reason.ID_TRANSPOSED in found.reasons
+
+
+def test_the_fifteen_digit_form_is_a_strong_candidate():
+    found = rules.match(facts(1), facts(2, id_number="150203900101123"))
+    assert found is not None and found.score >= 0.9
+    assert Reason.ID_FIFTEEN in found.reasons
+
+
+def test_same_name_birth_and_sex_from_the_same_origin_is_a_candidate():
+    found = rules.match(facts(1), facts(2, id_number=make_id("150203", "19900101", 555)))
+    assert rules.is_candidate(found)
+    assert Reason.SAME_NAME_BIRTH_SEX in found.reasons
+
+
+def test_same_name_birth_and_sex_with_the_id_missing_is_a_candidate():
+    assert rules.is_candidate(rules.match(facts(1), facts(2, id_number="")))
+
+
+def test_namesakes_born_the_same_day_elsewhere_with_other_phones_are_not_candidates():
+    a = facts(1, phone_hash="p1", hukou_code="410102")
+    b = facts(2, id_number=make_id("150203", "19900101", 555), phone_hash="p2")
+    assert not rules.is_candidate(rules.match(a, b))
+
+
+def test_same_name_and_birth_but_other_sex_is_not_a_candidate():
+    other = facts(2, sex="F", id_number=make_id("150203", "19900101", 556))
+    assert rules.match(facts(1), other) is None
+
+
+def test_homophone_names_with_birth_sex_and_origin_agreeing_are_candidates():
+    found = rules.match(facts(1), facts(2, name="王晓明", id_number=""))
+    assert rules.is_candidate(found)
+    assert Reason.NAME_HOMOPHONE in found.reasons
+
+
+def test_homophone_names_from_another_origin_are_not_candidates():
+    other = facts(2, name="王晓明", id_number="", hukou_code="410102")
+    assert not rules.is_candidate(rules.match(facts(1), other))
+
+
+def test_homophone_names_born_on_another_day_are_not_candidates():
+    other = facts(2, name="王晓明", id_number="", birth_date=dt.date(1990, 1, 2))
+    assert rules.match(facts(1), other) is None
+
+
+def test_one_character_apart_alone_is_below_the_queue():
+    found = rules.match(facts(1), facts(2, name="王大明", id_number=""))
+    assert found is not None and Reason.NAME_ONE_CHAR in found.reasons
+    assert not rules.is_candidate(found)
+
+
+def test_the_same_phone_number_is_a_candidate():
+    a = facts(1, phone_hash="h")
+    b = facts(2, name="赵四", sex="F", birth_date=dt.date(1970, 5, 5), id_number="", phone_hash="h")
+    found = rules.match(a, b)
+    assert rules.is_candidate(found)
+    assert Reason.SAME_PHONE in found.reasons
+
+
+def test_different_phone_numbers_are_no_candidate_by_themselves():
+    a = facts(1, phone_hash="h1")
+    b = facts(
+        2, name="赵四", sex="F", birth_date=dt.date(1970, 5, 5), id_number="", phone_hash="h2"
+    )
+    assert rules.match(a, b) is None
+
+
+def test_a_person_is_not_a_duplicate_of_themselves():
+    assert rules.match(facts(1), facts(1)) is None
+
+
+def test_the_block_filter_lets_every_rule_through():
+    base = facts(1)
+    for other in (
+        facts(2, id_number=one_char_typo(ID, 8)),
+        facts(2, id_number=transpose(ID, 14)),
+        facts(2, id_number="150203900101123"),
+        facts(2, name="王晓明", id_number=""),
+        facts(2, name="赵四", id_number="", phone_hash="h"),
+    ):
+        assert rules.maybe_pair(base, other) or other.phone_hash
+    assert rules.maybe_pair(
+        facts(1, phone_hash="h"), facts(2, name="赵四", id_number="", phone_hash="h")
+    )
+    assert not rules.maybe_pair(facts(1, id_number=""), facts(2, name="赵四", id_number=""))

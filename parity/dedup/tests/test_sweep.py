@@ -1,0 +1,94 @@
+"""The blocked sweep finds each kind of duplicate, and nothing between strangers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import call_command
+
+from parity.conftest import make_id
+from parity.core import crypto
+from parity.dedup import actions, candidates
+from parity.dedup.choices import PairStatus, Reason
+from parity.dedup.models import DuplicatePair
+from parity.people.models import Person
+
+
+def _copy(person: Person, *, name: str | None = None, id_number: str | None = None, **fields):
+    """A second record of ``person`` written straight to the table, as an old import did."""
+    twin = Person.objects.get(pk=person.pk)
+    twin.pk = None
+    twin.name = name or person.name
+    number = id_number if id_number is not None else person.id_number
+    twin.id_number_enc = crypto.encrypt(number)
+    twin.id_hash = crypto.blind_index(number)
+    twin.id_masked = crypto.mask_id_number(number)
+    for key, value in fields.items():
+        setattr(twin, key, value)
+    twin.save()
+    return twin
+
+
+def _found(result) -> dict[frozenset, tuple]:
+    return {frozenset(k): v[0].reasons for k, v in result.found.items()}
+
+
+def test_the_sweep_finds_each_kind(register):
+    base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    people = {
+        Reason.ID_ONE_CHAR: _copy(base, id_number=make_id("150203", "19850315", 329)),
+        Reason.ID_TRANSPOSED: _copy(base, id_number=make_id("150203", "19850315", 231)),
+        Reason.ID_FIFTEEN: _copy(base, id_number="150203850315321"),
+        Reason.NAME_HOMOPHONE: _copy(
+            base, name="王小明", id_number=make_id("150203", "19850315", 555)
+        ),
+        Reason.SAME_NAME_BIRTH_SEX: _copy(base, id_number=make_id("150203", "19850315", 777)),
+    }
+    # A typo in the birth date: the date and the birth-date block differ, the name agrees.
+    date_typo = _copy(
+        base, id_number=make_id("150203", "19850317", 321), birth_date=dt.date(1985, 3, 17)
+    )
+    stranger = register(id_number=make_id("410102", "19850315", 321), name="李强")
+    found = _found(candidates.sweep())
+    for reason, twin in people.items():
+        assert reason in found[frozenset((base.pk, twin.pk))], reason
+    assert Reason.ID_ONE_CHAR in found[frozenset((base.pk, date_typo.pk))]
+    assert not any(stranger.pk in pair for pair in found)
+
+
+def test_the_same_phone_is_found_across_blocks(register):
+    a = register(id_number=make_id("150203", "19850315", 321), name="王晓明", phone="13812345678")
+    b = register(id_number=make_id("410102", "19700101", 444), name="赵四", phone="13812345678")
+    assert Reason.SAME_PHONE in _found(candidates.sweep())[frozenset((a.pk, b.pk))]
+
+
+def test_the_command_queues_the_pairs_once_and_keeps_decisions(register, capsys):
+    base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    twin = _copy(base, id_number="150203850315321")
+    call_command("dedup", "sweep")
+    pair = DuplicatePair.objects.get()
+    assert {pair.low_id, pair.high_id} == {base.pk, twin.pk}
+    DuplicatePair.objects.update(status=PairStatus.NOT_DUPLICATE)
+    report = actions.pairs_sweep(acting_user=None)
+    assert report.new == 0
+    assert DuplicatePair.objects.get().status == PairStatus.NOT_DUPLICATE
+    assert "candidates" in capsys.readouterr().out
+
+
+def test_large_blocks_are_compared_with_cdist_the_same_way(register):
+    base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    # Strangers born the same day: a block past the small size.
+    for n, surname in enumerate("李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑"):
+        register(id_number=make_id("150203", "19850315", 103 + 42 * n), name=f"{surname}强")
+    twin = _copy(base, name="王小明", id_number=make_id("150203", "19850315", 555))
+    assert frozenset((base.pk, twin.pk)) in _found(candidates.sweep())
+    assert len(candidates.sweep().found) == 1
+
+
+def test_the_sweep_runs_as_a_background_task(register):
+    from parity.dedup.tasks import dedup_sweep
+
+    base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    _copy(base, id_number="150203850315321")
+    result = dedup_sweep.call(0.5)
+    assert result["new"] == 1
