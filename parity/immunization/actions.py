@@ -156,6 +156,7 @@ def vaccination_record(
         provider=site,
         details=_details(service_type, vaccine, dose),
         note=campaign.name if campaign is not None else "",
+        own_record=True,
     )
     record = VaccinationRecord(
         person=person,

@@ -32,7 +32,7 @@ class VaccinationForm(forms.Form):
         queryset=Department.objects.none(), label=_("接种单位"), required=False
     )
 
-    def __init__(self, *args, view: ChildScheduleView, **kwargs):
+    def __init__(self, *args, view: ChildScheduleView, preselect: str = "", **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
@@ -52,7 +52,13 @@ class VaccinationForm(forms.Form):
         choices.append((_("其他剂次(补录)"), others))
         self.fields["dose"].choices = choices  # type: ignore[attr-defined]
         if now and not self.is_bound:
-            self.initial.setdefault("dose", now[0][0])
+            # The dose a work-list card names, else the one overdue the longest.
+            overdue = sorted(
+                (p for p in view.valid_today if p.status == "overdue"),
+                key=lambda p: p.pending.overdue_on,
+            )
+            first = f"{overdue[0].vaccine.code}:{overdue[0].pending.dose}" if overdue else now[0][0]
+            self.initial.setdefault("dose", preselect if preselect in listed else first)
         sites = health_sites(view.person.area_code)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         first = sites.first()

@@ -32,5 +32,7 @@ def register() -> None:
             children_overdue_group,
             urgency=10,
             description=_("按国家免疫规划有剂次逾期未种的儿童(按每晚刷新的应种剂次表)"),
+            record_url_name="immunization:person",
+            record_label=_("记录接种"),
         )
     )

@@ -40,7 +40,11 @@ def child_page(request, pk: int):
     if request.method == "POST" and not can_record:
         raise PermissionDenied
     view = child_schedule(person, today)
-    form = VaccinationForm(request.POST or None, view=view) if can_record else None
+    form = (
+        VaccinationForm(request.POST or None, view=view, preselect=request.GET.get("dose", ""))
+        if can_record
+        else None
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         vaccine, dose = form.cleaned_data["dose"]
         try:

@@ -54,6 +54,8 @@ def register() -> None:
             pregnancy_overdue_group,
             urgency=5,
             description=_("有产前检查或产后访视逾期未做的孕产妇"),
+            record_url_name="maternal:person",
+            record_label=_("记录产检或访视"),
         )
     )
     register_key_group(
@@ -63,5 +65,7 @@ def register() -> None:
             child_check_overdue_group,
             urgency=20,
             description=_("0–6岁儿童健康检查逾期未做"),
+            record_url_name="maternal:child_check_record",
+            record_label=_("记录健康检查"),
         )
     )

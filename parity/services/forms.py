@@ -19,6 +19,7 @@ from parity.areas.models import Area
 from parity.services.choices import DetailType, Outcome, StaffRole, VisitOutcome
 from parity.services.details import clean_details
 from parity.services.models import ServiceType
+from parity.services.recording import check_general_record
 from parity.web.forms import DateInput, blank
 
 DETAIL_PREFIX = "d_"
@@ -124,6 +125,12 @@ class ServiceRecordForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         chosen = cleaned.get("service_type")
+        if chosen is not None:
+            try:
+                check_general_record(chosen)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+                return cleaned
         if chosen is not None and self.service is not None and chosen.pk != self.service.pk:
             # The type changed without the details being reloaded: ask again.
             raise ValidationError(_("服务项目已更改,请重新填写明细"), code="invalid")

@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import Status
@@ -47,6 +48,17 @@ class KeyGroup:
     urgency: int = 50
     on_worklist: bool = True
     description: Any = ""
+    # The page that records what the card is about (the vaccine card: the child's
+    # immunization page), reversed with the person's pk, plus a query; and its button.
+    record_url_name: str = ""
+    record_query: str = ""
+    record_label: Any = ""
+
+    def record_url(self, person_pk: int) -> str:
+        if not self.record_url_name:
+            return ""
+        url = reverse(self.record_url_name, args=[person_pk])
+        return f"{url}?{self.record_query}" if self.record_query else url
 
 
 KEY_GROUPS: dict[str, KeyGroup] = {}
@@ -211,6 +223,9 @@ def register_builtin_groups() -> None:
             no_health_record,
             urgency=40,
             description=_("在本市居住满6个月、尚未建立居民健康档案的人员"),
+            record_url_name="services:service_record",
+            record_query="type=health_record",
+            record_label=_("建立健康档案"),
         )
     )
     register_key_group(

@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from parity.services.keygroups import WorkItem, WorkList
 
-# A key group whose remedy is one service: the "记录服务" button opens on that service.
-QUICK_SERVICE = {"no_health_record": "health_record"}
 # Days waiting from which an item is shown as late, then as very late.
 LATE_DAYS, VERY_LATE_DAYS = 30, 90
 
@@ -57,15 +55,14 @@ class PersonRow:
         return next((lv for lv in ("very-late", "late") if lv in levels), "due")
 
     @property
-    def quick_service(self) -> str:
-        return next(
-            (
-                QUICK_SERVICE[d.item.group.code]
-                for d in self.items
-                if d.item.group.code in QUICK_SERVICE
-            ),
-            "",
-        )
+    def quick(self) -> tuple[str, str]:
+        """The page that records the most urgent item the card names, and its button
+        (the vaccine card: the child's immunization page); empty when none has one."""
+        for due in self.items:
+            url = due.item.group.record_url(self.person_id)
+            if url:
+                return url, str(due.item.group.record_label)
+        return "", ""
 
 
 def person_rows(worklist: WorkList, group: str = "") -> list[PersonRow]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from parity.core.params import query_id
 from parity.services import actions
 from parity.services.forms import ServiceRecordForm, VisitForm
 from parity.services.models import ServiceType
+from parity.services.recording import record_page_url
 from parity.services.views.common import safe_next, servable_person
 from parity.web.forms import apply_errors
 
@@ -54,10 +56,23 @@ def _service_type(request) -> ServiceType | None:
     return types.first()
 
 
+def _to_own_page(request, url: str):
+    """Off to the page that records this service; htmx's reload of the details follows a
+    full-page redirect only when told so."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @login_required
 def service_record(request, pk: int):
     person = servable_person(request, pk)
     service = _service_type(request)
+    own_url = record_page_url(service.code, person.pk) if service is not None else None
+    if request.method != "POST" and own_url is not None:
+        return _to_own_page(request, own_url)
     form = ServiceRecordForm(request.POST or None, user=request.user, service_type=service)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
     if request.method == "POST" and form.is_valid():
@@ -82,5 +97,6 @@ def service_record(request, pk: int):
             "back": back,
             "service": service,
             "details": True,
+            "own_url": own_url,
         },
     )
