@@ -17,12 +17,15 @@ from parity.core.downloads import export_file
 from parity.core.params import query_id
 from parity.immunization import actions, exports
 from parity.immunization.forms import VaccinationForm
-from parity.immunization.models import Campaign, CampaignTarget
+from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord
 from parity.immunization.selectors import (
+    CoverageRow,
+    campaign_children,
     campaign_coverage,
     campaign_targets,
     child_schedule,
     children_overdue,
+    overdue_dose_labels,
 )
 from parity.people.models import Person
 from parity.web.forms import apply_errors
@@ -55,6 +58,7 @@ def child_page(request, pk: int):
                 dose=dose,
                 date=form.cleaned_data["date"],
                 site=form.cleaned_data["site"],
+                **form.norm_details(),
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "vaccine" in exc.error_dict:
@@ -73,6 +77,26 @@ def child_page(request, pk: int):
     )
 
 
+@login_required
+def records_export(request, pk: int):
+    """A child's vaccination records with what 预防接种工作规范 asks each to carry."""
+    person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=pk)
+    records = (
+        VaccinationRecord.objects.restrict(request.user, VIEW)
+        .filter(person=person)
+        .select_related("person", "vaccine", "site", "campaign")
+        .order_by("date", "id")
+    )
+    return export_file(
+        request,
+        filename=_("接种记录"),
+        title=_("接种记录"),
+        headers=exports.record_headers(),
+        rows=exports.record_rows(records),
+        count=records,
+    )
+
+
 def _overdue_people(request):
     today = timezone.localdate()
     people = Person.objects.restrict(request.user, VIEW).select_related("grid")
@@ -87,10 +111,14 @@ def overdue_list(request):
     """Children overdue for a vaccine (a key group), in the user's area."""
     today, area, people = _overdue_people(request)
     areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
+    page = paginate(request, people)
+    labels = overdue_dose_labels([p.pk for p in page.object_list], today)
+    for child in page.object_list:
+        child.overdue_doses = labels.get(child.pk, "")
     return render(
         request,
         "immunization/overdue_list.html",
-        {"page": paginate(request, people), "today": today, "area": area, "areas": areas},
+        {"page": page, "today": today, "area": area, "areas": areas},
     )
 
 
@@ -151,6 +179,14 @@ def campaign_detail(request, pk: int):
     number = query_id(request.GET, "round")
     visible = CampaignTarget.objects.restrict(request.user, VIEW)
     rows, total = campaign_coverage(campaign, area, round_number=number, queryset=visible)
+    rounds = list(campaign.rounds.all())
+    # Summed over rounds the rows count doses (人次); the dashboard and the report count
+    # children (人数): both are shown, labelled.
+    children = None
+    if number is None and len(rounds) > 1:
+        children = CoverageRow(
+            area.code, area.name, *campaign_children(campaign, area, queryset=visible)
+        )
     targets = _targets(request, campaign)
     if number is not None:
         targets = targets.filter(round__number=number)
@@ -159,10 +195,11 @@ def campaign_detail(request, pk: int):
         "immunization/campaign_detail.html",
         {
             "campaign": campaign,
-            "rounds": list(campaign.rounds.all()),
+            "rounds": rounds,
             "area": area,
             "rows": rows,
             "total": total,
+            "children": children,
             "round_number": number,
             "page": paginate(request, targets),
             "can_draw": in_scope(request.user, campaign.area_code, SERVE),

@@ -18,6 +18,13 @@ LATE_DAYS, VERY_LATE_DAYS = 30, 90
 class Due:
     item: WorkItem
     days: int | None
+    # Everything the group has to say for this person (every overdue dose), when the
+    # page has asked the group for it (``add_details``).
+    full_detail: str = ""
+
+    @property
+    def detail(self) -> str:
+        return self.full_detail or self.item.detail
 
     @property
     def wait(self) -> str:
@@ -63,6 +70,22 @@ class PersonRow:
             if url:
                 return url, str(due.item.group.record_label)
         return "", ""
+
+
+def add_details(rows: list[PersonRow], on) -> None:
+    """The full detail of each item on a page of rows, from the groups that give one: one
+    query per such group for the page."""
+    wanted: dict[str, list[Due]] = {}
+    for row in rows:
+        for due in row.items:
+            if due.item.group.details_for is not None:
+                wanted.setdefault(due.item.group.code, []).append(due)
+    for dues in wanted.values():
+        group = dues[0].item.group
+        assert group.details_for is not None
+        found = group.details_for([d.item.person_id for d in dues], on)
+        for due in dues:
+            due.full_detail = found.get(due.item.person_id, "")
 
 
 def person_rows(worklist: WorkList, group: str = "") -> list[PersonRow]:

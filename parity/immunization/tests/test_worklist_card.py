@@ -12,6 +12,7 @@ from parity.immunization.tests.conftest import months_ago
 from parity.services.models import ServiceEvent
 
 pytestmark = pytest.mark.django_db
+NORM = {"batch_number": "202405A", "vaccinator": "王护士"}
 
 
 def _card(client, person_pk: int):
@@ -55,7 +56,7 @@ def test_recording_the_doses_from_the_card_takes_the_child_off_the_list(client, 
 
     url = reverse("immunization:person", args=[baby.pk])
     for dose in ("HepB:1", "BCG:1"):
-        response = client.post(url, {"dose": dose, "date": today, "site": site.pk})
+        response = client.post(url, {**NORM, "dose": dose, "date": today, "site": site.pk})
         assert response.status_code == 302
 
     assert _card(client, baby.pk)[0] is None

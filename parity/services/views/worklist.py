@@ -15,7 +15,7 @@ from parity.areas.choices import Level
 from parity.people.models import Residence
 from parity.services.keygroups import KEY_GROUPS, work_list
 from parity.services.views.common import area_choices, chosen_area
-from parity.services.worklist_rows import PersonRow, person_rows
+from parity.services.worklist_rows import PersonRow, add_details, person_rows
 
 PER_PAGE = 30
 
@@ -58,6 +58,7 @@ def worklist(request):
         rows = person_rows(result, group) if group else everyone
         page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
         _add_addresses(user, list(page.object_list))
+        add_details(list(page.object_list), on)
     single_area = area is not None and area.pk == user.area_id and area.level == Level.GRID
     return render(
         request,
