@@ -13,7 +13,15 @@ from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
 from parity.certificates.models import MarriageCertificate, ResidencePermit
 from parity.maternal.exports import wants_xlsx, xlsx_response
-from parity.maternal.views import _as_of, _form_page, _grid, _servable_person, _visible_person
+from parity.maternal.views import (
+    _as_of,
+    _form_page,
+    _grid,
+    _in_area,
+    _list_context,
+    _servable_person,
+    _visible_person,
+)
 from parity.people.models import Person
 from parity.web.forms import apply_errors
 from parity.web.pagination import paginate
@@ -171,15 +179,12 @@ def permit_endorse(request, pk: int):
 
 
 def _list(request, template: str, rows, *, title: str, headers, row):
+    rows = _in_area(request, rows)
     if wants_xlsx(request):
         return xlsx_response(
             request, title, headers, (row(p) for p in rows.iterator(chunk_size=2000)), rows
         )
-    return render(
-        request,
-        template,
-        {"page": paginate(request, rows), "title": title, "on": _as_of(request)},
-    )
+    return render(request, template, _list_context(request, paginate(request, rows), title))
 
 
 @login_required

@@ -13,13 +13,14 @@ from parity.services.keygroups import KeyGroup, register_key_group
 
 def children_overdue_group(on: dt.date) -> QuerySet[Any]:
     from parity.immunization.models import DoseDue
-    from parity.immunization.selectors import children_overdue, overdue_doses
+    from parity.immunization.selectors import age_limits, children_overdue, overdue_doses
 
+    limits = age_limits(on)
     # The dose most recently overdue (the card lists them all, ``overdue_dose_labels``).
-    latest = overdue_doses(on, DoseDue.objects.filter(person=OuterRef("pk"))).order_by(
-        "-overdue_on", "vaccine__code"
-    )
-    return children_overdue(on).annotate(
+    latest = overdue_doses(
+        on, DoseDue.objects.filter(person=OuterRef("pk")), limits=limits
+    ).order_by("-overdue_on", "vaccine__code")
+    return children_overdue(on, limits=limits).annotate(
         since=F("overdue_latest"),
         detail=Subquery(latest.values("vaccine__name")[:1]),
     )

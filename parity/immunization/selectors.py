@@ -29,7 +29,6 @@ from parity.immunization.models import (
     CampaignTarget,
     DoseDue,
     ScheduleDose,
-    ScheduleEdition,
     VaccinationRecord,
     Vaccine,
 )
@@ -88,29 +87,62 @@ URGENT_UNDER_MONTHS = 24
 PRESCHOOL_UNDER_MONTHS = 84
 
 
-def still_given_q(on: dt.date, *, prefix: str = "doses_due__", birth: str = "birth_date") -> Q:
+@dataclass(frozen=True)
+class AgeLimits:
+    """Up to what age the doses of the edition in force on a date are given."""
+
+    catch_up_months: int
+    every_dose: dict[int, set[int]]  # vaccine id -> dose numbers
+    give_before: dict[int, dict[int, int]]  # vaccine id -> dose -> months
+
+
+def age_limits(on: dt.date) -> AgeLimits | None:
+    """The edition in force on the date and its doses' age limits: one query."""
+    rows = list(
+        ScheduleDose.objects.values_list(
+            "edition__effective_from",
+            "edition__catch_up_until_months",
+            "vaccine_id",
+            "dose",
+            "give_before_months",
+        )
+    )
+    if not rows:
+        return None
+    starts = sorted({r[0] for r in rows})
+    current = max((d for d in starts if d <= on), default=starts[0])
+    limits = AgeLimits(0, {}, {})
+    catch_up = 0
+    for start, months_18, vaccine_id, dose, months in rows:
+        if start != current:
+            continue
+        catch_up = months_18
+        limits.every_dose.setdefault(vaccine_id, set()).add(dose)
+        if months is not None:
+            limits.give_before.setdefault(vaccine_id, {})[dose] = months
+    return AgeLimits(catch_up, limits.every_dose, limits.give_before)
+
+
+def still_given_q(
+    on: dt.date,
+    *,
+    prefix: str = "doses_due__",
+    birth: str = "birth_date",
+    limits: AgeLimits | None = None,
+) -> Q:
     """Pending doses that may still be given on the date: the child is under the catch-up
     age (18) and under the dose's ``give_before`` age (BCG 4 years, MPSV-A 24 months).
     The nightly ``DoseDue`` rows are valid as of their date; between refreshes a child
     past the age is not listed overdue for the dose. Written without negation, so that
     on ``Person`` it filters the same join of doses as the overdue date beside it."""
-    edition = (
-        ScheduleEdition.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
-        or ScheduleEdition.objects.order_by("effective_from").first()
-    )
-    if edition is None:
+    limits = limits or age_limits(on)
+    if limits is None:
         return Q()
-    q = Q(**{f"{birth}__gt": add_months(on, -edition.catch_up_until_months)})
-    limited: dict[int, dict[int, int]] = {}
-    every_dose: dict[int, set[int]] = {}
-    for vaccine_id, dose, months in ScheduleDose.objects.values_list(
-        "vaccine_id", "dose", "give_before_months"
-    ):
-        every_dose.setdefault(vaccine_id, set()).add(dose)
-        if months is not None:
-            limited.setdefault(vaccine_id, {})[dose] = months
+    q = Q(**{f"{birth}__gt": add_months(on, -limits.catch_up_months)})
+    limited = limits.give_before
     if not limited:
         return q
+    every_dose = limits.every_dose
     free = Q(**{f"{prefix}vaccine_id__in": sorted(set(every_dose) - set(limited))})
     for vaccine_id, doses in limited.items():
         others = sorted(every_dose[vaccine_id] - set(doses))
@@ -127,11 +159,17 @@ def still_given_q(on: dt.date, *, prefix: str = "doses_due__", birth: str = "bir
     return q & free
 
 
-def overdue_doses(on: dt.date, queryset: QuerySet[DoseDue] | None = None) -> QuerySet[DoseDue]:
+def overdue_doses(
+    on: dt.date,
+    queryset: QuerySet[DoseDue] | None = None,
+    *,
+    limits: AgeLimits | None = None,
+) -> QuerySet[DoseDue]:
     """Doses overdue on the date that may still be given."""
     queryset = queryset if queryset is not None else DoseDue.objects.all()
     return queryset.filter(
-        still_given_q(on, prefix="", birth="person__birth_date"), overdue_on__lte=on
+        still_given_q(on, prefix="", birth="person__birth_date", limits=limits),
+        overdue_on__lte=on,
     )
 
 
@@ -149,7 +187,12 @@ def overdue_dose_labels(person_ids: list[int], on: dt.date) -> dict[int, str]:
     return {pk: "、".join(names) for pk, names in labels.items()}
 
 
-def children_overdue(on: dt.date, *, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
+def children_overdue(
+    on: dt.date,
+    *,
+    people: QuerySet[Person] | None = None,
+    limits: AgeLimits | None = None,
+) -> QuerySet[Person]:
     """Children with at least one dose overdue on the date that may still be given (by
     the nightly ``DoseDue``), annotated with ``overdue_since`` (the earliest overdue
     date), ``overdue_latest`` (the latest) and ``overdue_count``; in the order of what
@@ -160,7 +203,7 @@ def children_overdue(on: dt.date, *, people: QuerySet[Person] | None = None) -> 
     urgent = add_months(on, -URGENT_UNDER_MONTHS)
     preschool = add_months(on, -PRESCHOOL_UNDER_MONTHS)
     return (
-        people.filter(still_given_q(on), doses_due__overdue_on__lte=on)
+        people.filter(still_given_q(on, limits=limits), doses_due__overdue_on__lte=on)
         .annotate(
             overdue_since=Min("doses_due__overdue_on"),
             overdue_latest=Max("doses_due__overdue_on"),

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
-from parity.core.params import query_date
+from parity.areas.choices import Level
+from parity.areas.models import Area
+from parity.core.params import query_area_code, query_date
 from parity.maternal import actions, forms, schedule, selectors
 from parity.maternal.choices import AntenatalPoint, ChildCheckPoint, PostpartumKind
 from parity.maternal.exports import wants_xlsx, xlsx_response
@@ -236,7 +238,28 @@ def child_check_record(request, pk: int):
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request, template: str, rows, *, title: str, export):
+def _in_area(request, rows, field: str = "area_code"):
+    """``?area=CODE``: the rows managed in that area. The rows are already restricted to
+    the user's scope, so a code outside it only finds nothing."""
+    code = query_area_code(request.GET)
+    return rows.filter(**{f"{field}__startswith": code}) if code else rows
+
+
+def _list_context(request, page, title: str) -> dict:
+    """What every list page shows above its table: the date and the area chooser (the
+    user's own area down to communities)."""
+    areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=Level.COMMUNITY)
+    return {
+        "page": page,
+        "title": title,
+        "on": _as_of(request),
+        "area": request.GET.get("area", ""),
+        "areas": areas.order_by("code").values_list("code", "name", "level"),
+    }
+
+
+def _list(request, template: str, rows, *, title: str, export, area_field: str = "area_code"):
+    rows = _in_area(request, rows, area_field)
     if wants_xlsx(request):
         return xlsx_response(
             request,
@@ -247,9 +270,14 @@ def _list(request, template: str, rows, *, title: str, export):
         )
     page = paginate(request, rows)
     page.object_list = list(page.object_list)
+    on = _as_of(request)
     for row in page.object_list:
         row.overdue_label = POINT_LABELS.get(getattr(row, "overdue_point", ""), "")
-    return render(request, template, {"page": page, "title": title, "on": _as_of(request)})
+        lmp = getattr(row, "lmp", None)
+        if lmp is not None:
+            row.gestational_week = schedule.gestational_week(lmp, on)
+            row.expected_delivery = schedule.expected_delivery(lmp)
+    return render(request, template, _list_context(request, page, title))
 
 
 def _grid(person: Person) -> str:
@@ -275,6 +303,7 @@ def overdue_list(request):
         "maternal/overdue_list.html",
         rows,
         title=_("产检逾期孕产妇"),
+        area_field="person__area_code",
         export=(
             headers,
             lambda p: [

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from parity.core import crypto
 from parity.core.filters import IdFilter, area_prefix_filter
 from parity.people import idnumber
 from parity.people.choices import Industry, Sex, Status
-from parity.people.models import Employment, Household, Person
+from parity.people.models import Employment, Household, Person, Residence
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话"))
+    q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话/地址"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("人口类别"))
     floating = django_filters.BooleanFilter(method="filter_floating", label=_("流动人口"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("性别"))
@@ -42,7 +42,11 @@ class PersonFilterSet(django_filters.FilterSet):
             return queryset.filter(id_hash=crypto.blind_index(number))
         if compact.isdigit() and len(compact) == 11:
             return queryset.filter(phone_hash=crypto.blind_index(compact))
-        return queryset.filter(Q(name__contains=value))
+        # A name, or part of the address of the person's current stay (or its dwelling).
+        stays = Residence.objects.filter(person=OuterRef("pk"), departed_on__isnull=True).filter(
+            Q(address__contains=value) | Q(dwelling__address__contains=value)
+        )
+        return queryset.filter(Q(name__contains=value) | Q(Exists(stays)))
 
     def filter_floating(self, queryset, name, value):
         if value is None:
