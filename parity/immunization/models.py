@@ -287,14 +287,28 @@ class VaccinationRecord(models.Model):
         related_name="vaccinations",
     )
     # What 预防接种工作规范 asks a record to carry besides the dose (blank in records
-    # entered from a vaccination card, 补录, where they are not known).
-    batch_number = models.CharField(_("疫苗批号"), max_length=30, blank=True)
-    manufacturer = models.CharField(_("生产企业"), max_length=100, blank=True)
-    route = models.CharField(_("接种途径"), max_length=8, choices=Route.choices, blank=True)
-    injection_site = models.CharField(
-        _("接种部位"), max_length=16, choices=InjectionSite.choices, blank=True
+    # entered from a vaccination card, 补录, where they are not known). A database default
+    # too: the demo writer and bulk loads name their columns.
+    batch_number = models.CharField(
+        _("疫苗批号"), max_length=30, blank=True, default="", db_default=""
     )
-    vaccinator = models.CharField(_("接种人员"), max_length=50, blank=True)
+    manufacturer = models.CharField(
+        _("生产企业"), max_length=100, blank=True, default="", db_default=""
+    )
+    route = models.CharField(
+        _("接种途径"), max_length=8, choices=Route.choices, blank=True, default="", db_default=""
+    )
+    injection_site = models.CharField(
+        _("接种部位"),
+        max_length=16,
+        choices=InjectionSite.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    vaccinator = models.CharField(
+        _("接种人员"), max_length=50, blank=True, default="", db_default=""
+    )
     event = models.OneToOneField(
         "services.ServiceEvent",
         verbose_name=_("服务记录"),

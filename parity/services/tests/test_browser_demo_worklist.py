@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from parity.accounts.choices import Role
 from parity.accounts.models import User
 from parity.conftest import browser_log_in
 from parity.immunization.models import DoseDue
@@ -29,9 +30,10 @@ def test_the_first_card_in_a_demo_grid_is_actionable(browser_page):
         set(young.values_list("person__grid_id", flat=True))
         & set(older.values_list("person__grid_id", flat=True))
     ).pop()
-    worker = User.objects.filter(area_id=grid, role="grid_worker").first()
-    worker.set_password("pw-worker-123")
-    worker.save()
+    # The demo's workers log in with passwords of their own: one of ours for that grid.
+    worker = User.objects.create_user(
+        username="worker", password="pw-worker-123", role=Role.GRID_WORKER, area_id=grid
+    )
     page = browser_page
     base = page.base_url
 
