@@ -58,6 +58,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy parity config
+	# A model change without its migration fails here.
+	$(BIN)/parity makemigrations --check --dry-run
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

@@ -327,7 +327,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "parity.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "parity.core.api.errors.exception_handler",
     # Throttles key anonymous clients on their address: the same trusted-proxy count as the
     # login lockout, so a forged X-Forwarded-For gives no new bucket.
     "NUM_PROXIES": PARITY_TRUSTED_PROXY_COUNT,
@@ -423,9 +423,12 @@ PARITY_METRICS_TOKEN = envstr("PARITY_METRICS_TOKEN") or ""
 
 # One JSON object a line (or plain text for a terminal), every record passing the filter
 # that masks ID and mobile numbers. Parity's loggers are named after their modules
-# (``parity.people.imports.engine``); requests log under ``parity.requests``, security
-# events under ``parity.security``.
-LOG_LEVEL = (envstr("LOG_LEVEL") or "INFO").upper()
+# (``parity.people.imports.engine``), children of one logger per app (``parity.people``)
+# whose level is LOG_LEVEL unless LOG_LEVEL_<APP> (``LOG_LEVEL_PEOPLE=debug``) says
+# otherwise; requests log under ``parity.requests``, security events under
+# ``parity.security``.
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+LOG_LEVEL = envchoice("LOG_LEVEL", "info", LOG_LEVELS).upper()
 LOG_FORMAT = envchoice("LOG_FORMAT", "json", ("json", "text"))
 LOGGING = {
     "version": 1,
@@ -459,5 +462,13 @@ LOGGING = {
         "health_check": {"level": "ERROR"},
         # Security events are kept whatever LOG_LEVEL says.
         "parity.security": {"level": "INFO"},
+        **{
+            app: {"level": envchoice(f"LOG_LEVEL_{label.upper()}", LOG_LEVEL, LOG_LEVELS).upper()}
+            for app, label in (
+                (app, app.removeprefix("parity."))
+                for app in INSTALLED_APPS
+                if app.startswith("parity.")
+            )
+        },
     },
 }

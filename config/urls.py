@@ -23,6 +23,6 @@ urlpatterns = [
 ]
 
 # Under /api/ errors keep the API's error format, even those raised outside DRF's views.
-handler400 = "parity.api.errors.bad_request"
-handler404 = "parity.api.errors.page_not_found"
-handler500 = "parity.api.errors.server_error"
+handler400 = "parity.core.api.errors.bad_request"
+handler404 = "parity.core.api.errors.page_not_found"
+handler500 = "parity.core.api.errors.server_error"

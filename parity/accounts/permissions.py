@@ -7,6 +7,8 @@ the whole city), or ``None`` when the role does not allow the action at all. Eve
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from parity.accounts.choices import Role
 
 VIEW, CHANGE, REVEAL, AUDIT = "view", "change", "reveal", "audit"
@@ -57,7 +59,5 @@ def in_scope(user, area_code: str | None, action: str = VIEW) -> bool:
 def city_wide(user, action: str) -> bool:
     """Whether the user may act on the whole city: a superuser, or a user whose access
     area is the city itself (its code, or a prefix of it)."""
-    from django.conf import settings
-
     code = scope_code(user, action)
     return code is not None and settings.PARITY_CITY_CODE.startswith(code)

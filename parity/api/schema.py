@@ -1,6 +1,6 @@
 """OpenAPI post-processing: every operation documents the error answers it can give.
 
-Each view lists its own domain errors with ``errors(...)`` (parity.api.base); the answers
+Each view lists its own domain errors with ``errors(...)`` (parity.core.api.base); the answers
 that come from the framework rather than the view are added here once, in the error
 format (the ``Errors`` component): 400 for a bad parameter or body, 401 and 403 for a
 missing or insufficient login, 404 for an id, a code, an area or a page that is not

@@ -10,7 +10,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import AnonRateThrottle
 
 from parity.accounts.two_factor import two_factor_required, verified_device
-from parity.api.base import errors
+from parity.core.api.base import errors
 from parity.core.error_codes import ErrorCode
 
 

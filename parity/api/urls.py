@@ -7,20 +7,21 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from parity.api.areas import AreaViewSet
-from parity.api.certificates import CertificateViewSet, PermitViewSet
-from parity.api.households import EmploymentViewSet, HouseholdViewSet
-from parity.api.housing import DwellingViewSet
-from parity.api.immunization import (
+from parity.api.token import TokenView
+from parity.areas.api import AreaViewSet
+from parity.certificates.api import CertificateViewSet, PermitViewSet
+from parity.housing.api import DwellingViewSet
+from parity.immunization.api import (
     CampaignViewSet,
     ImmunizationScheduleViewSet,
     OverdueChildViewSet,
     VaccinationViewSet,
 )
-from parity.api.indicators import EqualizationViewSet, IndicatorViewSet
-from parity.api.maternal import ChildCheckViewSet, PregnancyViewSet
-from parity.api.people import PersonViewSet, ResidenceViewSet
-from parity.api.services import (
+from parity.indicators.api import EqualizationViewSet, IndicatorViewSet
+from parity.maternal.api import ChildCheckViewSet, PregnancyViewSet
+from parity.people.api.households import EmploymentViewSet, HouseholdViewSet
+from parity.people.api.persons import PersonViewSet, ResidenceViewSet
+from parity.services.api import (
     CoverageViewSet,
     EntitlementViewSet,
     KeyGroupViewSet,
@@ -29,7 +30,6 @@ from parity.api.services import (
     VisitViewSet,
     WorkListViewSet,
 )
-from parity.api.token import TokenView
 
 app_name = "api"
 

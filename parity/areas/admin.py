@@ -20,7 +20,8 @@ class AreaAddForm(forms.ModelForm):
         fields = ["parent", "code", "name"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parent = data.get("parent")
         if parent is not None and parent.level >= Level.GRID:
             raise ValidationError(

@@ -92,3 +92,110 @@ def province_names() -> dict[str, str]:
         if name:
             names[f"{prefix:02d}"] = name
     return names
+
+
+_PLACE_SUFFIXES = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "区",
+    "县",
+    "旗",
+)
+
+
+def _short(name: str) -> str:
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, dict[str, dict[str, str]]]:
+    """Province code → {prefecture code → {county code → name}}, with every name in force
+    at some time (a county renamed is found by either name)."""
+    from pathlib import Path
+
+    import stdnum
+
+    tree: dict[str, dict[str, dict[str, str]]] = {}
+    province = ""
+    data = Path(stdnum.__file__).parent / "cn" / "loc.dat"
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        if not line.startswith(" "):
+            province = line[:2]
+            tree.setdefault(province, {})
+            continue
+        code, _sep, rest = line.strip().partition(" ")
+        names = rest.partition("=")[2].strip('"')
+        full = province + code
+        for part in names.split(","):
+            match = _DATED.match(part)
+            name = match.group(3) if match else part
+            prefecture = full[:4]
+            tree[province].setdefault(prefecture, {})
+            tree[province][prefecture].setdefault(full, name)
+            tree[province][prefecture][full + "|" + name] = name
+    return tree
+
+
+def code_for_place(text: str) -> str | None:
+    """The GB/T 2260 code of a place written out (「河南省郑州市金水区」, 「河南 郑州 金水」,
+    「内蒙古包头市」): the county's code when it is named, else the prefecture's or the
+    province's; ``None`` when the province cannot be told."""
+    place = "".join(str(text or "").split())
+    if not place:
+        return None
+    provinces = province_names()
+    found = None
+    for code, name in provinces.items():
+        for form in (name, _short(name)):
+            if place.startswith(form) and (found is None or len(form) > found[1]):
+                found = (code, len(form))
+    if found is None:
+        return None
+    code, length = found
+    rest = place[length:]
+    tree = _places().get(code, {})
+    best = f"{code}0000"
+    prefecture_code = None
+    for prefix, counties in tree.items():
+        if prefix.endswith("00"):
+            continue
+        head = counties.get(prefix + "00")
+        if head is None:
+            continue
+        names = {v for k, v in counties.items() if k.startswith(prefix + "00|")} | {head}
+        for name in names:
+            for form in (name, _short(name)):
+                if form and rest.startswith(form):
+                    prefecture_code, rest_after = prefix, rest[len(form) :]
+                    break
+            if prefecture_code == prefix:
+                break
+        if prefecture_code == prefix:
+            rest = rest_after
+            best = prefix + "00"
+            break
+    if not rest:
+        return best
+    scopes = [prefecture_code] if prefecture_code else list(tree)
+    for prefix in scopes:
+        counties = tree.get(prefix, {})
+        for key, name in counties.items():
+            code6 = key.split("|", 1)[0]
+            if code6.endswith("00") or name in ("市辖区", "县"):
+                continue
+            if rest.startswith(name) or (len(_short(name)) >= 2 and rest.startswith(_short(name))):
+                return code6
+    return best

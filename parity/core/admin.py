@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, CHANGE, VIEW, allows, in_scope
 from parity.core.actions import changed, snapshot
-from parity.core.models import AuditEvent, audit
+from parity.core.models import AuditEvent, ImportAlias, ImportMapping, ImportValueSynonym, audit
 
 admin.site.site_header = _("Parity 后台管理")
 admin.site.site_title = _("Parity 后台管理")
@@ -88,7 +88,7 @@ class RestrictedAdmin(admin.ModelAdmin):
         return self.deletable and not self.read_only and self._allowed(request, CHANGE, obj)
 
     def get_fields(self, request, obj=None):
-        return [f for f in super().get_fields(request, obj) if not is_secret(f)]
+        return [f for f in super().get_fields(request, obj) if not is_secret(str(f))]
 
     def get_exclude(self, request, obj=None):
         secrets = [f.name for f in self.model._meta.concrete_fields if is_secret(f.name)]
@@ -136,3 +136,39 @@ class AuditEventAdmin(ReadOnlyRegistryAdmin):
     search_fields = ["action", "object_type", "object_id", "area_code"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
+
+
+class ImportTableAdmin(RestrictedAdmin):
+    """The import alias and synonym tables: city-wide data, kept by administrators."""
+
+    admins_only = True
+    deletable = True
+    list_filter = ["kind"]
+
+    def restrict(self, queryset, user):
+        return queryset
+
+    def area_code_of(self, obj) -> str | None:
+        return ""
+
+
+@admin.register(ImportAlias)
+class ImportAliasAdmin(ImportTableAdmin):
+    list_display = ["alias", "header", "kind"]
+    search_fields = ["alias", "header"]
+
+
+@admin.register(ImportValueSynonym)
+class ImportValueSynonymAdmin(ImportTableAdmin):
+    list_display = ["value", "means", "header", "kind"]
+    search_fields = ["value", "means", "header"]
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(RestrictedAdmin):
+    """Mappings users confirmed on the import page, in their own area."""
+
+    deletable = True
+    list_display = ["name", "kind", "area_code", "header_row", "saved_by", "updated_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["signature", "headers", "saved_by", "updated_at"]

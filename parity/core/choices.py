@@ -14,3 +14,11 @@ class ExportStatus(models.TextChoices):
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "Excel (.xlsx)"
     CSV = "csv", "CSV"
+
+
+class ImportKind(models.TextChoices):
+    """What a file import holds (the alias tables and saved mappings are per kind)."""
+
+    PEOPLE = "people", _("人员信息")
+    SERVICES = "services", _("服务记录")
+    TARGETS = "targets", _("考核目标")

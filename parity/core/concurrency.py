@@ -161,7 +161,8 @@ class VersionedForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("version"):
             raise ValidationError(
                 gettext_lazy("表单缺少版本信息,请重新打开此页后再修改"), code=ErrorCode.REQUIRED

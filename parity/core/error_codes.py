@@ -14,6 +14,8 @@ class ErrorCode(models.TextChoices):
     ID_BIRTH_DATE = "id_birth_date"
     ID_CHECKSUM = "id_checksum"
     ID_DUPLICATE = "id_duplicate"
+    # An 18-digit number that went through a number cell: Excel kept 15 digits.
+    ID_EXCEL_DAMAGED = "id_excel_damaged"
     PHONE_FORMAT = "phone_format"
     AREA_UNKNOWN = "area_unknown"
     AREA_NOT_GRID = "area_not_grid"
@@ -28,6 +30,10 @@ class ErrorCode(models.TextChoices):
     STATUS_CONFLICT = "status_conflict"
     FILE_FORMAT = "file_format"
     FILE_HEADER = "file_header"
+    # Not errors: a row imported with a remark (age over 110, 性别 against the ID number).
+    AGE_UNLIKELY = "age_unlikely"
+    SEX_MISMATCH = "sex_mismatch"
+    JOB_WITHOUT_INDUSTRY = "job_without_industry"
     PERMISSION = "permission"
     TOO_LONG = "too_long"
     # The record changed since the form was opened or the API client read it.

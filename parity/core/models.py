@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parity.core.choices import ExportFormat, ExportStatus
+from parity.accounts.permissions import scope_code
+from parity.core.choices import ExportFormat, ExportStatus, ImportKind
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -17,8 +18,6 @@ class RestrictedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, action)
         if code is None:
             return self.none()
@@ -184,3 +183,89 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ImportAlias(models.Model):
+    """Another name people give a column of an import file (公民身份号码 for 身份证号码):
+    ``alias`` (as headers are matched: half-width, no spaces or required marks) reads as
+    the template's ``header``. Seeded with the common names; administrators add more."""
+
+    kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
+    alias = models.CharField(_("文件中的列名"), max_length=60)
+    header = models.CharField(_("对应模板列"), max_length=60)
+
+    class Meta:
+        verbose_name = _("导入列名别名")
+        verbose_name_plural = _("导入列名别名")
+        ordering = ["kind", "header", "alias"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "alias"], name="%(app_label)s_%(class)s_one_header_per_alias"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.header}"
+
+
+class ImportValueSynonym(models.Model):
+    """A short or common form of a choice typed into a column (汉 for 汉族, 租房 for
+    出租房屋, 再婚 for 已婚): ``value`` reads as the label ``means``."""
+
+    kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
+    header = models.CharField(_("模板列"), max_length=60)
+    value = models.CharField(_("文件中的写法"), max_length=60)
+    means = models.CharField(_("对应选项"), max_length=60)
+
+    class Meta:
+        verbose_name = _("导入取值同义词")
+        verbose_name_plural = _("导入取值同义词")
+        ordering = ["kind", "header", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "header", "value"],
+                name="%(app_label)s_%(class)s_one_meaning_per_value",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.header}: {self.value} → {self.means}"
+
+
+class ImportMapping(models.Model):
+    """A column mapping a user confirmed on the import page, kept for the department (the
+    user's area) and proposed again for a file with the same headers (``signature``); the
+    command line can name it (``--mapping NAME``)."""
+
+    kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
+    area_code = models.CharField(_("所属区域代码"), max_length=15, db_index=True)
+    signature = models.CharField(_("表头特征"), max_length=64)
+    name = models.CharField(_("名称"), max_length=100)
+    header_row = models.PositiveIntegerField(_("表头所在行"))
+    headers = models.JSONField(_("文件表头"), default=list)
+    fields = models.JSONField(_("各列对应模板列"), default=list)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    area_code_field = "area_code"
+
+    class Meta:
+        verbose_name = _("导入列对应方案")
+        verbose_name_plural = _("导入列对应方案")
+        ordering = ["kind", "area_code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area_code", "signature"],
+                name="%(app_label)s_%(class)s_one_per_headers",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def mapping(self) -> dict[int, str | None]:
+        return {i: (f or None) for i, f in enumerate(self.fields)}

@@ -13,7 +13,7 @@ class DateOf(Func):
 
     output_field = DateField()
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"(({sql})::date)", params
@@ -38,7 +38,7 @@ class AddMonths(Func):
         self.months = int(months)
         super().__init__(expression, **extra)
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"(({sql}) + interval '{self.months} months')::date", params

@@ -12,6 +12,7 @@ without being kept in memory or on disk past the limit.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import os
 import time
@@ -34,6 +35,7 @@ from parity.core import crypto
 from parity.core.files import FILE_MODE, private_dir
 
 _MB = 1024 * 1024
+REPORT_FORMATS = ("csv", "xlsx")
 T = TypeVar("T")
 
 
@@ -54,9 +56,14 @@ def _store(upload, user) -> Path:
     return target
 
 
-def error_report_path(upload: Path) -> Path:
-    """Where an import writes the error report of ``upload``: beside it."""
-    return upload.with_name(f"{upload.stem}.errors.csv")
+def error_report_path(upload: Path, fmt: str = "csv") -> Path:
+    """Where an import writes the error report of ``upload``: beside it, as .csv (the
+    command line) or .xlsx (the web pages)."""
+    return upload.with_name(f"{upload.stem}.errors.{fmt}")
+
+
+def error_reports(upload: Path) -> list[Path]:
+    return [error_report_path(upload, fmt) for fmt in REPORT_FORMATS]
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -69,17 +76,26 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def seal_report(path: Path) -> None:
-    """Replace the clear error report at ``path`` with its ciphertext."""
-    _write_private(path, crypto.encrypt(path.read_text(encoding="utf-8-sig")))
+    """Replace the clear error report at ``path`` with its ciphertext (a workbook's bytes
+    in base64)."""
+    if path.suffix == ".xlsx":
+        text = base64.b64encode(path.read_bytes()).decode("ascii")
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+    _write_private(path, crypto.encrypt(text))
 
 
 def read_report(path: Path) -> bytes | None:
-    """A sealed error report as the CSV its user downloads (UTF-8 with a BOM), or ``None``
-    when it cannot be opened (not sealed, or sealed under another key)."""
+    """A sealed error report as its user downloads it (a CSV in UTF-8 with a BOM, or the
+    workbook), or ``None`` when it cannot be opened (not sealed, or sealed under another
+    key)."""
     try:
-        return crypto.decrypt(path.read_text(encoding="ascii")).encode("utf-8-sig")
-    except (ValueError, InvalidTag):
+        text = crypto.decrypt(path.read_text(encoding="ascii"))
+    except (ValueError, InvalidTag, UnicodeDecodeError):
         return None
+    if path.suffix == ".xlsx":
+        return base64.b64decode(text)
+    return text.encode("utf-8-sig")
 
 
 @contextmanager
@@ -91,20 +107,25 @@ def stored_upload(upload, user) -> Iterator[Path]:
         yield path
     finally:
         path.unlink(missing_ok=True)
-        report = error_report_path(path)
-        if report.exists():
-            seal_report(report)
+        for report in error_reports(path):
+            if report.exists():
+                seal_report(report)
 
 
 def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, str]:
-    """``importer(path)`` on the stored upload: its result and no file error, or no result
-    and the reason a ``ValidationError`` gave for refusing the whole file."""
+    """``importer(path)`` on the stored upload: its result and no file error, or the
+    reason a ``ValidationError`` gave for refusing the whole file, with the result the
+    error carries (``parity.core.imports.ImportFailed``: the error file, the rows saved)
+    or none."""
     with stored_upload(upload, user) as path:
         try:
             return importer(path), ""
         except ValidationError as exc:
-            error_report_path(path).unlink(missing_ok=True)
-            return None, "; ".join(exc.messages)
+            result = getattr(exc, "result", None)
+            if result is None:
+                for report in error_reports(path):
+                    report.unlink(missing_ok=True)
+            return result, "; ".join(exc.messages)
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:
@@ -169,3 +190,69 @@ def check_upload_size(upload) -> None:
             % {"size": upload.size / _MB, "max": settings.PARITY_UPLOAD_MAX_MB},
             code="file_too_large",
         )
+
+
+# --- uploads that wait for a mapping step -------------------------------------------------
+
+PENDING_SUFFIX = ".pending"
+
+
+def pending_store(upload, user) -> str:
+    """Keep an upload between the steps of an import page (preview, check, import),
+    sealed like the error reports: its name (the token the page carries) is returned.
+    ``pending_drop`` deletes it once imported; ``purge_uploads`` after the retention."""
+    path = _store(upload, user)
+    try:
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        target = path.with_name(path.name + PENDING_SUFFIX)
+        _write_private(target, crypto.encrypt(data))
+    finally:
+        path.unlink(missing_ok=True)
+    return target.name
+
+
+def _pending_path(token: str, user) -> Path | None:
+    if "/" in token or "\\" in token or not token.endswith(PENDING_SUFFIX):
+        return None
+    path = user_dir(user) / token
+    return path if path.is_file() else None
+
+
+def pending_exists(token: str, user) -> bool:
+    return _pending_path(token, user) is not None
+
+
+def pending_name(token: str) -> str:
+    """The name the user's file had (without the stamp and the suffix)."""
+    return token.removesuffix(PENDING_SUFFIX).split("-", 3)[-1]
+
+
+@contextmanager
+def pending_file(token: str, user) -> Iterator[Path]:
+    """The waiting upload in clear for one step, deleted when the step ends; the error
+    reports written beside it are sealed."""
+    sealed = _pending_path(token, user)
+    if sealed is None:
+        raise FileNotFoundError(token)
+    clear = sealed.with_name(sealed.name.removesuffix(PENDING_SUFFIX))
+    try:
+        data = base64.b64decode(crypto.decrypt(sealed.read_text(encoding="ascii")))
+    except (ValueError, InvalidTag) as exc:
+        raise FileNotFoundError(token) from exc
+    clear.unlink(missing_ok=True)
+    fd = os.open(clear, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with open(fd, "wb") as handle:
+        handle.write(data)
+    try:
+        yield clear
+    finally:
+        clear.unlink(missing_ok=True)
+        for report in error_reports(clear):
+            if report.exists():
+                seal_report(report)
+
+
+def pending_drop(token: str, user) -> None:
+    path = _pending_path(token, user)
+    if path is not None:
+        path.unlink(missing_ok=True)

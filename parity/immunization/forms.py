@@ -90,7 +90,8 @@ class VaccinationForm(forms.Form):
         return vaccine, int(number)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, chosen = cleaned.get("date"), cleaned.get("dose")
         # A dose given these days is written from the vial and the nurse: both are asked
         # for; an older dose copied from a vaccination card (补录) may lack them.

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import ASSESS, DEFINE, city_wide
@@ -36,8 +37,6 @@ PENDING_MINUTES = 15
 def refresh_pending() -> bool:
     """Whether a refresh requested from the page in the last ``PENDING_MINUTES`` has not
     finished yet (no ``indicators.refresh`` audit event since the request)."""
-    from django.utils import timezone
-
     since = timezone.now() - dt.timedelta(minutes=PENDING_MINUTES)
     events = AuditEvent.objects.filter(at__gte=since)
     requested = events.filter(action="indicators.refresh_requested").order_by("-at").first()

@@ -7,6 +7,7 @@ event with the values before and after.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,13 +22,14 @@ from parity.areas.models import Area
 from parity.core.actions import changed, ensure_can
 from parity.core.actions import snapshot as audit_snapshot
 from parity.core.concurrency import check_version
+from parity.core.imports import ImportResult, write_error_file
 from parity.core.models import audit
 from parity.indicators.assessment_forms import target_problems
 from parity.indicators.assessment_import import check_file
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Target
-from parity.people.imports.results import ImportResult
-from parity.services.imports.engine import write_error_file
+
+logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 # Who changed a target is kept on the row and in the audit event, not compared.
@@ -192,6 +194,7 @@ def targets_import(*, acting_user, file: Path | str | IO) -> ImportResult:
     if given_path:
         result.error_file = write_error_file(path, errors)
     if errors:
+        logger.info("targets import refused", extra=result.log_fields(path, acting_user))
         return result
     with transaction.atomic():
         for row in rows:
@@ -225,4 +228,5 @@ def targets_import(*, acting_user, file: Path | str | IO) -> ImportResult:
             },
             note=path.name,
         )
+    logger.info("targets imported", extra=result.log_fields(path, acting_user))
     return result

@@ -12,9 +12,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from docx.shared import Cm
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from parity.core.exports import neutralised
+from parity.core.exports import docx_document, docx_table, neutralised
 from parity.indicators.assessment import DEFINITIONS, AreaScore, Assessment
+from parity.reports.charts import _figure, _png
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -142,9 +146,6 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 
 def render_xlsx(a: Assessment) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     used: set[str] = set()
@@ -176,8 +177,6 @@ def render_xlsx(a: Assessment) -> bytes:
 
 def score_chart(a: Assessment) -> bytes | None:
     """A bar chart of the child nodes' scores (those with a score), or ``None``."""
-    from parity.reports.charts import _figure, _png
-
     scored = [item for item in a.ranking if item.score is not None]
     if not scored:
         return None
@@ -198,8 +197,6 @@ def score_chart(a: Assessment) -> bytes | None:
 
 
 def _add_table(document, table: Table) -> None:
-    from parity.core.exports import docx_table
-
     docx_table(
         document,
         table.headers,
@@ -209,10 +206,6 @@ def _add_table(document, table: Table) -> None:
 
 
 def render_docx(a: Assessment) -> bytes:
-    from docx.shared import Cm
-
-    from parity.core.exports import docx_document
-
     document = docx_document(10.5)
     document.add_heading(title(a), level=0)
     document.add_paragraph(subtitle(a))

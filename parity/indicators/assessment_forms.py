@@ -195,7 +195,8 @@ class TargetForm(forms.Form):
         return note
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         indicator, measure = data.get("indicator"), data.get("measure")
         if isinstance(indicator, Indicator) and measure:
             for name, error in target_problems(indicator, measure).items():

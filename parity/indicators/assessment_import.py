@@ -19,14 +19,15 @@ from django.utils.translation import gettext_noop
 
 from parity.areas.models import Area
 from parity.core.exports import neutralised, notes_sheet
+from parity.core.imports import HeaderSpec, RowError, open_table
+from parity.core.imports.aliases import aliases_for
+from parity.core.imports.values import clean_text
 from parity.indicators.assessment_forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator
-from parity.people.imports.columns import header_columns, label_map
-from parity.people.imports.results import RowError
+from parity.people.imports.columns import label_map
 from parity.people.imports.rows import cell_text
-from parity.services.imports.reading import open_table
 
 YEAR, AREA, INDICATOR, MEASURE, VALUE, WEIGHT, NOTE = (
     "年度",
@@ -50,16 +51,6 @@ FIELDS = {
     NOTE: "note",
 }
 HEADER_OF = {name: header for header, name in FIELDS.items()}
-# Spellings of a header that hand-made files use.
-ALIASES = {
-    "目标值(%)": VALUE,
-    "目标值%": VALUE,
-    "目标值": VALUE,
-    "年份": YEAR,
-    "区划": AREA,
-    "指标": INDICATOR,
-    "口径": MEASURE,
-}
 MEANINGS = {
     YEAR: gettext_noop("四位数年份,如 2026"),
     AREA: gettext_noop("区划代码(市4位、区县6位、街道9位……),须在您的考核管辖范围内"),
@@ -97,15 +88,17 @@ class TargetRow:
         return (self.year, self.area.pk, self.indicator.pk)
 
 
-def read_header(row: Sequence) -> dict[str, int]:
-    """``{header: column index}`` for the known headers; a file without a required one,
-    or with one twice, is refused as a whole."""
-    return header_columns(row, known=FIELDS, required=REQUIRED_HEADERS, aliases=ALIASES)
+def header_spec() -> HeaderSpec:
+    """The target file as the import kit reads it (other header spellings in the alias
+    table: 年份, 目标值%, …)."""
+    return HeaderSpec(
+        kind="targets", known=HEADERS, required=REQUIRED_HEADERS, aliases=aliases_for("targets")
+    )
 
 
 def _values(columns: dict[str, int], cells: Sequence) -> dict[str, str]:
     return {
-        header: cell_text(cells[index]) if index < len(cells) else ""
+        header: clean_text(cell_text(cells[index])) if index < len(cells) else ""
         for header, index in columns.items()
     }
 
@@ -113,7 +106,7 @@ def _values(columns: dict[str, int], cells: Sequence) -> dict[str, str]:
 def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowError], int]:
     """Every row of the file through ``TargetForm``: (good rows, errors by row and column,
     number of data rows). Rows repeating a year, area and indicator are errors too."""
-    table = open_table(path, read_header)
+    table = open_table(path, header_spec())
     rows: list[tuple[int, dict[str, str]]] = []
     for row, cells in table.rows:
         values = _values(table.columns, cells)

@@ -9,34 +9,15 @@ from typing import Any
 
 import yaml
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
+from parity.immunization.choices import ALTERNATIVE_SERIES
+from parity.immunization.models import ScheduleDose, ScheduleEdition
+from parity.indicators.choices import DOSE_CATEGORY, SERVICE_CATEGORY
 from parity.indicators.definition import validate_definition
 from parity.indicators.models import Indicator
 from parity.services.models import ServiceType
 
 DATA = Path(__file__).resolve().parent / "data" / "indicators.yaml"
-DOSE_CATEGORY = "immunization_dose"
-SERVICE_CATEGORY = "service_coverage"
-
-# Labels of the built-in indicators' categories; an administrator's own category shows as
-# written.
-CATEGORY_LABELS = {
-    "public_health": gettext_lazy("基本公共卫生"),
-    "immunization": gettext_lazy("预防接种"),
-    "maternal": gettext_lazy("妇幼健康"),
-    "family_planning": gettext_lazy("婚育与优生"),
-    "permits": gettext_lazy("居住证"),
-    "education": gettext_lazy("义务教育"),
-    "social_security": gettext_lazy("社会保障"),
-    "grid_work": gettext_lazy("网格服务管理"),
-    DOSE_CATEGORY: gettext_lazy("分剂次接种率"),
-    SERVICE_CATEGORY: gettext_lazy("其他服务项目覆盖率"),
-}
-
-
-def category_label(category: str) -> str:
-    return str(CATEGORY_LABELS.get(category, category))
 
 
 def builtin_definitions(on: dt.date) -> list[dict[str, Any]]:
@@ -74,9 +55,6 @@ def _service_definitions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
-    from parity.immunization.choices import ALTERNATIVE_SERIES
-    from parity.immunization.models import ScheduleDose, ScheduleEdition
-
     edition = (
         ScheduleEdition.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     )

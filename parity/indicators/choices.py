@@ -61,3 +61,28 @@ class RefreshStatus(models.TextChoices):
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
     REPLACED = "replaced", _("已被替换")
+
+
+# The categories of the built-in indicators (parity/indicators/data/indicators.yaml and those
+# catalog.py derives).
+DOSE_CATEGORY = "immunization_dose"
+SERVICE_CATEGORY = "service_coverage"
+
+# Labels of the built-in indicators' categories; an administrator's own category shows as
+# written.
+CATEGORY_LABELS = {
+    "public_health": _("基本公共卫生"),
+    "immunization": _("预防接种"),
+    "maternal": _("妇幼健康"),
+    "family_planning": _("婚育与优生"),
+    "permits": _("居住证"),
+    "education": _("义务教育"),
+    "social_security": _("社会保障"),
+    "grid_work": _("网格服务管理"),
+    DOSE_CATEGORY: _("分剂次接种率"),
+    SERVICE_CATEGORY: _("其他服务项目覆盖率"),
+}
+
+
+def category_label(category: str) -> str:
+    return str(CATEGORY_LABELS.get(category, category))

@@ -46,9 +46,12 @@ from django.db.models.functions import Cast, Substr
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.models import AuditEvent
+from parity.immunization.choices import ALTERNATIVE_SERIES
+from parity.immunization.models import VaccinationRecord, Vaccine
 from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, Unit
 from parity.indicators.definition import denominator_q, numerator_q
 from parity.indicators.models import Indicator, Snapshot
+from parity.indicators.predicates import dose_due
 from parity.indicators.snapshots import (
     Part,
     begin,
@@ -62,7 +65,17 @@ from parity.indicators.snapshots import (
 )
 from parity.people.choices import FLOATING, SERVICE_INDUSTRIES, Status
 from parity.people.models import Employment, Person, Residence, stay_class_expression
-from parity.services.eligibility import rule_q
+from parity.reports.figures import (
+    MARRIED_WOMEN_RULE,
+    READ_ACTIONS,
+    floating_q,
+    inflow_q,
+    outflow_q,
+    use_window,
+)
+from parity.services.eligibility import resident_q, rule_q
+from parity.services.keygroups import members
+from parity.services.models import ServiceEvent, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -276,10 +289,6 @@ def _dose_chunk_rows(
     (vaccine, dose) pairs that count for each indicator ``i`` (in an alternative series,
     either vaccine's) with the bit ``1 << i``, and each child's bits are or-ed together:
     one hashed look-up a record, where a column per dose cost a comparison per dose."""
-    from parity.immunization.choices import ALTERNATIVE_SERIES
-    from parity.immunization.models import VaccinationRecord, Vaccine
-    from parity.indicators.predicates import dose_due
-
     as_of = snapshot.as_of
     series = dict(Vaccine.objects.values_list("code", "series"))
     ids = dict(Vaccine.objects.values_list("code", "pk"))
@@ -340,9 +349,6 @@ def _grid_use_leaves(cursor, as_of: dt.date) -> None:
     numerator when something was written at its code in the 30 days ending on the date
     (the definition of ``reports.figures``). Grids have no residency status: they are
     counted on the "floating" side, and the registered side stays empty."""
-    from parity.reports.figures import READ_ACTIONS, use_window
-    from parity.services.models import ServiceEvent, Visit
-
     start, end = use_window(as_of)
     sources: list[tuple[QuerySet, str]] = [
         (AuditEvent.objects.exclude(action__in=READ_ACTIONS), "at"),
@@ -462,10 +468,6 @@ def figure_leaves(cursor, as_of: dt.date) -> None:
     ``arrivals`` (floating people by month of arrival, last 12 months) and ``departures``
     (inflow people by month of leaving). One pass over the people, one over the jobs, one
     over the residences, one per key group."""
-    from parity.reports.figures import MARRIED_WOMEN_RULE, floating_q, inflow_q, outflow_q
-    from parity.services.eligibility import resident_q
-    from parity.services.keygroups import members
-
     people = Person.objects.order_by()
     inflow, outflow = inflow_q(as_of), outflow_q(as_of)
     floating = inflow | outflow

@@ -35,8 +35,10 @@ from django.utils.translation import gettext as _
 
 from parity.indicators.choices import Dimension, PeriodType, Unit
 from parity.indicators.predicates import PREDICATES
+from parity.services.choices import DELIVERED_OUTCOMES
 from parity.services.eligibility import _KNOWN as RULE_KEYS
 from parity.services.eligibility import delivered_q, rule_q, validate_rule
+from parity.services.models import ServiceEvent, ServiceType
 
 DENOMINATOR_KEYS = {*RULE_KEYS, "service", "predicates"}
 NUMERATOR_KEYS = {*RULE_KEYS, "service", "event", "predicates"}
@@ -53,8 +55,6 @@ def period_start(period: str, end: dt.date) -> dt.date:
 
 
 def _service(code: Any):
-    from parity.services.models import ServiceType
-
     if not isinstance(code, str):
         return None
     return ServiceType.objects.filter(code=code).first()
@@ -196,9 +196,6 @@ def _served_ids(service_id: int, since: dt.date | None, end: dt.date, minimum: i
     """People with at least ``minimum`` delivered events of a service from ``since`` (or
     ever) to ``end``, as ``id IN (SELECT person_id …)``: a sub-select that does not refer
     to the outer row, which PostgreSQL hashes once instead of probing per person."""
-    from parity.services.choices import DELIVERED_OUTCOMES
-    from parity.services.models import ServiceEvent
-
     events = ServiceEvent.objects.filter(
         service_type_id=service_id, date__lte=end, outcome__in=DELIVERED_OUTCOMES
     )
@@ -211,8 +208,6 @@ def _served_ids(service_id: int, since: dt.date | None, end: dt.date, minimum: i
 
 
 def _event_q(event: dict[str, Any], start: dt.date, end: dt.date) -> Q:
-    from parity.services.models import ServiceType
-
     kind = ServiceType.objects.only("pk").get(code=event["service"])
     since = end - dt.timedelta(days=event["within_days"] - 1) if "within_days" in event else start
     return _served_ids(kind.pk, since, end, event.get("min_count", 1))

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parity.core.models import RestrictedQuerySet
-from parity.indicators.choices import Measure, PeriodType, RefreshStatus, Unit
+from parity.indicators.choices import Measure, PeriodType, RefreshStatus, Unit, category_label
 
 
 def _node_index(name: str) -> models.Index:
@@ -90,8 +90,6 @@ class Indicator(models.Model):
     @property
     def category_name(self) -> str:
         """The category as people read it (a built-in one's label, else as written)."""
-        from parity.indicators.catalog import category_label
-
         return category_label(self.category)
 
 

@@ -17,6 +17,18 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from parity.immunization.choices import ALTERNATIVE_SERIES
+from parity.immunization.models import (
+    Campaign,
+    CampaignTarget,
+    ScheduleDose,
+    VaccinationRecord,
+    Vaccine,
+)
+from parity.maternal.choices import PostpartumKind
+from parity.maternal.models import AntenatalVisit, PostpartumVisit, Pregnancy
+from parity.services.models import Visit
+
 
 @dataclass(frozen=True)
 class Param:
@@ -45,8 +57,6 @@ def register(name: str, label, build: Callable[..., Q], *params: Param) -> None:
 
 
 def _delivered(start: dt.date, end: dt.date):
-    from parity.maternal.models import Pregnancy
-
     return Pregnancy.objects.filter(
         person=OuterRef("pk"), delivered_on__gte=start, delivered_on__lte=end
     )
@@ -59,8 +69,6 @@ def delivered_in_period(start: dt.date, end: dt.date) -> Q:
 
 def antenatal_first_before(start: dt.date, end: dt.date, *, week: int = 13) -> Q:
     """A pregnancy delivered in the period had its first antenatal visit before the week."""
-    from parity.maternal.models import AntenatalVisit
-
     early = AntenatalVisit.objects.filter(pregnancy=OuterRef("pk"), gestational_week__lt=week)
     return Q(Exists(_delivered(start, end).filter(Exists(early))))
 
@@ -74,9 +82,6 @@ def antenatal_visits_at_least(start: dt.date, end: dt.date, *, count: int = 5) -
 def postpartum_visited(start: dt.date, end: dt.date, *, within_days: int = 7) -> Q:
     """A pregnancy delivered in the period had a completed postpartum home visit within
     ``within_days`` days of discharge (of delivery, when the discharge is not known)."""
-    from parity.maternal.choices import PostpartumKind
-    from parity.maternal.models import PostpartumVisit
-
     home = PostpartumVisit.objects.filter(
         pregnancy=OuterRef("pk"), kind=PostpartumKind.HOME_VISIT, completed=True
     )
@@ -96,8 +101,6 @@ def dose_due(start: dt.date, end: dt.date, *, vaccine: str, dose: int) -> Q:
     """Children under 7 who on ``end`` are past the age by which the dose should have
     been given (the schedule's "complete before" age, else its first age plus the
     edition's grace months): the children at the due age."""
-    from parity.immunization.models import ScheduleDose
-
     row = (
         ScheduleDose.objects.filter(
             vaccine__code=vaccine, dose=dose, edition__effective_from__lte=end
@@ -120,9 +123,6 @@ def dose_due(start: dt.date, end: dt.date, *, vaccine: str, dose: int) -> Q:
 def dose_received(start: dt.date, end: dt.date, *, vaccine: str, dose: int) -> Q:
     """The child had the dose by ``end``. In an alternative series (JE, HepA: live or
     inactivated) the same dose number of either vaccine counts."""
-    from parity.immunization.choices import ALTERNATIVE_SERIES
-    from parity.immunization.models import VaccinationRecord, Vaccine
-
     series = Vaccine.objects.filter(code=vaccine).values_list("series", flat=True).first()
     which = Q(vaccine__series=series) if series in ALTERNATIVE_SERIES else Q(vaccine__code=vaccine)
     given = VaccinationRecord.objects.filter(which, person=OuterRef("pk"), dose=dose, date__lte=end)
@@ -130,8 +130,6 @@ def dose_received(start: dt.date, end: dt.date, *, vaccine: str, dose: int) -> Q
 
 
 def _campaign(end: dt.date):
-    from parity.immunization.models import Campaign
-
     return (
         Campaign.objects.filter(rounds__start_on__lte=end)
         .order_by("-rounds__start_on", "-id")
@@ -142,16 +140,12 @@ def _campaign(end: dt.date):
 
 def campaign_target(start: dt.date, end: dt.date) -> Q:
     """On a target list (应种) of the latest campaign started by ``end``."""
-    from parity.immunization.models import CampaignTarget
-
     campaign = _campaign(end)
     return Q(Exists(CampaignTarget.objects.filter(person=OuterRef("pk"), campaign_id=campaign)))
 
 
 def campaign_vaccinated(start: dt.date, end: dt.date) -> Q:
     """Vaccinated (实种) in a round of the latest campaign started by ``end``, by ``end``."""
-    from parity.immunization.models import VaccinationRecord
-
     campaign = _campaign(end)
     given = VaccinationRecord.objects.filter(
         person=OuterRef("pk"), campaign_id=campaign, date__lte=end
@@ -164,8 +158,6 @@ def campaign_vaccinated(start: dt.date, end: dt.date) -> Q:
 
 def visited_within(start: dt.date, end: dt.date, *, days: int = 90) -> Q:
     """A home visit (入户走访) in the ``days`` days ending on ``end``."""
-    from parity.services.models import Visit
-
     recent = Visit.objects.filter(
         person=OuterRef("pk"), visited_on__lte=end, visited_on__gt=end - dt.timedelta(days=days)
     )

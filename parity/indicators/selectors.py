@@ -29,10 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from parity.indicators.choices import RefreshStatus
+from parity.indicators.choices import RefreshStatus, Unit
+from parity.indicators.compute import level_of
+from parity.indicators.definition import denominator_q, numerator_q
 from parity.indicators.models import AreaFigure, Indicator, IndicatorValue, Snapshot
+from parity.people.choices import FLOATING, Status
+from parity.people.models import Person
 
 HUNDRED = Decimal(100)
 
@@ -168,7 +172,7 @@ def equalization_table(snapshot: Snapshot, area_code: str) -> list[Measures]:
 
 def children_table(snapshot: Snapshot, indicator: Indicator, area_code: str) -> list[Measures]:
     """One indicator on each child node of an area (the drill-down), by code."""
-    level = _level_of(area_code) + 1
+    level = level_of(area_code) + 1
     values = IndicatorValue.objects.filter(
         snapshot=snapshot,
         indicator=indicator,
@@ -181,7 +185,7 @@ def children_table(snapshot: Snapshot, indicator: Indicator, area_code: str) -> 
 
 def children_index(snapshot: Snapshot, area_code: str) -> dict[str, Decimal | None]:
     """The equalization index of each child node of an area, by code."""
-    level = _level_of(area_code) + 1
+    level = level_of(area_code) + 1
     values = IndicatorValue.objects.filter(
         snapshot=snapshot,
         area_code__startswith=area_code,
@@ -239,28 +243,16 @@ def figures(snapshot: Snapshot, area_code: str) -> dict[str, dict[str, int]]:
 
 def children_figures(snapshot: Snapshot, area_code: str, figure: str) -> dict[str, int]:
     """One population figure's total on each child node of an area."""
-    level = _level_of(area_code) + 1
+    level = level_of(area_code) + 1
     rows = AreaFigure.objects.filter(
         snapshot=snapshot, area_code__startswith=area_code, level=level, figure=figure, category=""
     ).values_list("area_code", "value")
     return dict(rows)
 
 
-def _level_of(area_code: str) -> int:
-    from parity.indicators.compute import level_of
-
-    return level_of(area_code)
-
-
 def preview_counts(indicator: Indicator, on: dt.date) -> dict[str, int]:
     """The city's counts of an unsaved definition on a date, for the define page: one
     aggregate over the registry (nothing is cached for a draft)."""
-    from django.db.models import Count, Q
-
-    from parity.indicators.definition import denominator_q, numerator_q
-    from parity.people.choices import FLOATING, Status
-    from parity.people.models import Person
-
     floating, registered = Q(status__in=FLOATING), Q(status=Status.REGISTERED)
     counted = Person.objects.filter(denominator_q(indicator, on)).order_by()
     hits = Q(pk__in=counted.filter(numerator_q(indicator, on)).values("pk"))
@@ -283,10 +275,6 @@ def people_behind(indicator: Indicator, as_of: dt.date, people, *, side: str = "
     served (``missing``), on one ``side``. ``people`` is already restricted to the user
     (``Person.objects.restrict(user)``) and narrowed to the area node by the caller.
     Grid indicators have no people behind them: the result is empty."""
-    from parity.indicators.choices import Unit
-    from parity.indicators.definition import denominator_q, numerator_q
-    from parity.people.choices import FLOATING, Status
-
     if side not in SIDES or part not in PARTS:
         raise ValueError(f"side must be one of {SIDES}, part one of {PARTS}")
     if indicator.unit != Unit.PERSON:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -56,8 +57,6 @@ def workers_for(requested: int | None) -> int:
     ``PARITY_REFRESH_WORKERS``) on PostgreSQL outside a transaction; otherwise one,
     since SQLite has one writer and the other connections could not see what the
     caller's open transaction holds."""
-    from django.conf import settings
-
     wanted = settings.PARITY_REFRESH_WORKERS if requested is None else requested
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import DEFINE, VIEW, city_wide, scope_code
 from parity.indicators.actions import indicator_define, indicator_set_active
+from parity.indicators.definition import validate_definition
 from parity.indicators.forms import IndicatorDefineForm
 from parity.indicators.models import Indicator
 from parity.indicators.selectors import preview_counts
@@ -56,8 +57,6 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             try:
                 if "preview" in request.POST:
-                    from parity.indicators.definition import validate_definition
-
                     validate_definition(
                         denominator=denominator, numerator=numerator,
                         dimensions=fields["dimensions"], period=fields["period"],

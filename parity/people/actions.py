@@ -22,7 +22,7 @@ from parity.core.concurrency import check_version
 from parity.core.error_codes import ErrorCode
 from parity.core.models import AuditEvent, audit
 from parity.housing.models import Dwelling
-from parity.people import idnumber, validators
+from parity.people import idnumber, rules, validators
 from parity.people.choices import Relation, Status, TransferStatus
 from parity.people.models import (
     Employment,
@@ -111,40 +111,26 @@ def person_register(
             raise outside_scope_error(acting_user, existing.area_code)
         errors["id_number"] = ValidationError(_("该身份证号码已登记"), code=ErrorCode.ID_DUPLICATE)
     try:
-        hukou = validators.clean_region_code(hukou_code) if hukou_code else parsed.address_code
-    except ValidationError as exc:
-        errors["hukou_code"] = exc
-        hukou = ""
-    try:
         phone = validators.clean_phone(phone)
     except ValidationError as exc:
         errors["phone"] = exc
-    outflow = bool(outflow_region_code)
-    if outflow:
-        try:
-            outflow_region_code = validators.clean_region_code(outflow_region_code)
-        except ValidationError as exc:
-            errors["outflow_region_code"] = exc
-        if hukou and not hukou.startswith(_city_code()):
-            errors["outflow_region_code"] = ValidationError(
-                _("流出人口应为本市户籍"), code=ErrorCode.STATUS_CONFLICT
-            )
-    elif arrived_on is None:
-        errors["arrived_on"] = ValidationError(_("请填写来本地日期"), code=ErrorCode.REQUIRED)
-    elif not housing_type:
-        errors["housing_type"] = ValidationError(_("请选择住所类型"), code=ErrorCode.REQUIRED)
+    errors.update(
+        rules.registration_errors(
+            id_number=parsed.number,
+            hukou_code=hukou_code,
+            outflow_region_code=outflow_region_code,
+            outflow_since=outflow_since,
+            arrived_on=arrived_on,
+            housing_type=housing_type,
+        )
+    )
     if errors:
         raise ValidationError(errors)
-    if arrived_on is not None and not outflow:
-        _check_dates(arrived_on)
-        if arrived_on < parsed.birth_date:
-            raise ValidationError(
-                {
-                    "arrived_on": ValidationError(
-                        _("来本地日期早于出生日期"), code=ErrorCode.DATE_ORDER
-                    )
-                }
-            )
+    # Both are well-formed now (the rule has checked them).
+    hukou = validators.clean_region_code(hukou_code) if hukou_code else parsed.address_code
+    outflow = bool(outflow_region_code)
+    if outflow:
+        outflow_region_code = validators.clean_region_code(outflow_region_code)
 
     person = Person(
         name=name.strip(),
@@ -189,12 +175,6 @@ def person_register(
         after=snapshot(person),
     )
     return person
-
-
-def _city_code() -> str:
-    from django.conf import settings
-
-    return settings.PARITY_CITY_CODE
 
 
 PERSON_EDITABLE = (
@@ -381,8 +361,10 @@ def residence_close(
         except ValidationError as exc:
             raise ValidationError({"destination_code": exc}) from exc
     _check_dates(current.arrived_on, departed_on)
-    registered_here = person.hukou_code.startswith(_city_code())
-    if registered_here and (not destination_code or destination_code.startswith(_city_code())):
+    registered_here = person.hukou_code.startswith(settings.PARITY_CITY_CODE)
+    if registered_here and (
+        not destination_code or destination_code.startswith(settings.PARITY_CITY_CODE)
+    ):
         raise ValidationError(
             {
                 "destination_code": ValidationError(

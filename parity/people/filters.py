@@ -1,4 +1,5 @@
-"""One FilterSet for people, shared by the HTML list, the API and exports (netbox style)."""
+"""The people app's FilterSets (persons, households, employment, residences), shared by the
+HTML lists, the API and exports (netbox style)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,18 @@ class EmploymentFilterSet(django_filters.FilterSet):
     class Meta:
         model = Employment
         fields = ["person", "industry", "area"]
+
+
+class ResidenceFilterSet(django_filters.FilterSet):
+    person = IdFilter(field_name="person_id", label=_("人员"))
+    area = django_filters.CharFilter(
+        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
+    )
+    grid = django_filters.CharFilter(field_name="grid__code", label=_("网格代码"))
+    open = django_filters.BooleanFilter(
+        field_name="departed_on", lookup_expr="isnull", label=_("在住")
+    )
+
+    class Meta:
+        model = Residence
+        fields = ["person", "area", "grid", "open"]

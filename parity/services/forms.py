@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import HEALTH_SITE_KINDS, DepartmentKind
 from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE
+from parity.accounts.selectors import provider_departments as provider_queryset
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.services.choices import DetailType, Outcome, StaffRole, VisitOutcome
@@ -23,12 +24,6 @@ from parity.services.recording import check_general_record
 from parity.web.forms import DateInput, blank
 
 DETAIL_PREFIX = "d_"
-
-
-def provider_queryset(user):
-    """Departments a user may name as a service's provider: those in their area and those
-    above it (a grid worker records what the street's health centre delivered)."""
-    return Department.objects.filter(area__in=Area.objects.visible_to(user)).select_related("area")
 
 
 class VisitForm(forms.Form):
@@ -123,7 +118,8 @@ class ServiceRecordForm(forms.Form):
         return [f for f in self.visible_fields() if not f.name.startswith(DETAIL_PREFIX)]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         chosen = cleaned.get("service_type")
         if chosen is not None:
             try:
@@ -169,7 +165,7 @@ class DepartmentForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (
+        self.fields["area"].queryset = (  # type: ignore[attr-defined]
             Area.objects.restrict(user, CHANGE).filter(level__lte=Level.COMMUNITY).order_by("code")
         )
 
@@ -182,6 +178,6 @@ class StaffForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = (
+        self.fields["department"].queryset = (  # type: ignore[attr-defined]
             Department.objects.restrict(user, CHANGE).select_related("area").order_by("area__code")
         )

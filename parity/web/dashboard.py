@@ -23,8 +23,14 @@ from parity.accounts.permissions import ASSESS, VIEW, city_wide, scope_code
 from parity.areas.models import Area
 from parity.areas.origins import lookup
 from parity.indicators import selectors
-from parity.indicators.catalog import DOSE_CATEGORY, category_label
-from parity.indicators.choices import AGE_GROUP_FLOORS, AgeGroup, Dimension, RefreshStatus
+from parity.indicators.choices import (
+    AGE_GROUP_FLOORS,
+    DOSE_CATEGORY,
+    AgeGroup,
+    Dimension,
+    RefreshStatus,
+    category_label,
+)
 from parity.indicators.compute import DIMENSION_LEVELS, TREND_MONTHS
 from parity.indicators.models import Indicator, IndicatorValue, Snapshot
 from parity.indicators.selectors import Measures

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.areas.models import Area
 from parity.core.concurrency import VersionedForm
 from parity.housing.models import Dwelling
-from parity.people import validators
+from parity.people import rules, validators
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -87,6 +87,7 @@ class FieldsetsMixin:
     """Forms with a ``fieldsets`` list render their fields in titled groups."""
 
     fieldsets: list[tuple[Any, list[str]]] = []
+    fields: dict[str, forms.Field]  # the form's, which this mixes into
 
     def grouped_fields(self):
         return [
@@ -97,6 +98,8 @@ class FieldsetsMixin:
 
 class ResidenceFieldsMixin:
     """Grid, dwelling and arrival fields shared by registration and moving."""
+
+    cleaned_data: dict[str, Any]  # the form's, which this mixes into
 
     def clean_arrived_on(self):
         return _check_past(self.cleaned_data.get("arrived_on"), _("来本地日期"))
@@ -182,13 +185,22 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
         return _check_past(self.cleaned_data.get("outflow_since"), _("流出日期"))
 
     def clean(self):
-        cleaned = super().clean()
-        outflow = bool(cleaned.get("outflow_region_code"))
-        if not outflow and "outflow_region_code" not in self.errors:
-            if not cleaned.get("arrived_on") and "arrived_on" not in self.errors:
-                self.add_error("arrived_on", _("请填写来本地日期"))
-            if not cleaned.get("housing_type"):
-                self.add_error("housing_type", _("请选择住所类型"))
+        super().clean()
+        cleaned = self.cleaned_data
+        id_number = cleaned.get("id_number")
+        birth = validators.clean_id_number(id_number).birth_date if id_number else None
+        hukou = cleaned.get("hukou_code") or (id_number[:6] if id_number else "")
+        errors = rules.person_errors(
+            birth_date=birth,
+            hukou_code="" if "hukou_code" in self.errors else hukou,
+            outflow_region_code=cleaned.get("outflow_region_code", ""),
+            outflow_since=cleaned.get("outflow_since"),
+            arrived_on=cleaned.get("arrived_on"),
+            housing_type=cleaned.get("housing_type", ""),
+            invalid=self.errors.keys(),
+        )
+        for field, error in errors.items():
+            self.add_error(field, error)
         self._check_dwelling_grid(cleaned)
         return cleaned
 
@@ -252,7 +264,8 @@ class ResidenceMoveForm(ResidenceFieldsMixin, forms.Form):
         _preselect_single_grid(self)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._check_dwelling_grid(cleaned)
         return cleaned
 
@@ -300,7 +313,8 @@ class HouseholdCreateForm(forms.Form):
         return _lookup_person(self.user, self.cleaned_data["head_id_number"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["head"] = self.head or cleaned.get("head_id_number")
         return cleaned
 
@@ -351,7 +365,8 @@ class DwellingRegisterForm(forms.Form):
         return _lookup_person(self.user, raw, "view") if raw else None
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("is_let") and not (
             cleaned.get("landlord_name") or cleaned.get("landlord_id_number")
         ):

@@ -60,7 +60,9 @@ def test_the_enrolment_page_draws_the_qr_code_itself_and_shows_the_secret(client
 
     assert "<svg" in page and "<path" in page
     device = TOTPDevice.objects.get(user=admin_user, confirmed=False)
-    secret = re.search(r'class="otp-secret">([A-Z2-7 ]+)<', page).group(1)
+    shown = re.search(r'class="otp-secret">([A-Z2-7 ]+)<', page)
+    assert shown is not None
+    secret = shown.group(1)
     from base64 import b32encode
 
     assert secret.replace(" ", "") == b32encode(device.bin_key).decode().rstrip("=")

@@ -151,6 +151,7 @@ def test_a_new_area_must_extend_its_parents_code(staff, admin_user):
 def test_the_audit_log_is_read_only_even_for_administrators(staff, admin_user):
     client = staff(admin_user)
     event = AuditEvent.objects.first()
+    assert event is not None
     assert client.get("/admin/core/auditevent/").status_code == 200
     assert client.get("/admin/core/auditevent/add/").status_code == 403
     assert client.post(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403

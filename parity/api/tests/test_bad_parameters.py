@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from parity.api.tests.conftest import error_codes
+from parity.areas.api import AreaViewSet
 
 HUGE = "99999999999999999999"
 # "²" passes str.isdigit() but int() refuses it.
@@ -101,8 +102,6 @@ def test_the_error_message_does_not_echo_the_bad_value(api, admin_user):
 def test_an_unhandled_api_exception_is_a_500_in_the_error_format_without_traceback(
     admin_user, monkeypatch
 ):
-    from parity.api.areas import AreaViewSet
-
     def explode(self, request, *args, **kwargs):
         raise RuntimeError("secret internals 110101199003077777")
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from rest_framework import exceptions
 
-from parity.api.errors import django_errors, drf_errors
+from parity.core.api.errors import django_errors, drf_errors
 
 
 def test_a_django_error_dict_keeps_fields_codes_and_formatted_messages():

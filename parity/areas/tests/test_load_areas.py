@@ -26,6 +26,7 @@ def test_the_demo_tree_has_the_ten_districts_of_the_report(areas):
 
 def test_every_child_code_starts_with_its_parents(areas):
     for area in Area.objects.select_related("parent").exclude(parent=None):
+        assert area.parent is not None
         assert area.code.startswith(area.parent.code)
         assert area.level == area.parent.level + 1
 

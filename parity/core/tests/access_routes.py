@@ -255,6 +255,10 @@ ROUTES: dict[str, dict[str, Door]] = {
     "web:dashboard_people_xlsx": {"GET": read(kw=ind())},
     # --- people import / export -------------------------------------------------------
     "people_io:import": {"GET": lst(CHANGE)},
+    # A waiting upload lives in a folder per user: another user's token is simply not found.
+    "people_io:import_map": {
+        "GET": read(CHANGE, kw=fixed(token="x-people.csv.pending"), ok=(404,))
+    },
     "people_io:error_file": {
         # Error files live in a folder per user: another user's name is simply not found.
         "GET": read(kw=fixed(name="people.csv.errors.csv"), ok=(404,)),

@@ -11,7 +11,11 @@ from parity.core.logs import JsonFormatter
 def log_lines():
     """The lines the configured console handler writes (its filters included), as JSON
     objects; ``log_lines.text()`` is the raw output."""
-    handler = next(h for h in logging.getLogger().handlers if h.name == "console")
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if h.name == "console" and isinstance(h, logging.StreamHandler)
+    )
     buffer = io.StringIO()
     previous_stream = handler.setStream(buffer)
     previous_formatter = handler.formatter

@@ -17,6 +17,7 @@ from parity.conftest import GRID, OTHER_GRID, make_id
 from parity.core.models import AuditEvent
 from parity.people.imports import HEADERS
 from parity.people.models import Person, Residence
+from parity.people.tests.web import web_import
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,7 @@ def test_the_people_import_page_neither_changes_nor_reveals_an_out_of_scope_pers
     upload = io.BytesIO(people_file(tmp_path / "p.csv", [claim_row(theirs)]).read_bytes())
     upload.name = "people.csv"
 
-    response = client.post(reverse("people_io:import"), {"file": upload})
+    response = web_import(client, upload)
 
     assert response.status_code == 200
     assert person_state(theirs) == before

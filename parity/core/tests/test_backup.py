@@ -92,7 +92,9 @@ def test_the_backup_file_holds_a_manifest_and_is_readable_by_its_owner_only(peop
     made = backup(tmp_path / "parity.tar")
     with tarfile.open(made.path) as tar:
         names = tar.getnames()
-        manifest = json.loads(tar.extractfile("manifest.json").read())
+        member = tar.extractfile("manifest.json")
+        assert member is not None
+        manifest = json.loads(member.read())
     assert names == ["manifest.json", backups.MEMBERS[connection.vendor]]
     assert manifest["format"] == backups.FORMAT
     assert manifest["vendor"] == connection.vendor

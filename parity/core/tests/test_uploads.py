@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from parity.conftest import GRID, make_id
-from parity.core.tests.sheets import csv_values, download, neutral
+from parity.core.tests.sheets import assert_no_formula_cells, download, neutral, xlsx_values
 from parity.core.uploads import SizeLimitUploadHandler, purge_uploads
 from parity.people.imports import HEADERS
 from parity.people.models import Person
+from parity.people.tests.web import web_import
 
 pytestmark = pytest.mark.django_db
 
@@ -51,43 +52,65 @@ def files_in(folder) -> list:
 
 def test_a_successful_import_keeps_no_copy_of_the_upload(client, owner, import_dir):
     client.force_login(owner)
-    response = client.post(reverse("people_io:import"), {"file": people_csv(person_row())})
+    response = web_import(client, people_csv(person_row()))
     assert response.context["result"].created == 1
     assert files_in(import_dir) == []
 
 
-def test_a_refused_file_keeps_no_copy_of_the_upload(client, owner, import_dir):
+def test_an_upload_waiting_for_its_mapping_is_kept_sealed_only(client, owner, import_dir):
     client.force_login(owner)
-    upload = SimpleUploadedFile("人员.csv", "名字\n张三\n".encode())
-    response = client.post(reverse("people_io:import"), {"file": upload})
-    assert "文件缺少必需的列" in response.content.decode()
-    assert files_in(import_dir) == []
+    upload = SimpleUploadedFile("人员.csv", "电话\n13812345678\n".encode())
+    response = web_import(client, upload)
+    assert "还缺少必填的列" in response.content.decode()
+    [waiting] = files_in(import_dir)
+    assert waiting.name.endswith(".pending")
+    assert waiting.read_text(encoding="ascii").startswith("v1:")
+    assert b"13812345678" not in waiting.read_bytes()
+
+
+def test_a_file_refused_as_a_whole_keeps_its_sealed_report(client, owner, import_dir):
+    client.force_login(owner)
+    text = "".join(f"王{i},{make_id(seq=i)},{GRID},2024-03-01,出租房屋\n" for i in range(1, 5))
+    content = "姓名,身份证号码,网格代码,来本地日期,住所类型\n" + text + '王五,"4101\n'
+    upload = SimpleUploadedFile("人员.csv", content.encode())
+    client.post(reverse("people_io:import"), {"file": upload})
+    [waiting] = files_in(import_dir)
+    response = client.post(
+        reverse("people_io:import_map", args=[waiting.name]), {"action": "import"}
+    )
+    assert "第6行有未闭合的引号" in response.content.decode()
+    assert not Person.objects.exists()
+    names = sorted(p.name.rsplit(".", 2)[-2:][-1] for p in files_in(import_dir))
+    assert names == ["pending", "xlsx"]
+    assert all(p.read_text(encoding="ascii").startswith("v1:") for p in files_in(import_dir))
 
 
 def test_the_error_report_is_private_and_holds_values_as_text(client, owner, import_dir):
     client.force_login(owner)
     bad = person_row(民族=FORMULA)
-    response = client.post(reverse("people_io:import"), {"file": people_csv(bad)})
+    response = web_import(client, people_csv(bad))
     [report] = files_in(import_dir)
-    assert report.name.endswith(".errors.csv")
+    assert report.name.endswith(".errors.xlsx")
     assert report.stat().st_mode & 0o777 == 0o600
     for folder in (import_dir, report.parent):
         assert folder.stat().st_mode & 0o777 == 0o700
     url = reverse("people_io:error_file", args=[response.context["error_file"]])
-    values = csv_values(download(client.get(url)))
+    data = download(client.get(url))
+    values = xlsx_values(data)
     assert neutral(FORMULA) in values and FORMULA not in values
+    assert_no_formula_cells(data)
 
 
 def test_the_error_report_on_disk_is_sealed_and_downloads_in_clear(client, owner, import_dir):
     number = make_id(seq=13)
     client.force_login(owner)
     rows = [person_row(身份证号码=number), person_row(身份证号码=number)]  # a repeated row
-    response = client.post(reverse("people_io:import"), {"file": people_csv(*rows)})
+    response = web_import(client, people_csv(*rows))
     [report] = files_in(import_dir)
     on_disk = report.read_bytes()
     assert number.encode() not in on_disk and "身份证号码".encode() not in on_disk
     url = reverse("people_io:error_file", args=[response.context["error_file"]])
-    assert number in download(client.get(url)).decode("utf-8-sig")
+    assert number in xlsx_values(download(client.get(url)))
 
 
 def test_an_error_report_that_cannot_be_opened_is_a_404(client, owner, import_dir):
@@ -122,7 +145,7 @@ def test_a_file_past_the_size_limit_is_refused_with_a_message_and_not_kept(
     settings.PARITY_UPLOAD_MAX_MB = 1
     big = people_csv(person_row(居住地址="包" * 400_000))  # 1.2 MB in UTF-8
     client.force_login(owner)
-    response = client.post(reverse("people_io:import"), {"file": big})
+    response = web_import(client, big)
     assert response.status_code == 200
     html = response.content.decode()
     assert "文件太大(1.1 MB),不能超过 1 MB" in html
@@ -133,7 +156,7 @@ def test_a_file_past_the_size_limit_is_refused_with_a_message_and_not_kept(
 def test_a_file_within_the_size_limit_is_imported(client, owner, settings):
     settings.PARITY_UPLOAD_MAX_MB = 1
     client.force_login(owner)
-    response = client.post(reverse("people_io:import"), {"file": people_csv(person_row())})
+    response = web_import(client, people_csv(person_row()))
     assert response.context["result"].created == 1
 
 
@@ -184,4 +207,5 @@ def test_past_the_limit_the_upload_handler_passes_nothing_on_and_reports_the_siz
     assert handler.receive_data_chunk(chunk, 2 * len(chunk)) is None  # past 1 MB
     assert handler.receive_data_chunk(chunk, 3 * len(chunk)) is None
     placeholder = handler.file_complete(4 * len(chunk))
+    assert placeholder is not None
     assert (placeholder.name, placeholder.size, placeholder.read()) == ("big.csv", 2 << 20, b"")

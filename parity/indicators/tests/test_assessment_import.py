@@ -126,8 +126,8 @@ def test_a_bad_cell_is_reported_by_row_and_column_and_nothing_is_saved(
     assert not AuditEvent.objects.filter(action__startswith="target.").exists()
     with open(result.error_file, encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["行号", "列", "值", "错误原因"]
-    assert lines[1][:2] == ["3", column]
+    assert lines[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
+    assert [lines[1][0], lines[1][2]] == ["3", column]
 
 
 def test_a_row_repeating_a_year_area_and_indicator_is_an_error(tmp_path, official, indicators):
@@ -197,3 +197,25 @@ def test_the_template_has_the_headers_and_an_example_row_that_imports(
     result = targets_import(acting_user=official, file=path)
     # Then
     assert (result.created, result.errors) == (1, [])
+
+
+def test_a_target_register_under_a_title_with_other_header_names_imports(
+    tmp_path, official, indicators
+):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2026年度考核目标"])
+    sheet.append(["序号", "年份", "区划", "指标", "目标值（%）", "权重"])
+    sheet.append([1, YEAR, KUNDULUN, "vaccination", "９５", 1])
+    path = tmp_path / "目标.xlsx"
+    book.save(path)
+
+    result = targets_import(acting_user=official, file=path)
+
+    assert result.errors == [] and result.created == 1
+    target = Target.objects.get()
+    assert (target.year, target.area.code, target.value) == (YEAR, KUNDULUN, Decimal("95"))
+    again = targets_import(acting_user=official, file=path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)

@@ -236,7 +236,7 @@ def test_each_service_indicator_matches_an_independent_count(city):
 @pytest.mark.django_db
 def test_vaccination_coverage_by_dose_matches_the_records(city):
     people = People()
-    received: dict[tuple[str, int], set[int]] = defaultdict(set)
+    received: dict[tuple[str, int | None], set[int]] = defaultdict(set)
     for pk, vaccine, series, dose, day in VaccinationRecord.objects.filter(
         dose__isnull=False
     ).values_list("person_id", "vaccine__code", "vaccine__series", "dose", "date"):
@@ -332,8 +332,11 @@ def test_maternal_indicators_count_women_who_gave_birth_this_year(city):
 
 
 @pytest.mark.django_db
-def test_every_node_total_is_the_sum_of_its_children(city):
-    """Roll-ups: for each indicator, each district's totals add up to the city's."""
+def test_the_city_floating_totals_are_the_sum_of_its_districts(city):
+    """Roll-ups: for each indicator, the districts' floating totals add up to the city's
+    exactly. The registered totals are at most the city's: outflow people may be managed at
+    the city node itself, outside any district."""
+    compared = 0
     for indicator in Indicator.objects.filter(unit="person"):
         values = IndicatorValue.objects.filter(snapshot=city, indicator=indicator, dimension="")
         city_row = values.filter(area_code="1502").first()
@@ -341,14 +344,17 @@ def test_every_node_total_is_the_sum_of_its_children(city):
         if city_row is None:
             assert not districts.exists()
             continue
-        for field in ("floating_num", "floating_den", "registered_num", "registered_den"):
+        for field in ("floating_num", "floating_den"):
             total = sum(getattr(v, field) for v in districts)
-            # Outflow people may be managed at the city node itself, outside any district.
+            assert total == getattr(city_row, field), (indicator.code, field)
+        for field in ("registered_num", "registered_den"):
+            total = sum(getattr(v, field) for v in districts)
             assert total <= getattr(city_row, field), (indicator.code, field)
         grids = values.filter(level=5)
-        assert sum(v.floating_den + v.registered_den for v in grids) <= (
-            city_row.floating_den + city_row.registered_den
-        )
+        assert sum(v.floating_den for v in grids) == city_row.floating_den, indicator.code
+        compared += city_row.floating_den > 0
+    # Most indicators count someone in the demo city: the comparison is not vacuous.
+    assert compared >= 10
 
 
 @pytest.mark.django_db

@@ -4,12 +4,14 @@ so a file written by one is read by the others."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from django.db import models
 from django.utils import translation
 
+from parity.core.imports.aliases import aliases_for
+from parity.core.imports.headers import HeaderSpec
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -36,14 +38,18 @@ TEMPLATE_COLUMNS: list[Column] = [
     Column("民族", "选填,默认汉族。填民族名称(如 汉族、蒙古族)或两位代码(如 01)。"),
     Column("文化程度", "选填。未上过学、小学、初中、高中/中专、大学专科、大学本科、研究生。"),
     Column("婚姻状况", "选填。未婚、已婚、丧偶、离婚。"),
-    Column("户籍地代码", "选填。6位行政区划代码;不填时取身份证号码前6位。"),
+    Column(
+        "户籍地代码",
+        "选填。6位行政区划代码,或写明省、市、县(如 河南省郑州市金水区);不填时取身份证号码前6位。",
+    ),
     Column("户口性质", "选填。农业户口、非农业户口、居民户口。"),
     Column("联系电话", "选填。11位手机号码,或带区号的固定电话(如 0472-1234567)。"),
     Column("网格代码", "必填。现居住(流出人口为户籍所在)网格的15位代码,须在您的管辖范围内。"),
     Column("居住地址", "选填。最长200个字。"),
     Column(
         "来本地日期",
-        "未填流向地代码时必填。格式 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD,也可用Excel日期。",
+        "未填流向地代码时必填。格式 YYYY-MM-DD、YYYY/MM/DD 或 YYYYMMDD,也可用Excel日期;"
+        "不能早于出生日期。",
     ),
     Column(
         "住所类型",
@@ -57,7 +63,7 @@ TEMPLATE_COLUMNS: list[Column] = [
     ),
     Column("流出日期", "选填,仅流出人口。日期格式同来本地日期。"),
     Column("行业", "选填。国民经济行业门类名称(如 批发和零售业)或字母代码(A–T)。"),
-    Column("职业", "选填。最长100个字;填写职业或工作单位时须填写行业。"),
+    Column("职业", "选填。最长100个字;就业信息需有行业才保存(没有行业时人员照常导入,给出提醒)。"),
     Column("工作单位", "选填。最长200个字。"),
 ]
 
@@ -119,56 +125,33 @@ EXAMPLE_ROW: dict[str, str] = {
 }
 
 
-def normalise_header(text: object) -> str:
-    """Headers are matched loosely: surrounding spaces, a required-mark ``*`` and a
-    trailing ``(必填)`` are ignored, so a hand-made file with ``姓名*`` still reads."""
-    header = str(text or "").strip().replace("\ufeff", "")
-    for suffix in ("(必填)", "(必填)", "*", "*"):
-        if header.endswith(suffix):
-            header = header[: -len(suffix)].strip()
-    return header
+# Columns registers often have that the template does not: read when present.
+# 性别 is checked against the ID number (a warning when they disagree); 户籍省/市/县 (a
+# merged 「户籍地」 over 「省」「市」「县」) are joined into the hukou place.
+EXTRA_KEYS: dict[str, str] = {
+    "性别": "sex",
+    "户籍省": "hukou_province",
+    "户籍市": "hukou_city",
+    "户籍县": "hukou_county",
+}
+READ_HEADERS: list[str] = [*HEADERS, *EXTRA_KEYS]
 
 
-def header_columns(
-    row: Sequence[object],
-    *,
-    known: Collection[str],
-    required: Sequence[str],
-    aliases: Mapping[str, str] | None = None,
-) -> dict[str, int]:
-    """``{header: column index}`` of a file's header row, for every import: unknown
-    columns (a serial number, a note) are ignored, a known header twice or a required one
-    missing refuses the whole file. ``aliases`` maps other spellings to a known header."""
-    from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
-
-    from parity.core.error_codes import ErrorCode
-
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        header = normalise_header(cell)
-        header = (aliases or {}).get(header, header)
-        if header not in known:
-            continue
-        if header in columns:
-            raise ValidationError(
-                _("表头“%(header)s”出现了两次") % {"header": header}, code=ErrorCode.FILE_HEADER
-            )
-        columns[header] = index
-    missing = [h for h in required if h not in columns]
-    if missing:
-        raise ValidationError(
-            _("文件缺少必需的列:%(missing)s。请使用导入模板的表头(第1行)。")
-            % {"missing": "、".join(missing)},
-            code=ErrorCode.FILE_HEADER,
-        )
-    return columns
+def header_spec() -> HeaderSpec:
+    """The people file as the import kit reads it: the template's headers, the extra
+    columns, and the alias table."""
+    return HeaderSpec(
+        kind="people", known=READ_HEADERS, required=REQUIRED_HEADERS, aliases=aliases_for("people")
+    )
 
 
-def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+def choice_lookup(
+    choices: type[models.TextChoices], synonyms: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Every spelling a cell may use for a choice → its stored code: the Chinese label,
     the label in the active language, the code itself; for ethnicity also 汉 for 汉族 and
-    1 for 01 (Excel drops the leading zero)."""
+    1 for 01 (Excel drops the leading zero); and the ``synonyms`` (as typed → label) of
+    the synonym table (租房 for 出租房屋)."""
     table: dict[str, str] = {}
     labels = list(choices.choices)
     with translation.override("zh-hans"):
@@ -179,9 +162,12 @@ def choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
         table.setdefault(value.lower(), value)
     if choices is Ethnicity:
         for value, label in zh:
-            if label.endswith("族") and len(label) > 2:
+            if label.endswith("族") and len(label) >= 2:  # 汉 for 汉族, 回 for 回族
                 table.setdefault(label[:-1], value)
             table.setdefault(str(int(value)), value)
+    for typed, label in (synonyms or {}).items():
+        if label in table:
+            table.setdefault(typed, table[label])
     return table
 
 

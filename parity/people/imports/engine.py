@@ -8,25 +8,26 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from parity.accounts.permissions import CHANGE, scope_code
-from parity.core.exports import write_private_csv
+from parity.core.imports import ImportFailed, ImportResult, Table, write_error_file
+from parity.core.imports.aliases import synonyms_for
+from parity.core.imports.headers import unknown_message
+from parity.core.imports.table import file_refused, id_column_round_tripped
 from parity.core.models import audit
-from parity.core.uploads import error_report_path as error_file_path
-from parity.people.imports.columns import HEADERS
-from parity.people.imports.reading import Sheet, open_sheet
+from parity.people.imports.columns import READ_HEADERS
+from parity.people.imports.reading import open_sheet
 from parity.people.imports.records import PersonRecord
-from parity.people.imports.results import ImportResult, RowError
 from parity.people.imports.rows import RowValidator
 from parity.people.imports.split import (
     PreparedChunk,
@@ -40,7 +41,7 @@ from parity.people.imports.writer import ChunkResult, PeopleWriter
 CHUNK_ROWS = 20_000
 # Below this many rows a second writer connection costs more than it saves.
 PARALLEL_MIN_ROWS = 2 * CHUNK_ROWS
-ERROR_HEADERS = ("行号", "列", "值", "错误原因")
+FAILED_ACTION = "people.import_failed"
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +53,21 @@ def import_people(
     progress: bool = False,
     workers: int | None = None,
     staging: bool | None = None,
+    header_row: int | None = None,
+    mapping: Mapping[int, str | None] | None = None,
+    check_only: bool = False,
+    error_format: str = "csv",
 ) -> ImportResult:
-    """Import people from a .csv or .xlsx file with the template's headers.
+    """Import people from a register (.csv, .xlsx or .xls): the header found under a
+    title (or ``header_row``), its columns named through the alias table (or by
+    ``mapping``: column index → template header).
 
-    Bad rows are reported and skipped; a problem with the whole file (format, headers,
-    encoding) raises ``ValidationError`` before anything is written. Two paths write the
-    good rows, with the same records, errors and audit events:
+    Bad rows are reported and skipped, rows with warnings imported with them; a problem
+    with the whole file (format, headers, encoding, an unclosed quote) raises
+    ``ImportFailed`` before anything is written, after writing the error file
+    (``error_format`` .csv or .xlsx) and an audit event. ``check_only`` runs the whole
+    import and rolls it back: the result says what an import would do, nothing is kept.
+    Two paths write the good rows, with the same records, errors and audit events:
 
     - the **staging path** (PostgreSQL, unless ``staging=False`` or the setting
       ``PARITY_IMPORT_STAGING`` is off): the whole file in one transaction, each chunk
@@ -74,36 +84,40 @@ def import_people(
     scope = scope_code(acting_user, CHANGE)
     if scope is None:
         raise PermissionDenied(_("您没有导入人员信息的权限"))
-    sheet = open_sheet(path)
-    validator = RowValidator(columns=sheet.columns, scope=scope, today=timezone.localdate())
-    if workers is None:
-        workers = 2 if sheet.estimate >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1 else 1
-    if staging is None:
-        staging = settings.PARITY_IMPORT_STAGING
-    staging = staging and connection.vendor == "postgresql"
-
-    result = ImportResult()
-    with (
-        _fewer_collections(),
-        tqdm(
-            total=sheet.estimate, unit="行", desc=path.name, disable=not progress, leave=True
-        ) as bar,
-    ):
-        if staging:
-            staged = StagingWriter(acting_user=acting_user, note=path.name, area_code=scope)
-            chunks = _write_staged(sheet, validator, staged, workers, result, bar)
-        else:
-            writer = PeopleWriter(acting_user=acting_user, note=path.name, area_code=scope)
-            chunks = _write_rows(sheet, validator, writer, workers, result, bar)
-    for chunk in chunks:
-        result.created += chunk.created
-        result.updated += chunk.updated
-        result.unchanged += chunk.unchanged
-        result.errors.extend(chunk.errors)
+    result = ImportResult(checked_only=check_only)
+    try:
+        sheet = open_sheet(path, header_row=header_row, mapping=mapping)
+    except ValidationError as exc:
+        raise _failed(path, exc, acting_user, scope, result, error_format) from exc
+    result.header_row = sheet.match.row
+    result.ignored_columns = sheet.match.unknown
+    validator = RowValidator(
+        columns=sheet.columns,
+        scope=scope,
+        today=timezone.localdate(),
+        synonyms=synonyms_for("people"),
+        round_tripped=id_column_round_tripped(sheet, "身份证号码"),
+    )
+    if check_only:
+        workers = 1
+        with transaction.atomic():
+            _import(path, sheet, validator, acting_user, scope, result, progress, 1, staging)
+            transaction.set_rollback(True)
+    else:
+        try:
+            _import(path, sheet, validator, acting_user, scope, result, progress, workers, staging)
+        except (ValidationError, DatabaseError) as exc:
+            raise _failed(path, exc, acting_user, scope, result, error_format) from exc
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
-    result.error_file = write_error_file(path, result.errors)
-    logger.info("people imported", extra=result.log_fields(path, acting_user))
-    if result.created or result.updated:
+    result.warnings.sort(key=lambda e: (e.row, _column_order(e.column)))
+    result.error_file = write_error_file(
+        path, result.errors, warnings=result.warnings, fmt=error_format
+    )
+    logger.info(
+        "people checked" if check_only else "people imported",
+        extra=result.log_fields(path, acting_user),
+    )
+    if not check_only and (result.created or result.updated):
         audit(
             acting_user=acting_user,
             action="people.import",
@@ -116,28 +130,91 @@ def import_people(
                 "updated": result.updated,
                 "unchanged": result.unchanged,
                 "error_rows": result.error_rows,
+                "ignored_columns": result.ignored_columns,
             },
             note=path.name,
         )
     return result
 
 
+def _import(
+    path: Path,
+    sheet: Table,
+    validator: RowValidator,
+    acting_user,
+    scope: str,
+    result: ImportResult,
+    progress: bool,
+    workers: int | None,
+    staging: bool | None,
+) -> None:
+    """Validate and write every row, adding the counts to ``result`` as chunks land (so
+    a failure half-way still knows what was saved)."""
+    if workers is None:
+        workers = 2 if sheet.estimate >= PARALLEL_MIN_ROWS and (os.cpu_count() or 1) > 1 else 1
+    if staging is None:
+        staging = settings.PARITY_IMPORT_STAGING
+    staging = staging and connection.vendor == "postgresql"
+
+    with (
+        _fewer_collections(),
+        tqdm(
+            total=sheet.estimate, unit="行", desc=path.name, disable=not progress, leave=True
+        ) as bar,
+    ):
+        if staging:
+            staged = StagingWriter(acting_user=acting_user, note=path.name, area_code=scope)
+            chunks = _write_staged(sheet, validator, staged, workers, result, bar)
+            for chunk in chunks:
+                _add(result, chunk)
+        else:
+            writer = PeopleWriter(acting_user=acting_user, note=path.name, area_code=scope)
+            _write_rows(sheet, validator, writer, workers or 1, result, bar)
+
+
+def _add(result: ImportResult, chunk: ChunkResult) -> None:
+    result.created += chunk.created
+    result.updated += chunk.updated
+    result.unchanged += chunk.unchanged
+    result.errors.extend(chunk.errors)
+
+
+def _failed(
+    path: Path, exc: Exception, acting_user, scope: str, result: ImportResult, error_format: str
+) -> ImportFailed:
+    return file_refused(
+        path,
+        exc,
+        acting_user=acting_user,
+        scope=scope,
+        result=result,
+        action=FAILED_ACTION,
+        object_type="people.person",
+        error_format=error_format,
+    )
+
+
+def ignored_columns_message(result: ImportResult) -> str:
+    return unknown_message(result.ignored_columns)
+
+
 def _write_rows(
-    sheet: Sheet, validator: RowValidator, writer: PeopleWriter, workers: int, result, bar
-) -> list[ChunkResult]:
+    sheet: Table, validator: RowValidator, writer: PeopleWriter, workers: int, result, bar
+) -> None:
     """The row path: chunks validated here, written by ``PeopleWriter`` one transaction
-    each (in this thread, or by writer threads)."""
-    with _Writers(writer, workers) as writers:
+    each (in this thread, or by writer threads); each chunk's counts are added to
+    ``result`` once it is committed."""
+    with _Writers(writer, workers, result) as writers:
         for chunk in validated_chunks(sheet.rows, validator, CHUNK_ROWS):
             result.total_rows += chunk.rows
             result.errors.extend(chunk.errors)
+            result.warnings.extend(chunk.warnings)
             writers.write(chunk.records)
             bar.update(chunk.seen)
-    return writers.results
 
 
 def _write_staged(
-    sheet: Sheet, validator: RowValidator, writer: StagingWriter, workers: int, result, bar
+    sheet: Table, validator: RowValidator, writer: StagingWriter, workers: int, result, bar
 ) -> list[ChunkResult]:
     """The staging path: the whole file in one transaction, chunks validated and sealed
     in a second process (``workers`` > 1) or here, merged by ``StagingWriter``."""
@@ -154,6 +231,7 @@ def _write_staged(
             for chunk in chunks:
                 result.total_rows += chunk.rows
                 result.errors.extend(chunk.errors)
+                result.warnings.extend(chunk.warnings)
                 written.append(writer.write_staged(chunk.payload))
                 bar.update(chunk.seen)
             writer.close()
@@ -183,9 +261,10 @@ class _Writers:
     processes: records pass without pickling, and psycopg waits for the server without
     holding the GIL.)"""
 
-    def __init__(self, writer: PeopleWriter, workers: int) -> None:
+    def __init__(self, writer: PeopleWriter, workers: int, result: ImportResult) -> None:
         self.writer = writer
-        self.results: list[ChunkResult] = []
+        self.result = result
+        self.lock = threading.Lock()
         parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
         self.workers = workers if parallel and workers > 1 else 1
         self.queue: queue.Queue[list[PersonRecord] | None] = queue.Queue(maxsize=self.workers)
@@ -206,7 +285,7 @@ class _Writers:
         if not records:
             return
         if not self.threads:
-            self.results.append(self.writer.write(records))
+            _add(self.result, self.writer.write(records))
             return
         while True:
             self._raise_failure()
@@ -237,7 +316,9 @@ class _Writers:
         try:
             while (records := self.queue.get()) is not None:
                 if self.failure is None:
-                    self.results.append(self.writer.write(records))
+                    written = self.writer.write(records)
+                    with self.lock:
+                        _add(self.result, written)
         except BaseException as exc:  # handed to the importing thread, which raises it
             self.failure = exc
             while self.queue.get() is not None:  # keep the importing thread from blocking
@@ -246,18 +327,5 @@ class _Writers:
             connection.close()  # this thread's own connection
 
 
-def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
-    """``<stem>.errors.csv`` beside the input (UTF-8 with BOM so Excel reads it), or
-    ``None`` — removing a stale one — when there are no errors."""
-    target = error_file_path(path)
-    if not errors:
-        target.unlink(missing_ok=True)
-        return None
-    write_private_csv(
-        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
-    )
-    return target
-
-
 def _column_order(header: str) -> int:
-    return HEADERS.index(header) if header in HEADERS else len(HEADERS)
+    return READ_HEADERS.index(header) if header in READ_HEADERS else len(READ_HEADERS)

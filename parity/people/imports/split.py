@@ -20,9 +20,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parity.core.error_codes import ErrorCode
+from parity.core.imports.results import RowError
 from parity.people.imports.columns import HEADER_FOR
 from parity.people.imports.records import PersonRecord
-from parity.people.imports.results import RowError
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ class ValidatedChunk:
 
     records: list[PersonRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     rows: int = 0
     seen: int = 0
 
@@ -47,6 +48,9 @@ def validated_chunks(
     the errors and counts of the rows after the last full chunk)."""
     first_row: dict[str, int] = {}
     chunk = ValidatedChunk()
+    # The validator's warnings of the row just validated (age over 110, 性别 against the
+    # ID number): kept for an imported row, dropped with a refused one.
+    warnings: list[RowError] = getattr(validator, "warnings", [])
     for row, cells in rows:
         outcome = validator(row, cells)
         chunk.seen += 1
@@ -56,7 +60,11 @@ def validated_chunks(
         # A class check, not isinstance: this runs once per row of large files.
         if outcome.__class__ is list:
             chunk.errors.extend(outcome)  # type: ignore[arg-type]
+            warnings.clear()
             continue
+        if warnings:
+            chunk.warnings.extend(warnings)
+            warnings.clear()
         assert isinstance(outcome, PersonRecord)
         earlier = first_row.setdefault(outcome.id_hash, row)
         if earlier != row:
@@ -88,6 +96,7 @@ class PreparedChunk:
     errors: list[RowError]
     rows: int
     seen: int
+    warnings: list[RowError] = field(default_factory=list)
 
 
 Prepare = Callable[[list[PersonRecord]], bytes]
@@ -101,7 +110,7 @@ def prepared_chunks(
 ) -> Iterator[PreparedChunk]:
     for chunk in validated_chunks(rows, validator, chunk_rows):
         payload = prepare(chunk.records) if chunk.records else b""
-        yield PreparedChunk(payload, chunk.errors, chunk.rows, chunk.seen)
+        yield PreparedChunk(payload, chunk.errors, chunk.rows, chunk.seen, chunk.warnings)
 
 
 class ValidationProcess:

@@ -36,6 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from parity.core.crypto import mask_phone, seal_many
+from parity.core.imports.copy import copy_text
 from parity.core.models import AuditEvent
 from parity.people.choices import Ethnicity, Status
 from parity.people.imports.records import PersonRecord
@@ -48,7 +49,6 @@ from parity.people.imports.writer import (
     ChunkResult,
     PeopleWriter,
     _Pending,
-    _text,
 )
 from parity.people.models import Employment, Person, Residence
 
@@ -103,7 +103,7 @@ class StagedRecord(PersonRecord):
 
 
 def _opt(value: str | None) -> str:
-    return _NULL if value is None else _text(value)
+    return _NULL if value is None else copy_text(value)
 
 
 def _day(value: dt.date | None) -> str:
@@ -132,7 +132,7 @@ def staging_text(records: list[PersonRecord]) -> bytes:
         )
         lines.append(
             f"{record.row}\t{record.id_hash}\t{id_enc}\t{number[:6]}********{number[14:]}\t"
-            f"{_text(record.name)}\t{record.sex}\t{birth}\t{_opt(record.ethnicity)}\t"
+            f"{copy_text(record.name)}\t{record.sex}\t{birth}\t{_opt(record.ethnicity)}\t"
             f"{_opt(record.education)}\t{_opt(record.marital_status)}\t"
             f"{_opt(record.hukou_code)}\t{_opt(record.hukou_type)}\t{phone_part}\t"
             f"{record.grid_id}\t{record.area_code}\t{record.outflow_region_code}\t"

@@ -252,11 +252,12 @@ def test_a_file_that_fails_half_way_leaves_nothing_behind(
     before = _tables()
     audits = AuditEvent.objects.count()
 
-    with pytest.raises(ValidationError, match="第11行之后无法读取"):
+    with pytest.raises(ValidationError, match="第12行有一个单元格内容过长"):
         import_people(path, acting_user=colleague, staging=True, workers=workers)
 
     assert _tables() == before
-    assert AuditEvent.objects.count() == audits
+    new_events = AuditEvent.objects.order_by("id")[audits:]
+    assert [e.action for e in new_events] == ["people.import_failed"]
     assert Person.objects.count() == on_file
 
 

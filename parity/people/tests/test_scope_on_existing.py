@@ -22,6 +22,7 @@ from parity.people import actions
 from parity.people.choices import TransferStatus
 from parity.people.imports import HEADERS, import_people
 from parity.people.models import Person, TransferRequest
+from parity.people.tests.web import web_import
 
 VICTIM_ID = make_id("410102", "19880808", 321)
 
@@ -149,7 +150,7 @@ def test_the_web_import_page_cannot_take_over_an_outside_person(
     upload = io.BytesIO(_csv([_takeover_row()]).encode("utf-8-sig"))
     upload.name = "takeover.csv"
 
-    response = client.post(reverse("people_io:import"), {"file": upload})
+    response = web_import(client, upload)
 
     assert response.status_code == 200
     assert "李秘密" not in response.content.decode()

@@ -3,9 +3,7 @@ of the catalog, named by the field's label (``病种``, ``收缩压(mmHg)``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
-from parity.people.imports.columns import header_columns
+from collections.abc import Iterable
 
 ID_NUMBER, SERVICE, DATE, PROVIDER, OUTCOME, NOTE = (
     "身份证号码",
@@ -35,12 +33,3 @@ def detail_headers(services: Iterable) -> list[str]:
             if spec["label"] not in labels:
                 labels.append(spec["label"])
     return labels
-
-
-def header_reader(known: Sequence[str]):
-    """A function from the header row to ``{header: column index}`` for known headers."""
-
-    def read(row: Sequence) -> dict[str, int]:
-        return header_columns(row, known=known, required=REQUIRED_HEADERS)
-
-    return read

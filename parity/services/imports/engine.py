@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from parity.accounts.permissions import SERVE, scope_code
 from parity.core import crypto
 from parity.core.error_codes import ErrorCode
-from parity.core.exports import write_private_csv
+from parity.core.imports import HeaderSpec, ImportResult, RowError, open_table, write_error_file
+from parity.core.imports.aliases import aliases_for
+from parity.core.imports.table import file_refused, id_column_round_tripped
+from parity.core.imports.values import clean_text, damaged_number
 from parity.core.models import audit
-from parity.core.uploads import error_report_path as error_file_path
 from parity.people import idnumber
 from parity.people.imports.columns import choice_lookup
-from parity.people.imports.results import ImportResult, RowError
 from parity.people.imports.rows import cell_text, parse_date
 from parity.people.models import Person
 from parity.services.actions import check_service_date
@@ -44,16 +45,15 @@ from parity.services.imports.columns import (
     NOTE,
     OUTCOME,
     PROVIDER,
+    REQUIRED_HEADERS,
     SERVICE,
     detail_headers,
-    header_reader,
 )
-from parity.services.imports.reading import open_table
 from parity.services.models import ServiceEvent, ServiceType
 from parity.services.recording import own_record_message
 
 CHUNK_ROWS = 2000
-ERROR_HEADERS = ("行号", "列", "值", "错误原因")
+FAILED_ACTION = "service.import_failed"
 
 logger = logging.getLogger(__name__)
 NOTE_LENGTH = 200
@@ -90,8 +90,16 @@ class _Parsed:
 class ServiceRows:
     """Checks the rows of one file for one user; lookups are prepared once per file."""
 
-    def __init__(self, *, columns: dict[str, int], acting_user, services: list[ServiceType]):
+    def __init__(
+        self,
+        *,
+        columns: dict[str, int],
+        acting_user,
+        services: list[ServiceType],
+        round_tripped: bool = False,
+    ):
         self.user = acting_user
+        self.zeros_damaged = round_tripped
         self.columns = columns
         self.width = max(columns.values()) + 1
         self.services: dict[str, ServiceType] = {}
@@ -111,13 +119,31 @@ class ServiceRows:
     def parse(self, row: int, cells: Sequence) -> _Parsed | None:
         if len(cells) < self.width:
             cells = [*cells, *([""] * (self.width - len(cells)))]
-        values = {header: cell_text(cells[index]) for header, index in self.columns.items()}
+        values = {
+            header: clean_text(cell_text(cells[index])) for header, index in self.columns.items()
+        }
         if not any(values.values()):
             return None
         parsed = _Parsed(row, values, cells[self.columns[DATE]])
         number = values[ID_NUMBER]
+        damaged = (
+            damaged_number(cells[self.columns[ID_NUMBER]], number, zeros=self.zeros_damaged)
+            if number
+            else None
+        )
         if not number:
             parsed.error(ID_NUMBER, _("请填写身份证号码"), ErrorCode.REQUIRED)
+        elif damaged is not None:
+            parsed.values[ID_NUMBER] = damaged
+            parsed.error(
+                ID_NUMBER,
+                _(
+                    "身份证号码“%(shown)s”已被Excel当作数字改动(数字只保留15位,末几位变成0),"
+                    "无法确认原号码:请把该列设为文本格式,重新填写完整的18位号码后再导入"
+                )
+                % {"shown": damaged},
+                ErrorCode.ID_EXCEL_DAMAGED,
+            )
         else:
             try:
                 parsed.id_hash = crypto.blind_index(idnumber.parse(number).number)
@@ -246,7 +272,9 @@ class ServiceRows:
             return None
 
 
-def import_services(path: Path | str, *, acting_user, progress=None) -> ImportResult:
+def import_services(
+    path: Path | str, *, acting_user, progress=None, error_format: str = "csv"
+) -> ImportResult:
     """Import service events from a .csv or .xlsx file with the template's headers.
 
     A problem with the whole file raises ``ValidationError`` before anything is written;
@@ -259,9 +287,31 @@ def import_services(path: Path | str, *, acting_user, progress=None) -> ImportRe
         raise PermissionDenied(_("您没有记录服务的权限"))
     services = list(ServiceType.objects.all())
     known = [*FIXED_HEADERS, *detail_headers(s for s in services if s.is_active)]
-    table = open_table(path, header_reader(known))
-    checker = ServiceRows(columns=table.columns, acting_user=acting_user, services=services)
+    spec = HeaderSpec(
+        kind="services", known=known, required=REQUIRED_HEADERS, aliases=aliases_for("services")
+    )
     result = ImportResult()
+    try:
+        table = open_table(path, spec)
+    except ValidationError as exc:
+        raise file_refused(
+            path,
+            exc,
+            acting_user=acting_user,
+            scope=scope,
+            result=result,
+            action=FAILED_ACTION,
+            object_type="services.serviceevent",
+            error_format=error_format,
+        ) from exc
+    result.header_row = table.match.row
+    result.ignored_columns = table.match.unknown
+    checker = ServiceRows(
+        columns=table.columns,
+        acting_user=acting_user,
+        services=services,
+        round_tripped=id_column_round_tripped(table, ID_NUMBER),
+    )
     first_row: dict[tuple, int] = {}
     for chunk in _chunks(table.rows, CHUNK_ROWS):
         parsed = [p for row, cells in chunk if (p := checker.parse(row, cells)) is not None]
@@ -299,7 +349,7 @@ def import_services(path: Path | str, *, acting_user, progress=None) -> ImportRe
         if progress is not None:
             progress(len(chunk))
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
-    result.error_file = write_error_file(path, result.errors)
+    result.error_file = write_error_file(path, result.errors, fmt=error_format)
     logger.info("service records imported", extra=result.log_fields(path, acting_user))
     return result
 
@@ -349,19 +399,6 @@ def _write(records: list[EventRecord], *, acting_user, scope: str, name: str) ->
             note=name,
         )
     return len(new), len(records) - len(new)
-
-
-def write_error_file(path: Path, errors: list[RowError]) -> Path | None:
-    """``<stem>.errors.csv`` beside the input, UTF-8 with BOM so Excel reads it; a stale
-    one is removed when there are no errors."""
-    target = error_file_path(path)
-    if not errors:
-        target.unlink(missing_ok=True)
-        return None
-    write_private_csv(
-        target, ERROR_HEADERS, ((e.row, e.column, e.value, e.message) for e in errors)
-    )
-    return target
 
 
 def _column_order(header: str) -> int:

@@ -36,7 +36,8 @@ def test_an_administrator_adds_a_service_with_a_validated_rule(client, admin_use
     response = client.post("/admin/services/servicetype/add/", _form('{"age_min": 65}'))
     assert response.status_code == 302
     service = ServiceType.objects.get(code="older")
-    assert service.rule_on(dt.date(2021, 1, 1)).rule == {"age_min": 65}
+    rule = service.rule_on(dt.date(2021, 1, 1))
+    assert rule is not None and rule.rule == {"age_min": 65}
     assert AuditEvent.objects.filter(action="servicetype.admin_add").exists()
 
 

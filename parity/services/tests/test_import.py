@@ -82,8 +82,8 @@ def test_good_rows_are_written_and_bad_rows_reported_by_row_and_column(
     assert not ServiceEvent.objects.filter(person=stranger).exists()
 
     errors = read_errors(path)
-    assert errors[0] == ["行号", "列", "值", "错误原因"]
-    by_cell = {(int(r[0]), r[1]): r[3] for r in errors[1:]}
+    assert errors[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
+    by_cell = {(int(r[0]), r[2]): r[4] for r in errors[1:]}
     assert by_cell[(4, "病种")] == "请填写病种"
     assert "50 到 300" in by_cell[(4, "收缩压(mmHg)")]
     assert by_cell[(5, "身份证号码")] == "在您的管辖区域内没有找到该身份证号码对应的人员"
@@ -117,7 +117,7 @@ def test_a_row_repeating_an_earlier_one_in_the_same_file_is_an_error(
     path = write_csv(tmp_path / "s.csv", [row, row])
     result = import_services(path, acting_user=owner)
     assert (result.created, result.error_rows) == (1, 1)
-    assert "与第2行是同一次服务" in read_errors(path)[1][3]
+    assert "与第2行是同一次服务" in read_errors(path)[1][4]
 
 
 def test_gbk_csv_and_excel_files_are_read(tmp_path, owner, people, health_record):
@@ -191,3 +191,53 @@ def test_the_template_has_a_column_per_details_label(login, owner, health_record
     assert "服务项目" in book.sheetnames
     csv_template = client.get(reverse("services:import_template", args=["csv"]))
     assert b"".join(csv_template.streaming_content).decode("utf-8-sig").startswith("身份证号码")
+
+
+def test_a_service_register_as_offices_keep_it_imports_through_the_kit(
+    tmp_path, owner, people, health_record
+):
+    # A title row, other header names (证件号码 / 项目 / 服务时间), a GBK CSV, a full-width
+    # ID, an Excel date serial, and an ID Excel turned into 1.01E+17.
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in make_id(seq=101))
+    lines = [
+        ["XX社区卫生服务中心服务登记表"],
+        ["序号", "证件号码", "项目", "服务时间", "备注"],
+        ["1", full_width, "health_record", "45717", "首次"],
+        ["2", "4.10102E+17", "health_record", "2025-03-02", ""],
+    ]
+    path = tmp_path / "服务.csv"
+    with open(path, "w", encoding="gbk", newline="") as handle:
+        csv.writer(handle).writerows(lines)
+
+    result = import_services(path, acting_user=owner)
+
+    assert result.header_row == 2 and result.created == 1
+    event = ServiceEvent.objects.get()
+    assert (event.person_id, event.date, event.note) == (
+        people["a"].pk,
+        dt.date(2025, 3, 1),
+        "首次",
+    )
+    assert [(e.row, e.code) for e in result.errors] == [(4, "id_excel_damaged")]
+    again = import_services(path, acting_user=owner)
+    assert (again.created, again.unchanged) == (0, 1)
+    assert ServiceEvent.objects.count() == 1
+
+
+def test_a_service_file_that_cannot_be_read_whole_writes_nothing(
+    tmp_path, owner, people, health_record
+):
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "身份证号码,服务项目,服务日期\n"
+        f"{make_id(seq=101)},health_record,2025-03-01\n"
+        f'{make_id(seq=103)},"health_record,2025-03-01\n',
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ValidationError, match="第3行有未闭合的引号"):
+        import_services(path, acting_user=owner)
+
+    assert not ServiceEvent.objects.exists()
+    assert AuditEvent.objects.filter(action="service.import_failed").count() == 1
+    assert "第3行" in read_errors(path)[1][4]

@@ -72,7 +72,7 @@ def dwelling_register(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
     form = web_forms.DwellingRegisterForm(request.POST or None, user=request.user)
-    if not form.fields["grid"].queryset.exists():
+    if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

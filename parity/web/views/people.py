@@ -157,7 +157,7 @@ def person_register(request):
     if request.GET.get("dwelling"):
         initial["dwelling"] = request.GET["dwelling"]
     form = web_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
-    if not form.fields["grid"].queryset.exists():
+    if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,6 +2,7 @@ import datetime as dt
 import time
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -32,7 +33,6 @@ class Command(BaseCommand):
             raise CommandError("--months must be 0 or more")
         if workers is not None and workers < 1:
             raise CommandError("--workers must be 1 or more")
-        from django.contrib.auth import get_user_model
 
         user = get_user_model().objects.filter(username=by).first() if by else None
         if by and user is None:

@@ -4,9 +4,6 @@ with their coverage, and children overdue for a vaccine. Reads start from
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,23 +14,24 @@ from rest_framework.response import Response
 
 from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department
-from parity.api.base import (
+from parity.areas.models import Area
+from parity.core.api.base import (
     ActionViewSet,
     AreaBriefSerializer,
     CodeField,
     ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
+    as_of,
     errors,
 )
-from parity.api.people import PersonBriefSerializer
-from parity.areas.models import Area
-from parity.core.filters import IdFilter
-from parity.core.params import path_id, query_area_code, query_date, query_id
+from parity.core.params import path_id, query_area_code, query_id
 from parity.immunization import actions
 from parity.immunization.choices import DoseStatus, InjectionSite, Route
+from parity.immunization.filters import OverdueFilterSet, VaccinationFilterSet
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
 from parity.immunization.selectors import campaign_coverage, child_schedule, children_overdue
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.models import Person
 
 # --- serializers -------------------------------------------------------------------------
@@ -199,38 +197,9 @@ class OverdueChildSerializer(ModelSerializer):
 # --- filters -----------------------------------------------------------------------------
 
 
-class VaccinationFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    vaccine = django_filters.CharFilter(field_name="vaccine__code", label=_("疫苗代码"))
-    campaign = IdFilter(field_name="campaign_id", label=_("强化免疫活动"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
-
-    class Meta:
-        model = VaccinationRecord
-        fields = ["person", "vaccine", "campaign", "area", "date_from", "date_to"]
-
-
-class OverdueFilterSet(django_filters.FilterSet):
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-
-    class Meta:
-        model = Person
-        fields = ["area"]
-
-
 ON = OpenApiParameter(
     "on", OpenApiTypes.DATE, description=str(_("计算日期,默认今天")), required=False
 )
-
-
-def _on(request) -> dt.date:
-    return query_date(request.query_params)
 
 
 # --- views -------------------------------------------------------------------------------
@@ -288,7 +257,7 @@ class ImmunizationScheduleViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         person = get_object_or_404(self.get_queryset(), pk=path_id(pk))
-        view = child_schedule(person, _on(request))
+        view = child_schedule(person, as_of(request))
         return Response(ScheduleSerializer(view).data)
 
 
@@ -325,6 +294,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
     def coverage(self, request, pk=None):
         campaign = self.get_object()
         code = query_area_code(request.query_params) or ""
+        area: Area | None
         if code:
             area = get_object_or_404(
                 Area.objects.restrict(request.user, "view").filter(
@@ -357,4 +327,4 @@ class OverdueChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         people = Person.objects.restrict(self.request.user, "view")
-        return children_overdue(_on(self.request), people=people)
+        return children_overdue(as_of(self.request), people=people)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from parity.api.base import (
+from parity.core.api.base import (
     IF_MATCH,
     ActionViewSet,
     AreaBriefSerializer,
@@ -20,11 +20,11 @@ from parity.api.base import (
     errors,
     with_etag,
 )
-from parity.api.people import PersonBriefSerializer
 from parity.core.sql import SubqueryCount
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
 from parity.housing.models import Dwelling
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.choices import HousingType, LandlordKind
 from parity.people.models import Person, Residence
 

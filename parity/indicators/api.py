@@ -3,6 +3,7 @@ cache (the same rows as the dashboard)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,8 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from parity.api.base import ModelSerializer, errors
-from parity.api.services import AREA, _area_code
+from parity.core.api.base import AREA, ModelSerializer, errors, scope_area_code
 from parity.core.params import query_optional_date
 from parity.indicators import selectors
 from parity.indicators.models import Indicator
@@ -91,7 +91,7 @@ class EqualizationViewSet(viewsets.GenericViewSet):
         responses={200: EqualizationSerializer, **errors(400, 403, 404)},
     )
     def list(self, request):
-        code = _area_code(request) or _city_code()
+        code = scope_area_code(request) or _city_code()
         as_of = query_optional_date(request.query_params, "as_of")
         snapshot = selectors.latest_snapshot(as_of)
         if snapshot is None:
@@ -126,6 +126,4 @@ class EqualizationViewSet(viewsets.GenericViewSet):
 
 
 def _city_code() -> str:
-    from django.conf import settings
-
     return settings.PARITY_CITY_CODE

@@ -4,13 +4,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -19,51 +15,28 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.accounts.models import Department
-from parity.api.base import (
+from parity.core.api.base import (
+    STATE_ON,
     ActionViewSet,
     ModelSerializer,
     Pagination,
+    ProviderField,
     ScopedPrimaryKeyField,
+    as_of,
     errors,
 )
-from parity.api.people import PersonBriefSerializer
-from parity.areas.models import Area
-from parity.core.filters import IdFilter, area_prefix_filter
-from parity.core.params import query_date
-from parity.maternal import actions, schedule, selectors
+from parity.maternal import actions, schedule
 from parity.maternal.choices import (
     BirthOutcome,
     DeliveryPlace,
     EndReason,
     PostpartumKind,
-    PregnancyStatus,
 )
+from parity.maternal.filters import ChildCheckFilterSet, PregnancyFilterSet
 from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.models import Person
 from parity.services.choices import Outcome
-
-ON = OpenApiParameter("on", dt.date, description=str(_("计算状态的日期,默认今天")), required=False)
-
-
-def as_of(request) -> dt.date:
-    return query_date(request.query_params)
-
-
-class ProviderField(serializers.PrimaryKeyRelatedField):
-    """A department in the user's area or above it (the street's health centre)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Department.objects.none())
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        kwargs.setdefault("label", _("服务机构"))
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        user = self.context["request"].user
-        return Department.objects.filter(area__in=Area.objects.visible_to(user))
-
 
 # --- serializers -------------------------------------------------------------------------
 
@@ -181,40 +154,14 @@ class ChildCheckRecordSerializer(VisitRecordSerializer):
     child = ScopedPrimaryKeyField(model=Person, label=_("儿童"))
 
 
-# --- filters -------------------------------------------------------------------------------
-
-
-class PregnancyFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    status = django_filters.ChoiceFilter(choices=PregnancyStatus.choices, label=_("状态"))
-    area = area_prefix_filter("person__area_code")
-    overdue_on = django_filters.DateFilter(method="filter_overdue", label=_("该日有逾期检查"))
-
-    class Meta:
-        model = Pregnancy
-        fields = ["person", "status", "area", "overdue_on"]
-
-    def filter_overdue(self, queryset, name, value):
-        return selectors.pregnancies_overdue(value, queryset) if value else queryset
-
-
-class ChildCheckFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("儿童"))
-    area = area_prefix_filter("person__area_code")
-
-    class Meta:
-        model = ChildHealthCheck
-        fields = ["person", "area"]
-
-
 # --- views ---------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("孕产期列表"), parameters=[ON]),
+    list=extend_schema(summary=_("孕产期列表"), parameters=[STATE_ON]),
     retrieve=extend_schema(
         summary=_("孕产期详情"),
-        parameters=[ON],
+        parameters=[STATE_ON],
         responses={200: PregnancySerializer, **errors(404)},
     ),
 )

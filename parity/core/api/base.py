@@ -1,18 +1,28 @@
-"""Pieces every API module shares: scoped related fields, area codes, pagination, errors."""
+"""Pieces every app's API module shares: scoped related fields, area codes, the ``?on=``
+and ``?area=`` parameters, pagination, errors."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import InvalidPage
 from django.db import models
+from django.http import Http404
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from parity.accounts.models import Department
+from parity.accounts.permissions import VIEW, scope_code
+from parity.accounts.selectors import provider_departments
 from parity.areas.models import Area
 from parity.core import params
 from parity.core.concurrency import version_of
@@ -94,6 +104,10 @@ class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
     if the record changed since. Without ``If-Match`` the write proceeds, unless the
     setting ``PARITY_API_REQUIRE_IF_MATCH`` demands it (428)."""
 
+    # Mixed into a GenericViewSet, which has both.
+    get_object: Callable[[], Any]
+    get_serializer: Callable[..., serializers.BaseSerializer]
+
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         return with_etag(Response(self.get_serializer(obj).data), obj)
@@ -174,6 +188,46 @@ class AreaCodeField(serializers.SlugRelatedField):
         if area is None:
             self.fail(ErrorCode.AREA_UNKNOWN.value, code=code)
         return area
+
+
+class ProviderField(serializers.PrimaryKeyRelatedField):
+    """A department the user may name as provider: in their area or above it (a grid
+    worker records what the street's health centre delivered)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Department.objects.none())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("label", _("服务机构"))
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return provider_departments(self.context["request"].user)
+
+
+AREA = OpenApiParameter("area", OpenApiTypes.STR, description=_("区划代码(默认为本人辖区)"))
+# The state of a pregnancy or a permit on a date.
+STATE_ON = OpenApiParameter(
+    "on", dt.date, description=str(_("计算状态的日期,默认今天")), required=False
+)
+
+
+def as_of(request) -> dt.date:
+    """The ``?on=`` date, today if absent; a bad date is a 400 (``BadParameter``)."""
+    return params.query_date(request.query_params)
+
+
+def scope_area_code(request) -> str:
+    """The asked-for ``?area=`` if in the user's scope (else 404), or the user's scope."""
+    scope = scope_code(request.user, VIEW)
+    if scope is None:
+        raise exceptions.PermissionDenied
+    code = params.query_area_code(request.query_params)
+    if not code:
+        return scope
+    if not Area.objects.restrict(request.user, VIEW).filter(code=code).exists():
+        raise Http404
+    return code
 
 
 class AreaBriefSerializer(ModelSerializer):

@@ -7,7 +7,7 @@ only through ``POST persons/{id}/reveal/``, which the action audits.
 
 from __future__ import annotations
 
-import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parity.accounts.permissions import scope_code
-from parity.api.base import (
+from parity.core.api.base import (
     IF_MATCH,
     ActionViewSet,
     AreaBriefSerializer,
@@ -28,9 +28,8 @@ from parity.api.base import (
     errors,
     with_etag,
 )
-from parity.core.filters import IdFilter
 from parity.housing.models import Dwelling
-from parity.people import actions
+from parity.people import actions, rules
 from parity.people.choices import (
     Education,
     Ethnicity,
@@ -40,7 +39,7 @@ from parity.people.choices import (
     MoveReason,
     StayClass,
 )
-from parity.people.filters import PersonFilterSet
+from parity.people.filters import PersonFilterSet, ResidenceFilterSet
 from parity.people.models import Person, Residence, stay_class
 
 # --- serializers -------------------------------------------------------------------------
@@ -131,6 +130,17 @@ class PersonRegisterSerializer(serializers.Serializer):
     )
     outflow_since = serializers.DateField(required=False, allow_null=True, label=_("流出日期"))
 
+    def validate(self, attrs):
+        fields = ("hukou_code", "outflow_region_code", "outflow_since", "arrived_on")
+        errors = rules.registration_errors(
+            id_number=attrs["id_number"],
+            housing_type=attrs.get("housing_type") or "",
+            **{field: attrs[field] for field in fields if attrs.get(field)},
+        )
+        if errors:
+            raise DjangoValidationError(errors)
+        return attrs
+
 
 class PersonUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, label=_("姓名"))
@@ -217,24 +227,6 @@ class ResidenceSerializer(ModelSerializer):
     def get_stay_class(self, residence: Residence) -> str:
         """Length of stay on departure, or today for an open residence."""
         return stay_class(residence.arrived_on, residence.departed_on or timezone.localdate())
-
-
-# --- filters -------------------------------------------------------------------------------
-
-
-class ResidenceFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    area = django_filters.CharFilter(
-        field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-    grid = django_filters.CharFilter(field_name="grid__code", label=_("网格代码"))
-    open = django_filters.BooleanFilter(
-        field_name="departed_on", lookup_expr="isnull", label=_("在住")
-    )
-
-    class Meta:
-        model = Residence
-        fields = ["person", "area", "grid", "open"]
 
 
 # --- views ---------------------------------------------------------------------------------

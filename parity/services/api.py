@@ -4,9 +4,6 @@ in the user's scope (else 404); writes are one call to ``parity.services.actions
 
 from __future__ import annotations
 
-import datetime as dt
-
-import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -14,30 +11,32 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from parity.accounts.models import Department
 from parity.accounts.permissions import VIEW, scope_code
-from parity.api.base import (
+from parity.areas.choices import Level
+from parity.areas.models import Area
+from parity.core.api.base import (
+    AREA,
     ActionViewSet,
     CodeField,
     ModelSerializer,
     Pagination,
+    ProviderField,
     ScopedPrimaryKeyField,
+    as_of,
     errors,
+    scope_area_code,
 )
-from parity.api.people import PersonBriefSerializer
-from parity.areas.choices import Level
-from parity.areas.models import Area
 from parity.core.error_codes import ErrorCode
-from parity.core.filters import IdFilter, area_prefix_filter
-from parity.core.params import query_area_code, query_date, query_id
+from parity.core.params import query_id
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.models import Person
 from parity.services import actions
 from parity.services.choices import Outcome, VisitOutcome
 from parity.services.describe import delivery_text, rule_text
-from parity.services.forms import provider_queryset
+from parity.services.filters import ServiceEventFilterSet, VisitFilterSet
 from parity.services.keygroups import KEY_GROUPS, work_list
 from parity.services.models import EligibilityRule, ServiceEvent, ServiceType, Visit
 from parity.services.selectors import (
@@ -122,20 +121,11 @@ class ServiceEventSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProviderField(serializers.PrimaryKeyRelatedField):
-    """A department the user may name as provider: in their area or above it."""
-
-    def get_queryset(self):
-        return provider_queryset(self.context["request"].user)
-
-
 class ServiceEventCreateSerializer(serializers.Serializer):
     person = ScopedPrimaryKeyField(model=Person, label=_("人员"))
     service_type = CodeField(queryset=ServiceType.objects.all(), label=_("服务项目代码"))
     date = serializers.DateField(label=_("服务日期"))
-    provider = ProviderField(
-        queryset=Department.objects.none(), required=False, allow_null=True, label=_("服务机构")
-    )
+    provider = ProviderField()
     outcome = serializers.ChoiceField(
         choices=Outcome.choices, default=Outcome.COMPLETED, label=_("结果")
     )
@@ -222,25 +212,7 @@ class CoverageSerializer(serializers.Serializer):
 
 # --- parameters ----------------------------------------------------------------------------
 
-AREA = OpenApiParameter("area", OpenApiTypes.STR, description=_("区划代码(默认为本人辖区)"))
 ON = OpenApiParameter("on", OpenApiTypes.DATE, description=_("日期(默认为今天)"))
-
-
-def _on(request) -> dt.date:
-    return query_date(request.query_params)
-
-
-def _area_code(request) -> str:
-    """The asked-for area if in the user's scope (else 404), or the user's scope."""
-    scope = scope_code(request.user, VIEW)
-    if scope is None:
-        raise PermissionDenied
-    code = query_area_code(request.query_params)
-    if not code:
-        return scope
-    if not Area.objects.restrict(request.user, VIEW).filter(code=code).exists():
-        raise Http404
-    return code
 
 
 def _people(request, code: str):
@@ -269,19 +241,6 @@ class ServiceTypeViewSet(viewsets.ReadOnlyModelViewSet):
         if scope_code(self.request.user, VIEW) is None:
             return ServiceType.objects.none()
         return ServiceType.objects.prefetch_related("rules")
-
-
-class ServiceEventFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    type = django_filters.CharFilter(field_name="service_type__code", label=_("服务项目代码"))
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("起始日期"))
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("截止日期"))
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("结果"))
-    area = area_prefix_filter()
-
-    class Meta:
-        model = ServiceEvent
-        fields = ["person", "type", "date_from", "date_to", "outcome", "area"]
 
 
 @extend_schema_view(
@@ -314,21 +273,6 @@ class ServiceEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Acti
         event = actions.service_record(acting_user=request.user, **data)
         event = self.get_queryset().get(pk=event.pk)
         return Response(ServiceEventSerializer(event).data, status.HTTP_201_CREATED)
-
-
-class VisitFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    date_from = django_filters.DateFilter(
-        field_name="visited_on", lookup_expr="gte", label=_("起始日期")
-    )
-    date_to = django_filters.DateFilter(
-        field_name="visited_on", lookup_expr="lte", label=_("截止日期")
-    )
-    area = area_prefix_filter()
-
-    class Meta:
-        model = Visit
-        fields = ["person", "date_from", "date_to", "area"]
 
 
 @extend_schema_view(
@@ -381,7 +325,7 @@ class EntitlementViewSet(viewsets.GenericViewSet):
         if person_id is None:
             raise ValidationError({"person": [_("请提供人员编号")]}, code="required")
         person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_id)
-        rows = person_entitlements(person, _on(request))
+        rows = person_entitlements(person, as_of(request))
         data = [
             {
                 "service": e.service,
@@ -407,7 +351,7 @@ class WorkListViewSet(viewsets.GenericViewSet):
         responses={200: WorkPersonSerializer(many=True), **errors(400, 403, 404)},
     )
     def list(self, request):
-        code, on = _area_code(request), _on(request)
+        code, on = scope_area_code(request), as_of(request)
         if not Area.objects.filter(code=code, level__gte=Level.COMMUNITY).exists():
             # As on the web page: a street's or a district's list is too long to work
             # through, and building it would hold a connection for minutes at scale.
@@ -439,8 +383,8 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
         responses={200: KeyGroupSerializer(many=True), **errors(403, 404)},
     )
     def list(self, request):
-        code = _area_code(request)
-        on = _on(request)
+        code = scope_area_code(request)
+        on = as_of(request)
         counts = group_counts(on, area_code=code)
         data = [
             {
@@ -464,9 +408,8 @@ class KeyGroupViewSet(viewsets.GenericViewSet):
     def members(self, request, code=None):
         if code not in KEY_GROUPS:
             raise Http404
-        rows = group_members(code, _on(request), area_code=_area_code(request)).order_by(
-            "since", "area_code", "id"
-        )
+        rows = group_members(code, as_of(request), area_code=scope_area_code(request))
+        rows = rows.order_by("since", "area_code", "id")  # type: ignore[misc]  # annotated
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(MemberSerializer(page, many=True).data)
 
@@ -487,8 +430,8 @@ class CoverageViewSet(viewsets.GenericViewSet):
         """Read from the newest indicator snapshot on or before ``on`` (the dashboard's
         figures); an empty list before the first computation."""
         root = Area.objects.root()
-        code = _area_code(request) or (root.code if root else "")
-        snapshot = coverage_snapshot(_on(request))
+        code = scope_area_code(request) or (root.code if root else "")
+        snapshot = coverage_snapshot(as_of(request))
         rows = snapshot_coverage(snapshot, code) if snapshot and code else []
         data = [
             {

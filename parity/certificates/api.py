@@ -4,7 +4,6 @@ Reads start from ``.restrict(user, "view")``; writes are one call to an action i
 
 from __future__ import annotations
 
-import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -12,19 +11,21 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.api.base import (
+from parity.certificates import actions, rules
+from parity.certificates.choices import PermitBasis, PermitState
+from parity.certificates.filters import CertificateFilterSet, PermitFilterSet
+from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
+from parity.core.api.base import (
+    STATE_ON,
     ActionViewSet,
     ModelSerializer,
     Pagination,
+    ProviderField,
     ScopedPrimaryKeyField,
+    as_of,
     errors,
 )
-from parity.api.maternal import ON, ProviderField, as_of
-from parity.api.people import PersonBriefSerializer
-from parity.certificates import actions, rules
-from parity.certificates.choices import PermitBasis, PermitState, PermitStatus
-from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
-from parity.core.filters import IdFilter, area_prefix_filter
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.choices import MaritalStatus
 from parity.people.models import Person
 
@@ -71,18 +72,6 @@ class CertificateRecordSerializer(serializers.Serializer):
 class CertificateCheckSerializer(serializers.Serializer):
     checked_on = serializers.DateField(label=_("查验日期"))
     provider = ProviderField()
-
-
-class CertificateFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    area = area_prefix_filter("person__area_code")
-    checked = django_filters.BooleanFilter(
-        field_name="checked_on", lookup_expr="isnull", exclude=True, label=_("已查验")
-    )
-
-    class Meta:
-        model = MarriageCertificate
-        fields = ["person", "area", "checked"]
 
 
 @extend_schema_view(
@@ -194,19 +183,9 @@ class PermitEndorseSerializer(serializers.Serializer):
     provider = ProviderField()
 
 
-class PermitFilterSet(django_filters.FilterSet):
-    person = IdFilter(field_name="person_id", label=_("人员"))
-    status = django_filters.ChoiceFilter(choices=PermitStatus.choices, label=_("状态"))
-    area = area_prefix_filter("person__area_code")
-
-    class Meta:
-        model = ResidencePermit
-        fields = ["person", "status", "area"]
-
-
 @extend_schema_view(
-    list=extend_schema(summary=_("居住证列表"), parameters=[ON]),
-    retrieve=extend_schema(summary=_("居住证详情"), parameters=[ON]),
+    list=extend_schema(summary=_("居住证列表"), parameters=[STATE_ON]),
+    retrieve=extend_schema(summary=_("居住证详情"), parameters=[STATE_ON]),
 )
 class PermitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ActionViewSet):
     """居住证:申领、发证、年度签注;状态按日期计算(有效、待签注、逾期中止)。"""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
-from parity.api.base import ModelSerializer, Pagination
-from parity.areas.choices import Level
+from parity.areas.filters import AreaFilterSet
 from parity.areas.models import Area
+from parity.core.api.base import ModelSerializer, Pagination
 
 
 class AreaSerializer(ModelSerializer):
@@ -21,19 +20,6 @@ class AreaSerializer(ModelSerializer):
         model = Area
         fields = ["code", "name", "level", "parent"]
         read_only_fields = fields
-
-
-class AreaFilterSet(django_filters.FilterSet):
-    parent = django_filters.CharFilter(field_name="parent__code", label=_("上级区划代码"))
-    level = django_filters.TypedChoiceFilter(choices=Level.choices, coerce=int, label=_("层级"))
-    within = django_filters.CharFilter(
-        field_name="code", lookup_expr="startswith", label=_("区划代码(含下级)")
-    )
-    q = django_filters.CharFilter(field_name="name", lookup_expr="contains", label=_("名称"))
-
-    class Meta:
-        model = Area
-        fields = ["parent", "level", "within", "q"]
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):

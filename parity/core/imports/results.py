@@ -1,4 +1,5 @@
-"""What an import reports: counts, and each bad cell with its row, column and reason."""
+"""What an import reports: counts, each bad cell with its row, column and reason, the
+warnings that did not stop a row, and the columns that were not imported."""
 
 from __future__ import annotations
 
@@ -9,14 +10,16 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One reason a row was skipped. ``row`` is the spreadsheet row number (the header is
-    row 1, so the first data row is 2); ``column`` is the Chinese header."""
+    """One reason a row was skipped (or, as a warning, imported with a remark). ``row`` is
+    the spreadsheet row number as Excel shows it; ``column`` is the template's header;
+    ``name`` the person's name on that row, so a clerk finds the row again."""
 
     row: int
     column: str
     value: str
     message: str
     code: str
+    name: str = ""
 
 
 @dataclass
@@ -25,12 +28,21 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     error_file: Path | None = None
     total_rows: int = 0
+    skipped_rows: int = 0
+    header_row: int = 1
+    ignored_columns: list[str] = field(default_factory=list)
+    checked_only: bool = False
 
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    @property
+    def good_rows(self) -> int:
+        return self.created + self.updated + self.unchanged
 
     def log_fields(self, path: Path, acting_user) -> dict[str, Any]:
         """The import's log line: counts, the file's name and who imported it (never a
@@ -43,4 +55,5 @@ class ImportResult:
             "rows_updated": self.updated,
             "rows_unchanged": self.unchanged,
             "rows_with_errors": self.error_rows,
+            "rows_with_warnings": len({w.row for w in self.warnings}),
         }

@@ -9,15 +9,15 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.api.base import (
+from parity.core.api.base import (
     ActionViewSet,
     ModelSerializer,
     Pagination,
     ScopedPrimaryKeyField,
     errors,
 )
-from parity.api.people import PersonBriefSerializer
 from parity.people import actions
+from parity.people.api.persons import PersonBriefSerializer
 from parity.people.choices import Industry, Relation
 from parity.people.filters import EmploymentFilterSet, HouseholdFilterSet
 from parity.people.models import Employment, Household, HouseholdMember, Person

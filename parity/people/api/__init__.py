@@ -1,0 +1,2 @@
+"""The people app's REST endpoints: persons and residences (``persons``), households and
+employment records (``households``)."""
