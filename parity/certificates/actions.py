@@ -63,6 +63,7 @@ def _serve(*, acting_user, person: Person, code: str, date: dt.date, provider, n
         provider=provider,
         details={},
         note=note,
+        own_record=True,
     )
 
 

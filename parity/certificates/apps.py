@@ -16,6 +16,11 @@ class CertificatesConfig(AppConfig):
         register_flag("permit_basis", _("有合法稳定就业、住所或连续就读"), selectors.permit_basis_q)
         register_delivered("permit_valid", _("持有效居住证"), selectors.permit_valid_q)
 
+        from parity.services.recording import register_record_page
+
+        register_record_page("marriage_certificate", "certificates:person", _("婚育证明页"))
+        register_record_page("residence_permit", "certificates:permit", _("居住证页"))
+
         from parity.certificates.keygroups import register as register_key_groups
 
         register_key_groups()

@@ -32,6 +32,8 @@ def register() -> None:
             no_certificate_group,
             urgency=30,
             description=_("18–49岁流入妇女,来本市超过30天仍未查验婚育证明"),
+            record_url_name="certificates:certificate_record",
+            record_label=_("查验婚育证明"),
         )
     )
     register_key_group(
@@ -41,5 +43,7 @@ def register() -> None:
             permit_eligible_group,
             urgency=70,
             description=_("居住满六个月且有合法稳定就业、住所或连续就读,尚未申领居住证"),
+            record_url_name="certificates:permit_apply",
+            record_label=_("申领居住证"),
         )
     )

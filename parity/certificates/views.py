@@ -14,6 +14,8 @@ from parity.core.pagination import paginate
 from parity.core.views import (
     as_of,
     handle_form,
+    in_chosen_area,
+    list_context,
     person_for,
     person_record_for,
     wants_xlsx,
@@ -152,15 +154,12 @@ def permit_endorse(request, pk: int):
 
 
 def _list(request, template: str, rows, *, title: str, headers, row):
+    rows = in_chosen_area(request, rows)
     if wants_xlsx(request):
         return xlsx_response(
             request, title, headers, (row(p) for p in rows.iterator(chunk_size=2000)), rows
         )
-    return render(
-        request,
-        template,
-        {"page": paginate(request, rows), "title": title, "on": as_of(request)},
-    )
+    return render(request, template, list_context(request, paginate(request, rows), title))
 
 
 @login_required

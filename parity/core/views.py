@@ -139,6 +139,26 @@ def chosen_area(request: HttpRequest, param: str = "area") -> Area | None:
     return area
 
 
+def in_chosen_area(request: HttpRequest, rows: QuerySet, field: str = "area_code") -> QuerySet:
+    """``?area=CODE``: the rows managed in that area. The rows are already restricted to
+    the user's scope, so a code outside it only finds nothing."""
+    code = query_area_code(request.GET)
+    return rows.filter(**{f"{field}__startswith": code}) if code else rows
+
+
+def list_context(request: HttpRequest, page, title: str) -> dict[str, Any]:
+    """What a list page shows above its table: the date and the area chooser (the user's
+    own area down to communities)."""
+    areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=Level.COMMUNITY)
+    return {
+        "page": page,
+        "title": title,
+        "on": as_of(request),
+        "area": request.GET.get("area", ""),
+        "areas": areas.order_by("code").values_list("code", "name", "level"),
+    }
+
+
 def area_choices(
     user, *, min_level: int = Level.DISTRICT, max_level: int = Level.GRID
 ) -> list[tuple[str, str]]:

@@ -18,7 +18,7 @@ from parity.areas.models import Area
 from parity.core.actions import ensure_can, snapshot
 from parity.core.error_codes import ErrorCode
 from parity.core.models import audit
-from parity.immunization import due
+from parity.immunization import due, rules
 from parity.immunization.error_codes import ImmunizationError
 from parity.immunization.models import (
     Campaign,
@@ -101,6 +101,11 @@ def vaccination_record(
     date: dt.date,
     site: Department | None = None,
     campaign: Campaign | None = None,
+    batch_number: str = "",
+    manufacturer: str = "",
+    route: str = "",
+    injection_site: str = "",
+    vaccinator: str = "",
 ) -> VaccinationRecord:
     """Record a dose given to a child, as a service event of type "vaccination", and
     refresh the child's pending doses. Rejected, with nothing written: a date in the future
@@ -110,9 +115,20 @@ def vaccination_record(
 
     In a campaign the dose number may be left out: the dose then fills the schedule dose
     the child still needs, if it can (a polio campaign's bOPV as bOPV 3), else it is an
-    extra campaign dose (``dose`` null) that counts for the campaign only."""
+    extra campaign dose (``dose`` null) that counts for the campaign only.
+
+    The batch number, manufacturer, route, injection site and vaccinator that
+    预防接种工作规范 asks for are checked by ``rules.clean_record_details``."""
     ensure_can_serve(acting_user, person)
     check_service_date(person, date)
+    norm = rules.clean_record_details(
+        vaccine=vaccine,
+        batch_number=batch_number,
+        manufacturer=manufacturer,
+        route=route,
+        injection_site=injection_site,
+        vaccinator=vaccinator,
+    )
     if site is not None and site.kind not in HEALTH_SITE_KINDS:
         raise _error(
             "site", _("接种单位应为医疗卫生服务机构"), ImmunizationError.SITE_NOT_HEALTH_SITE
@@ -156,6 +172,7 @@ def vaccination_record(
         provider=site,
         details=_details(service_type, vaccine, dose),
         note=campaign.name if campaign is not None else "",
+        own_record=True,
     )
     record = VaccinationRecord(
         person=person,
@@ -168,6 +185,7 @@ def vaccination_record(
         event=event,
         area_code=person.area_code,
         recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
+        **norm,
     )
     record.full_clean()
     try:

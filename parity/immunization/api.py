@@ -27,7 +27,7 @@ from parity.core.api.base import (
 )
 from parity.core.params import path_id, query_area_code, query_id
 from parity.immunization import actions
-from parity.immunization.choices import DoseStatus
+from parity.immunization.choices import DoseStatus, InjectionSite, Route
 from parity.immunization.filters import OverdueFilterSet, VaccinationFilterSet
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
 from parity.immunization.selectors import campaign_coverage, child_schedule, children_overdue
@@ -61,6 +61,11 @@ class VaccinationSerializer(ModelSerializer):
             "date",
             "site",
             "site_name",
+            "batch_number",
+            "manufacturer",
+            "route",
+            "injection_site",
+            "vaccinator",
             "campaign",
             "round",
             "event",
@@ -89,6 +94,22 @@ class VaccinationCreateSerializer(serializers.Serializer):
     )
     campaign = ScopedPrimaryKeyField(
         model=Campaign, required=False, allow_null=True, label=_("强化免疫活动")
+    )
+    # 预防接种工作规范: checked by immunization.rules, as on the page.
+    batch_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=30, label=_("疫苗批号")
+    )
+    manufacturer = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, label=_("生产企业")
+    )
+    route = serializers.ChoiceField(
+        choices=Route.choices, required=False, allow_blank=True, label=_("接种途径")
+    )
+    injection_site = serializers.ChoiceField(
+        choices=InjectionSite.choices, required=False, allow_blank=True, label=_("接种部位")
+    )
+    vaccinator = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, label=_("接种人员")
     )
 
 

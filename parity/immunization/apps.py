@@ -16,6 +16,10 @@ class ImmunizationConfig(AppConfig):
 
         register_delivered("immunization_up_to_date", _("按程序完成接种"), _up_to_date)
 
+        from parity.services.recording import register_record_page
+
+        register_record_page("vaccination", "immunization:person", _("儿童预防接种页"))
+
         from parity.immunization.keygroups import register as register_key_groups
 
         register_key_groups()

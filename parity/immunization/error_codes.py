@@ -17,3 +17,6 @@ class ImmunizationError(models.TextChoices):
     CAMPAIGN_NO_ROUND = "campaign_no_round"
     SERVICE_TYPE_MISSING = "service_type_missing"
     SCHEDULE_MISSING = "schedule_missing"
+    BATCH_INVALID = "batch_invalid"
+    ROUTE_MISMATCH = "route_mismatch"
+    INJECTION_SITE_MISMATCH = "injection_site_mismatch"

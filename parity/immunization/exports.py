@@ -39,6 +39,41 @@ def overdue_headers() -> list[str]:
     ]
 
 
+def record_rows(records) -> Iterable[list]:
+    for r in records.iterator(chunk_size=2000):
+        yield [
+            r.person.name,
+            r.person.id_masked,
+            r.vaccine.name,
+            r.dose,
+            r.date,
+            r.site.name if r.site else "",
+            r.batch_number,
+            r.manufacturer,
+            r.get_route_display() if r.route else "",
+            r.get_injection_site_display() if r.injection_site else "",
+            r.vaccinator,
+            r.campaign.name if r.campaign else "",
+        ]
+
+
+def record_headers() -> list[str]:
+    return [
+        _("姓名"),
+        _("身份证号码"),
+        _("疫苗"),
+        _("剂次"),
+        _("接种日期"),
+        _("接种单位"),
+        _("疫苗批号"),
+        _("生产企业"),
+        _("接种途径"),
+        _("接种部位"),
+        _("接种人员"),
+        _("强化免疫活动"),
+    ]
+
+
 def target_rows(targets) -> Iterable[list]:
     for t in targets.iterator(chunk_size=2000):
         yield [

@@ -3,6 +3,9 @@ rest of the schedule for entering past doses from a vaccination card (补录).""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -11,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department
 from parity.core.forms import DateInput, blank
+from parity.immunization.choices import DEFAULT_ROUTE, InjectionSite, Route
 from parity.immunization.models import ScheduleDose, Vaccine
+from parity.immunization.rules import FRESH_DAYS
 from parity.immunization.selectors import ChildScheduleView
 
 
@@ -31,8 +36,20 @@ class VaccinationForm(forms.Form):
     site = forms.ModelChoiceField(
         queryset=Department.objects.none(), label=_("接种单位"), required=False
     )
+    batch_number = forms.CharField(label=_("疫苗批号"), max_length=30, required=False)
+    manufacturer = forms.CharField(label=_("生产企业"), max_length=100, required=False)
+    route = forms.ChoiceField(
+        label=_("接种途径"),
+        choices=blank(Route.choices),
+        required=False,
+        help_text=_("不填则按该疫苗的常规途径"),
+    )
+    injection_site = forms.ChoiceField(
+        label=_("接种部位"), choices=blank(InjectionSite.choices), required=False
+    )
+    vaccinator = forms.CharField(label=_("接种人员"), max_length=50, required=False)
 
-    def __init__(self, *args, view: ChildScheduleView, **kwargs):
+    def __init__(self, *args, view: ChildScheduleView, preselect: str = "", **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
@@ -52,7 +69,13 @@ class VaccinationForm(forms.Form):
         choices.append((_("其他剂次(补录)"), others))
         self.fields["dose"].choices = choices  # type: ignore[attr-defined]
         if now and not self.is_bound:
-            self.initial.setdefault("dose", now[0][0])
+            # The dose a work-list card names, else the one overdue the longest.
+            overdue = sorted(
+                (p for p in view.valid_today if p.status == "overdue"),
+                key=lambda p: p.pending.overdue_on,
+            )
+            first = f"{overdue[0].vaccine.code}:{overdue[0].pending.dose}" if overdue else now[0][0]
+            self.initial.setdefault("dose", preselect if preselect in listed else first)
         sites = health_sites(view.person.area_code)
         self.fields["site"].queryset = sites  # type: ignore[attr-defined]
         first = sites.first()
@@ -65,3 +88,28 @@ class VaccinationForm(forms.Form):
         if vaccine is None or not number.isdigit():
             raise forms.ValidationError(_("请选择疫苗及剂次"), code="invalid_choice")
         return vaccine, int(number)
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        day, chosen = cleaned.get("date"), cleaned.get("dose")
+        # A dose given these days is written from the vial and the nurse: both are asked
+        # for; an older dose copied from a vaccination card (补录) may lack them.
+        if day is not None and day >= timezone.localdate() - dt.timedelta(days=FRESH_DAYS):
+            for name, label in (("batch_number", _("疫苗批号")), ("vaccinator", _("接种人员"))):
+                if not cleaned.get(name, "").strip() and name not in self.errors:
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            _("请填写%(label)s") % {"label": label}, code="required"
+                        ),
+                    )
+        if chosen is not None and not cleaned.get("route"):
+            cleaned["route"] = DEFAULT_ROUTE.get(chosen[0].code, "")
+        return cleaned
+
+    def norm_details(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data.get(name, "")
+            for name in ("batch_number", "manufacturer", "route", "injection_site", "vaccinator")
+        }

@@ -13,15 +13,23 @@ from parity.services.keygroups import KeyGroup, register_key_group
 
 def children_overdue_group(on: dt.date) -> QuerySet[Any]:
     from parity.immunization.models import DoseDue
-    from parity.immunization.selectors import children_overdue
+    from parity.immunization.selectors import age_limits, children_overdue, overdue_doses
 
-    first = DoseDue.objects.filter(person=OuterRef("pk"), overdue_on__lte=on).order_by(
-        "overdue_on", "vaccine__code"
+    limits = age_limits(on)
+    # The dose most recently overdue (the card lists them all, ``overdue_dose_labels``).
+    latest = overdue_doses(
+        on, DoseDue.objects.filter(person=OuterRef("pk")), limits=limits
+    ).order_by("-overdue_on", "vaccine__code")
+    return children_overdue(on, limits=limits).annotate(
+        since=F("overdue_latest"),
+        detail=Subquery(latest.values("vaccine__name")[:1]),
     )
-    return children_overdue(on).annotate(
-        since=F("overdue_since"),
-        detail=Subquery(first.values("vaccine__name")[:1]),
-    )
+
+
+def _labels(person_ids: list[int], on: dt.date) -> dict[int, str]:
+    from parity.immunization.selectors import overdue_dose_labels
+
+    return overdue_dose_labels(person_ids, on)
 
 
 def register() -> None:
@@ -31,6 +39,12 @@ def register() -> None:
             _("疫苗接种逾期儿童"),
             children_overdue_group,
             urgency=10,
+            urgent_under_months=24,
+            recent_first=True,
+            details_for=_labels,
+            order=("band", "-overdue_latest", "id"),
             description=_("按国家免疫规划有剂次逾期未种的儿童(按每晚刷新的应种剂次表)"),
+            record_url_name="immunization:person",
+            record_label=_("记录接种"),
         )
     )

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from parity.core.models import RestrictedQuerySet, area_code_index
-from parity.immunization.choices import Series
+from parity.immunization.choices import InjectionSite, Route, Series
 
 
 class Vaccine(models.Model):
@@ -286,6 +286,29 @@ class VaccinationRecord(models.Model):
         on_delete=models.PROTECT,
         related_name="vaccinations",
     )
+    # What 预防接种工作规范 asks a record to carry besides the dose (blank in records
+    # entered from a vaccination card, 补录, where they are not known). A database default
+    # too: the demo writer and bulk loads name their columns.
+    batch_number = models.CharField(
+        _("疫苗批号"), max_length=30, blank=True, default="", db_default=""
+    )
+    manufacturer = models.CharField(
+        _("生产企业"), max_length=100, blank=True, default="", db_default=""
+    )
+    route = models.CharField(
+        _("接种途径"), max_length=8, choices=Route.choices, blank=True, default="", db_default=""
+    )
+    injection_site = models.CharField(
+        _("接种部位"),
+        max_length=16,
+        choices=InjectionSite.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    vaccinator = models.CharField(
+        _("接种人员"), max_length=50, blank=True, default="", db_default=""
+    )
     event = models.OneToOneField(
         "services.ServiceEvent",
         verbose_name=_("服务记录"),
@@ -329,6 +352,14 @@ class VaccinationRecord(models.Model):
                 fields=["person", "round"],
                 condition=Q(round__isnull=False),
                 name="%(app_label)s_%(class)s_one_per_round",
+            ),
+            models.CheckConstraint(
+                condition=Q(route__in=["", *Route.values]),
+                name="%(app_label)s_%(class)s_route_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(injection_site__in=["", *InjectionSite.values]),
+                name="%(app_label)s_%(class)s_injection_site_valid",
             ),
             models.CheckConstraint(
                 condition=Q(dose__isnull=False) | Q(campaign__isnull=False),

@@ -7,7 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 
 from parity.areas.models import Area
@@ -16,10 +28,11 @@ from parity.immunization.models import (
     Campaign,
     CampaignTarget,
     DoseDue,
+    ScheduleDose,
     VaccinationRecord,
     Vaccine,
 )
-from parity.immunization.schedule import ChildSchedule, Pending
+from parity.immunization.schedule import ChildSchedule, Pending, add_months
 from parity.immunization.schedule_data import schedule_from_db
 from parity.people.models import Person
 
@@ -68,14 +81,141 @@ def child_schedule(person: Person, on: dt.date) -> ChildScheduleView:
     return ChildScheduleView(person, on, result, records, pending)
 
 
-def children_overdue(on: dt.date, *, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
-    """Children with at least one dose overdue on the date (by the nightly ``DoseDue``),
-    annotated with ``overdue_since`` (the earliest overdue date) and ``overdue_count``."""
+# Children younger than this come first on the overdue lists (and the work list).
+URGENT_UNDER_MONTHS = 24
+# Then the children of preschool age, whose doses are still on the schedule's own ages.
+PRESCHOOL_UNDER_MONTHS = 84
+
+
+@dataclass(frozen=True)
+class AgeLimits:
+    """Up to what age the doses of the edition in force on a date are given."""
+
+    catch_up_months: int
+    every_dose: dict[int, set[int]]  # vaccine id -> dose numbers
+    give_before: dict[int, dict[int, int]]  # vaccine id -> dose -> months
+
+
+def age_limits(on: dt.date) -> AgeLimits | None:
+    """The edition in force on the date and its doses' age limits: one query."""
+    rows = list(
+        ScheduleDose.objects.values_list(
+            "edition__effective_from",
+            "edition__catch_up_until_months",
+            "vaccine_id",
+            "dose",
+            "give_before_months",
+        )
+    )
+    if not rows:
+        return None
+    starts = sorted({r[0] for r in rows})
+    current = max((d for d in starts if d <= on), default=starts[0])
+    limits = AgeLimits(0, {}, {})
+    catch_up = 0
+    for start, months_18, vaccine_id, dose, months in rows:
+        if start != current:
+            continue
+        catch_up = months_18
+        limits.every_dose.setdefault(vaccine_id, set()).add(dose)
+        if months is not None:
+            limits.give_before.setdefault(vaccine_id, {})[dose] = months
+    return AgeLimits(catch_up, limits.every_dose, limits.give_before)
+
+
+def still_given_q(
+    on: dt.date,
+    *,
+    prefix: str = "doses_due__",
+    birth: str = "birth_date",
+    limits: AgeLimits | None = None,
+) -> Q:
+    """Pending doses that may still be given on the date: the child is under the catch-up
+    age (18) and under the dose's ``give_before`` age (BCG 4 years, MPSV-A 24 months).
+    The nightly ``DoseDue`` rows are valid as of their date; between refreshes a child
+    past the age is not listed overdue for the dose. Written without negation, so that
+    on ``Person`` it filters the same join of doses as the overdue date beside it."""
+    limits = limits or age_limits(on)
+    if limits is None:
+        return Q()
+    q = Q(**{f"{birth}__gt": add_months(on, -limits.catch_up_months)})
+    limited = limits.give_before
+    if not limited:
+        return q
+    every_dose = limits.every_dose
+    free = Q(**{f"{prefix}vaccine_id__in": sorted(set(every_dose) - set(limited))})
+    for vaccine_id, doses in limited.items():
+        others = sorted(every_dose[vaccine_id] - set(doses))
+        if others:
+            free |= Q(**{f"{prefix}vaccine_id": vaccine_id, f"{prefix}dose__in": others})
+        for dose, months in doses.items():
+            free |= Q(
+                **{
+                    f"{prefix}vaccine_id": vaccine_id,
+                    f"{prefix}dose": dose,
+                    f"{birth}__gt": add_months(on, -months),
+                }
+            )
+    return q & free
+
+
+def overdue_doses(
+    on: dt.date,
+    queryset: QuerySet[DoseDue] | None = None,
+    *,
+    limits: AgeLimits | None = None,
+) -> QuerySet[DoseDue]:
+    """Doses overdue on the date that may still be given."""
+    queryset = queryset if queryset is not None else DoseDue.objects.all()
+    return queryset.filter(
+        still_given_q(on, prefix="", birth="person__birth_date", limits=limits),
+        overdue_on__lte=on,
+    )
+
+
+def overdue_dose_labels(person_ids: list[int], on: dt.date) -> dict[int, str]:
+    """Every overdue dose of each child named, most recently overdue first (the card and
+    the list show them all): one query for a page of children."""
+    labels: dict[int, list[str]] = {}
+    rows = (
+        overdue_doses(on, DoseDue.objects.filter(person_id__in=person_ids))
+        .order_by("person_id", "-overdue_on", "vaccine__sort_order")
+        .values_list("person_id", "vaccine__name", "dose")
+    )
+    for person_id, name, dose in rows:
+        labels.setdefault(person_id, []).append(f"{name} 第{dose}剂")
+    return {pk: "、".join(names) for pk, names in labels.items()}
+
+
+def children_overdue(
+    on: dt.date,
+    *,
+    people: QuerySet[Person] | None = None,
+    limits: AgeLimits | None = None,
+) -> QuerySet[Person]:
+    """Children with at least one dose overdue on the date that may still be given (by
+    the nightly ``DoseDue``), annotated with ``overdue_since`` (the earliest overdue
+    date), ``overdue_latest`` (the latest) and ``overdue_count``; in the order of what
+    to do today: children under two, then preschool children, then older ones, and in
+    each band the most recently overdue first (catch-up helps most early; a 15-year-old
+    missing a dose since 2011 comes after a 2-year-old a month late)."""
     people = people if people is not None else Person.objects.all()
+    urgent = add_months(on, -URGENT_UNDER_MONTHS)
+    preschool = add_months(on, -PRESCHOOL_UNDER_MONTHS)
     return (
-        people.filter(doses_due__overdue_on__lte=on)
-        .annotate(overdue_since=Min("doses_due__overdue_on"), overdue_count=Count("doses_due"))
-        .order_by("overdue_since", "area_code", "id")
+        people.filter(still_given_q(on, limits=limits), doses_due__overdue_on__lte=on)
+        .annotate(
+            overdue_since=Min("doses_due__overdue_on"),
+            overdue_latest=Max("doses_due__overdue_on"),
+            overdue_count=Count("doses_due"),
+            band=Case(
+                When(birth_date__gt=urgent, then=Value(0)),
+                When(birth_date__gt=preschool, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("band", "-overdue_latest", "id")
     )
 
 
@@ -164,12 +304,18 @@ def campaign_coverage(
     return rows, total
 
 
-def campaign_children(campaign: Campaign, area: Area | None = None) -> tuple[int, int]:
+def campaign_children(
+    campaign: Campaign,
+    area: Area | None = None,
+    *,
+    queryset: QuerySet[CampaignTarget] | None = None,
+) -> tuple[int, int]:
     """Distinct children of a campaign in the area: on a target list of any round (应种),
     and of those, vaccinated in any round (实种) — how a report counts children, where
     ``campaign_coverage`` counts doses round by round."""
     area = area or campaign.area
-    targets = CampaignTarget.objects.filter(campaign=campaign, area_code__startswith=area.code)
+    targets = queryset if queryset is not None else CampaignTarget.objects.all()
+    targets = targets.filter(campaign=campaign, area_code__startswith=area.code)
     vaccinated = VaccinationRecord.objects.filter(campaign=campaign).values("person_id")
     totals = targets.aggregate(
         children=Count("person_id", distinct=True),

@@ -5,6 +5,7 @@ from parity.immunization import views
 app_name = "immunization"
 urlpatterns = [
     path("person/<int:pk>/", views.child_page, name="person"),
+    path("person/<int:pk>/records.xlsx", views.records_export, name="records_export"),
     path("overdue/", views.overdue_list, name="overdue"),
     path("overdue/export/", views.overdue_export, name="overdue_export"),
     path("campaigns/", views.campaign_list, name="campaign_list"),

@@ -22,12 +22,15 @@ from parity.core.views import person_for
 from parity.immunization import actions, exports
 from parity.immunization.filters import OverdueFilterSet
 from parity.immunization.forms import VaccinationForm
-from parity.immunization.models import Campaign, CampaignTarget
+from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord
 from parity.immunization.selectors import (
+    CoverageRow,
+    campaign_children,
     campaign_coverage,
     campaign_targets,
     child_schedule,
     children_overdue,
+    overdue_dose_labels,
 )
 from parity.people.models import Person
 
@@ -41,7 +44,11 @@ def child_page(request, pk: int):
     if request.method == "POST" and not can_record:
         raise PermissionDenied
     view = child_schedule(person, today)
-    form = VaccinationForm(request.POST or None, view=view) if can_record else None
+    form = (
+        VaccinationForm(request.POST or None, view=view, preselect=request.GET.get("dose", ""))
+        if can_record
+        else None
+    )
     if form is not None and request.method == "POST" and form.is_valid():
         vaccine, dose = form.cleaned_data["dose"]
         try:
@@ -52,6 +59,7 @@ def child_page(request, pk: int):
                 dose=dose,
                 date=form.cleaned_data["date"],
                 site=form.cleaned_data["site"],
+                **form.norm_details(),
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "vaccine" in exc.error_dict:
@@ -70,6 +78,26 @@ def child_page(request, pk: int):
     )
 
 
+@login_required
+def records_export(request, pk: int):
+    """A child's vaccination records with what 预防接种工作规范 asks each to carry."""
+    person = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=pk)
+    records = (
+        VaccinationRecord.objects.restrict(request.user, VIEW)
+        .filter(person=person)
+        .select_related("person", "vaccine", "site", "campaign")
+        .order_by("date", "id")
+    )
+    return export_file(
+        request,
+        filename=_("接种记录"),
+        title=_("接种记录"),
+        headers=exports.record_headers(),
+        rows=exports.record_rows(records),
+        count=records,
+    )
+
+
 def _overdue_people(request):
     today = timezone.localdate()
     people = Person.objects.restrict(request.user, VIEW).select_related("grid")
@@ -84,10 +112,14 @@ def overdue_list(request):
     """Children overdue for a vaccine (a key group), in the user's area."""
     today, area, people = _overdue_people(request)
     areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
+    page = paginate(request, people)
+    labels = overdue_dose_labels([p.pk for p in page.object_list], today)
+    for child in page.object_list:
+        child.overdue_doses = labels.get(child.pk, "")
     return render(
         request,
         "immunization/overdue_list.html",
-        {"page": paginate(request, people), "today": today, "area": area, "areas": areas},
+        {"page": page, "today": today, "area": area, "areas": areas},
     )
 
 
@@ -148,6 +180,14 @@ def campaign_detail(request, pk: int):
     number = query_id(request.GET, "round")
     visible = CampaignTarget.objects.restrict(request.user, VIEW)
     rows, total = campaign_coverage(campaign, area, round_number=number, queryset=visible)
+    rounds = list(campaign.rounds.all())
+    # Summed over rounds the rows count doses (人次); the dashboard and the report count
+    # children (人数): both are shown, labelled.
+    children = None
+    if number is None and len(rounds) > 1:
+        children = CoverageRow(
+            area.code, area.name, *campaign_children(campaign, area, queryset=visible)
+        )
     targets = _targets(request, campaign)
     if number is not None:
         targets = targets.filter(round__number=number)
@@ -156,10 +196,11 @@ def campaign_detail(request, pk: int):
         "immunization/campaign_detail.html",
         {
             "campaign": campaign,
-            "rounds": list(campaign.rounds.all()),
+            "rounds": rounds,
             "area": area,
             "rows": rows,
             "total": total,
+            "children": children,
             "round_number": number,
             "page": paginate(request, targets),
             "can_draw": in_scope(request.user, campaign.area_code, SERVE),

@@ -84,6 +84,7 @@ def _serve(
         outcome=outcome,
         details=details or {},
         note=note,
+        own_record=True,
     )
 
 

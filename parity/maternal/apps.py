@@ -20,6 +20,11 @@ class MaternalConfig(AppConfig):
             "child_checks_on_track", _("儿童健康检查无逾期"), selectors.child_checks_on_track_q
         )
 
+        from parity.services.recording import register_record_page
+
+        register_record_page("maternal_health", "maternal:person", _("孕产妇保健页"))
+        register_record_page("child_health", "maternal:child_checks", _("儿童健康检查页"))
+
         from parity.maternal.keygroups import register as register_key_groups
 
         register_key_groups()

@@ -53,7 +53,11 @@ def register() -> None:
             _("孕产期检查逾期"),
             pregnancy_overdue_group,
             urgency=5,
+            urgent=True,
+            recent_first=True,
             description=_("有产前检查或产后访视逾期未做的孕产妇"),
+            record_url_name="maternal:person",
+            record_label=_("记录产检或访视"),
         )
     )
     register_key_group(
@@ -62,6 +66,10 @@ def register() -> None:
             _("儿童健康检查逾期"),
             child_check_overdue_group,
             urgency=20,
+            urgent_under_months=24,
+            recent_first=True,
             description=_("0–6岁儿童健康检查逾期未做"),
+            record_url_name="maternal:child_check_record",
+            record_label=_("记录健康检查"),
         )
     )

@@ -13,6 +13,8 @@ from parity.core.pagination import paginate
 from parity.core.views import (
     as_of,
     handle_form,
+    in_chosen_area,
+    list_context,
     person_for,
     person_record_for,
     wants_xlsx,
@@ -189,7 +191,8 @@ def child_check_record(request, pk: int):
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request, template: str, rows, *, title: str, export):
+def _list(request, template: str, rows, *, title: str, export, area_field: str = "area_code"):
+    rows = in_chosen_area(request, rows, area_field)
     if wants_xlsx(request):
         return xlsx_response(
             request,
@@ -200,9 +203,14 @@ def _list(request, template: str, rows, *, title: str, export):
         )
     page = paginate(request, rows)
     page.object_list = list(page.object_list)
+    on = as_of(request)
     for row in page.object_list:
         row.overdue_label = POINT_LABELS.get(getattr(row, "overdue_point", ""), "")
-    return render(request, template, {"page": page, "title": title, "on": as_of(request)})
+        lmp = getattr(row, "lmp", None)
+        if lmp is not None:
+            row.gestational_week = schedule.gestational_week(lmp, on)
+            row.expected_delivery = schedule.expected_delivery(lmp)
+    return render(request, template, list_context(request, page, title))
 
 
 @login_required
@@ -224,6 +232,7 @@ def overdue_list(request):
         "maternal/overdue_list.html",
         rows,
         title=_("产检逾期孕产妇"),
+        area_field="person__area_code",
         export=(
             headers,
             lambda p: [

@@ -4,7 +4,7 @@ HTML lists, the API and exports (netbox style)."""
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from parity.people.selectors import floating_on, status_on
 
 
 class PersonFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话"))
+    q = django_filters.CharFilter(method="filter_q", label=_("姓名/身份证号码/电话/地址"))
     status = django_filters.ChoiceFilter(
         choices=Status.choices, method="filter_status", label=_("人口类别")
     )
@@ -47,7 +47,11 @@ class PersonFilterSet(django_filters.FilterSet):
             return queryset.filter(id_hash=crypto.blind_index(number))
         if compact.isdigit() and len(compact) == 11:
             return queryset.filter(phone_hash=crypto.blind_index(compact))
-        return queryset.filter(Q(name__contains=value))
+        # A name, or part of the address of the person's current stay (or its dwelling).
+        stays = Residence.objects.filter(person=OuterRef("pk"), departed_on__isnull=True).filter(
+            Q(address__contains=value) | Q(dwelling__address__contains=value)
+        )
+        return queryset.filter(Q(name__contains=value) | Q(Exists(stays)))
 
     def filter_status(self, queryset, name, value: str):
         """Inflow or outflow today (``people.selectors``: an inflow person who has left

@@ -21,6 +21,7 @@ from parity.people.models import Person
 from parity.services.choices import Outcome
 from parity.services.details import clean_details
 from parity.services.models import ProviderStaff, ServiceEvent, ServiceType, Visit
+from parity.services.recording import check_general_record
 
 
 def ensure_can_serve(user, person: Person) -> None:
@@ -57,15 +58,20 @@ def service_record(
     outcome: str = Outcome.COMPLETED,
     details: dict[str, Any] | None = None,
     note: str = "",
+    own_record: bool = False,
 ) -> ServiceEvent:
     """Record one delivery of a service to a person. Other apps' actions (vaccination,
-    antenatal visit, certificate check, …) call this too, so that every delivery is a
-    service event that indicators can count."""
+    antenatal visit, certificate check, …) call this too, with ``own_record=True``, so
+    that every delivery is a service event that indicators can count; anyone else is
+    refused such a service (``recording.check_general_record``): its own record is what
+    counts."""
     ensure_can_serve(acting_user, person)
     if not service_type.is_active:
         raise ValidationError(
             {"service_type": ValidationError(_("该服务项目已停用"), code=ErrorCode.INVALID_CHOICE)}
         )
+    if not own_record:
+        check_general_record(service_type)
     check_service_date(person, date)
     if outcome not in Outcome.values:
         raise ValidationError(

@@ -11,3 +11,5 @@ class ServiceErrorCode(models.TextChoices):
     PROVIDER_AMBIGUOUS = "provider_ambiguous"
     DETAIL_NOT_IN_SERVICE = "detail_not_in_service"
     DUPLICATE_ROW = "duplicate_row"
+    # A vaccination, antenatal visit, … has its own record page: not a bare service event.
+    OWN_RECORD = "own_record"

@@ -21,6 +21,7 @@ from parity.core.forms import DateInput, blank
 from parity.services.choices import DetailType, Outcome, StaffRole, VisitOutcome
 from parity.services.details import clean_details
 from parity.services.models import ServiceType
+from parity.services.recording import check_general_record
 
 DETAIL_PREFIX = "d_"
 
@@ -120,6 +121,12 @@ class ServiceRecordForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         chosen = cleaned.get("service_type")
+        if chosen is not None:
+            try:
+                check_general_record(chosen)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+                return cleaned
         if chosen is not None and self.service is not None and chosen.pk != self.service.pk:
             # The type changed without the details being reloaded: ask again.
             raise ValidationError(_("服务项目已更改,请重新填写明细"), code="invalid")

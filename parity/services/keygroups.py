@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import Status
@@ -44,10 +45,47 @@ class KeyGroup:
     # Returns people annotated with ``since`` (and ``detail``): typed loosely because the
     # annotations are the builders' own.
     build: Callable[[dt.date], QuerySet[Any]]
-    # Lower is more urgent; the work list sorts by it, then by how long it has waited.
+    # The work list puts the urgent class first (``urgent``: every member, e.g. pregnant
+    # women due for a visit; ``urgent_under_months``: children younger than that), then by
+    # ``urgency`` (lower first), then by how long the item has waited: oldest first, or,
+    # for a group whose remedy helps most early (``recent_first``: a dose to catch up, a
+    # check whose window passes), most recently fallen due first.
     urgency: int = 50
+    urgent: bool = False
+    urgent_under_months: int | None = None
+    recent_first: bool = False
     on_worklist: bool = True
     description: Any = ""
+    # The page that records what the card is about (the vaccine card: the child's
+    # immunization page), reversed with the person's pk, plus a query; and its button.
+    record_url_name: str = ""
+    record_query: str = ""
+    record_label: Any = ""
+
+    # Everything due for the people on one page, for the card (every overdue dose, not
+    # only the first): person id -> text; one query for the page.
+    details_for: Callable[[list[int], dt.date], dict[int, str]] | None = None
+    # The members page's order when the group's query annotates a better one.
+    order: tuple[str, ...] = ()
+
+    @property
+    def member_order(self) -> tuple[str, ...]:
+        if self.order:
+            return self.order
+        return ("-since", "area_code", "id") if self.recent_first else ("since", "area_code", "id")
+
+    def is_urgent(self, birth_date: dt.date | None, on: dt.date) -> bool:
+        if self.urgent:
+            return True
+        if self.urgent_under_months is None or birth_date is None:
+            return False
+        return birth_date > on - relativedelta(months=self.urgent_under_months)
+
+    def record_url(self, person_pk: int) -> str:
+        if not self.record_url_name:
+            return ""
+        url = reverse(self.record_url_name, args=[person_pk])
+        return f"{url}?{self.record_query}" if self.record_query else url
 
 
 KEY_GROUPS: dict[str, KeyGroup] = {}
@@ -83,6 +121,7 @@ class WorkItem:
     group: KeyGroup
     since: dt.date | None
     detail: str
+    birth_date: dt.date | None = None
 
     def days_waiting(self, on: dt.date) -> int | None:
         return (on - self.since).days if self.since else None
@@ -101,19 +140,33 @@ class WorkList:
 
 
 def _worklist_rows(group: KeyGroup, on: dt.date, area_code: str) -> QuerySet[Any]:
-    """The group's members in the area as (area_code, pk, name, id_masked, since, detail),
-    unordered: the work list sorts them by urgency itself."""
+    """The group's members in the area as (area_code, pk, name, id_masked, since, detail,
+    birth_date), unordered: the work list sorts them by urgency itself."""
     built: QuerySet[Any] = group.build(on)
     return (
         built.filter(area_code__startswith=area_code)
         .order_by()
-        .values_list("area_code", "pk", "name", "id_masked", "since", "detail")
+        .values_list("area_code", "pk", "name", "id_masked", "since", "detail", "birth_date")
+    )
+
+
+def urgency_key(item: WorkItem, on: dt.date) -> tuple:
+    """Where an item goes on the work list: the urgent class (pregnant women due for a
+    visit, children under two overdue, newborn visits) first, then the group's urgency,
+    then how long it has waited, in the direction the group asks for."""
+    group = item.group
+    waited = (on - item.since).days if item.since else -1
+    return (
+        0 if group.is_urgent(item.birth_date, on) else 1,
+        group.urgency,
+        waited if group.recent_first else -waited,
+        item.person_id,
     )
 
 
 def _by_urgency(result: WorkList) -> WorkList:
-    far_future = dt.date.max
-    result.items.sort(key=lambda i: (i.group.urgency, i.since or far_future, i.person_id))
+    # A community's or a grid's list (the page and the API refuse wider areas): bounded.
+    result.items.sort(key=lambda i: urgency_key(i, result.on))
     return result
 
 
@@ -125,8 +178,8 @@ def work_list(area_code: str, on: dt.date) -> WorkList:
         if not group.on_worklist:
             continue
         result.items.extend(
-            WorkItem(pk, name, masked, group, since, detail or "")
-            for _code, pk, name, masked, since, detail in _worklist_rows(group, on, area_code)
+            WorkItem(pk, name, masked, group, since, detail or "", born)
+            for _code, pk, name, masked, since, detail, born in _worklist_rows(group, on, area_code)
         )
     return _by_urgency(result)
 
@@ -141,10 +194,10 @@ def work_lists_by_grid(area_code: str, on: dt.date) -> dict[str, WorkList]:
     for group in KEY_GROUPS.values():
         if not group.on_worklist:
             continue
-        for code, pk, name, masked, since, detail in _worklist_rows(group, on, area_code):
+        for code, pk, name, masked, since, detail, born in _worklist_rows(group, on, area_code):
             if code not in lists:
                 lists[code] = WorkList(on)
-            lists[code].items.append(WorkItem(pk, name, masked, group, since, detail or ""))
+            lists[code].items.append(WorkItem(pk, name, masked, group, since, detail or "", born))
     for result in lists.values():
         _by_urgency(result)
     return lists
@@ -210,6 +263,9 @@ def register_builtin_groups() -> None:
             no_health_record,
             urgency=40,
             description=_("在本市居住满6个月、尚未建立居民健康档案的人员"),
+            record_url_name="services:service_record",
+            record_query="type=health_record",
+            record_label=_("建立健康档案"),
         )
     )
     register_key_group(

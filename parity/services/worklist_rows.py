@@ -10,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from parity.services.keygroups import WorkItem, WorkList
 
-# A key group whose remedy is one service: the "记录服务" button opens on that service.
-QUICK_SERVICE = {"no_health_record": "health_record"}
 # Days waiting from which an item is shown as late, then as very late.
 LATE_DAYS, VERY_LATE_DAYS = 30, 90
 
@@ -20,6 +18,13 @@ LATE_DAYS, VERY_LATE_DAYS = 30, 90
 class Due:
     item: WorkItem
     days: int | None
+    # Everything the group has to say for this person (every overdue dose), when the
+    # page has asked the group for it (``add_details``).
+    full_detail: str = ""
+
+    @property
+    def detail(self) -> str:
+        return self.full_detail or self.item.detail
 
     @property
     def wait(self) -> str:
@@ -57,15 +62,30 @@ class PersonRow:
         return next((lv for lv in ("very-late", "late") if lv in levels), "due")
 
     @property
-    def quick_service(self) -> str:
-        return next(
-            (
-                QUICK_SERVICE[d.item.group.code]
-                for d in self.items
-                if d.item.group.code in QUICK_SERVICE
-            ),
-            "",
-        )
+    def quick(self) -> tuple[str, str]:
+        """The page that records the most urgent item the card names, and its button
+        (the vaccine card: the child's immunization page); empty when none has one."""
+        for due in self.items:
+            url = due.item.group.record_url(self.person_id)
+            if url:
+                return url, str(due.item.group.record_label)
+        return "", ""
+
+
+def add_details(rows: list[PersonRow], on) -> None:
+    """The full detail of each item on a page of rows, from the groups that give one: one
+    query per such group for the page."""
+    wanted: dict[str, list[Due]] = {}
+    for row in rows:
+        for due in row.items:
+            if due.item.group.details_for is not None:
+                wanted.setdefault(due.item.group.code, []).append(due)
+    for dues in wanted.values():
+        group = dues[0].item.group
+        assert group.details_for is not None
+        found = group.details_for([d.item.person_id for d in dues], on)
+        for due in dues:
+            due.full_detail = found.get(due.item.person_id, "")
 
 
 def person_rows(worklist: WorkList, group: str = "") -> list[PersonRow]:

@@ -328,6 +328,7 @@ ROUTES: dict[str, dict[str, Door]] = {
             SERVE, kw=pk("child"), data=lambda s, w: {"dose": "HepB:2", "date": today(w)}
         ),
     },
+    "immunization:records_export": {"GET": read(kw=pk("child"))},
     "immunization:overdue": {"GET": lst(query=area)},
     "immunization:overdue_export": {"GET": lst(query=area)},
     "immunization:campaign_list": {"GET": lst()},

@@ -35,19 +35,32 @@ def test_a_grid_worker_on_a_phone_records_a_vaccination_for_an_overdue_child(
     card = page.locator(f"#p{child.pk}")
     assert "疫苗接种逾期儿童" in card.inner_text()
 
-    card.get_by_role("link", name="小宝").click()
-    page.wait_for_url(f"{base}/people/{child.pk}/")
-    page.click(".programme-links a:has-text('预防接种')")
-    page.wait_for_url(f"{base}/immunization/person/{child.pk}/")
+    # The card's quick action opens the child's page with the overdue dose chosen.
+    card.get_by_role("link", name="记录接种").click()
+    page.wait_for_url(lambda url: f"/immunization/person/{child.pk}/" in url)
     chosen = page.input_value("select[name=dose]")
-    assert chosen  # the first dose valid today is preselected
+    assert chosen == "HepB:1"  # the dose the card is about: overdue the longest
     assert page.input_value("input[name=date]") == today.isoformat()
+    # The work norms' details: without a batch number the form asks for it.
+    page.fill("input[name=vaccinator]", "王护士")
+    page.click("button[type=submit]:has-text('保存接种记录')")
+    page.wait_for_load_state()
+    assert "请填写疫苗批号" in page.inner_text("main")
+    assert not VaccinationRecord.objects.filter(person=child).exists()
+    page.fill("input[name=batch_number]", "202405a")
+    page.fill("input[name=manufacturer]", "北京生物制品研究所")
+    page.select_option("select[name=injection_site]", "right_arm")
     page.click("button[type=submit]:has-text('保存接种记录')")
     page.wait_for_load_state()
 
-    vaccine, dose = chosen.split(":")
     record = VaccinationRecord.objects.get(person=child)
-    assert (record.vaccine.code, record.dose, record.date) == (vaccine, int(dose), today)
+    assert (record.vaccine.code, record.dose, record.date) == ("HepB", 1, today)
+    assert (record.batch_number, record.vaccinator, record.route) == ("202405A", "王护士", "im")
     assert record.event is not None and record.event.recorded_by_id == owner.pk
-    assert not DoseDue.objects.filter(person=child, vaccine__code=vaccine, dose=int(dose)).exists()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The child has left the overdue list and the work list's vaccine group.
+    page.goto(f"{base}/immunization/overdue/")
+    assert "没有逾期未种的儿童" in page.inner_text("main")
+    page.goto(f"{base}/services/worklist/?group=vaccine_overdue")
+    assert page.locator(f"#p{child.pk}").count() == 0

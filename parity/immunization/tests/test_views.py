@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -48,7 +49,16 @@ def test_a_vaccination_recorded_from_the_page_redirects_back_with_the_dose_liste
     client.force_login(owner)
     url = reverse("immunization:person", args=[baby.pk])
     today = timezone.localdate().isoformat()
-    response = client.post(url, {"dose": "HepB:1", "date": today, "site": site.pk})
+    response = client.post(
+        url,
+        {
+            "dose": "HepB:1",
+            "date": today,
+            "site": site.pk,
+            "batch_number": "202405A",
+            "vaccinator": "王护士",
+        },
+    )
     assert response.status_code == 302
     record = VaccinationRecord.objects.get(person=baby)
     assert (record.vaccine.code, record.dose, record.site) == ("HepB", 1, site)
@@ -61,7 +71,15 @@ def test_an_invalid_vaccination_from_the_page_shows_the_reason_and_writes_nothin
 ):
     client.force_login(owner)
     url = reverse("immunization:person", args=[baby.pk])
-    response = client.post(url, {"dose": "HepB:3", "date": timezone.localdate().isoformat()})
+    response = client.post(
+        url,
+        {
+            "dose": "HepB:3",
+            "date": timezone.localdate().isoformat(),
+            "batch_number": "202405A",
+            "vaccinator": "王护士",
+        },
+    )
     assert response.status_code == 200
     assert "最早在6月龄接种" in response.content.decode()
     assert not VaccinationRecord.objects.exists()
@@ -204,3 +222,116 @@ def test_a_grid_worker_sees_the_district_campaign_counted_over_their_grid(
     assert response.status_code == 200
     assert response.context["total"].targets == 3
     assert "邻网格儿童" not in response.content.decode()
+
+
+# --- what 预防接种工作规范 asks a record to carry -------------------------------------------
+
+
+def test_a_fresh_dose_needs_its_batch_number_and_vaccinator(client, owner, baby):
+    client.force_login(owner)
+    url = reverse("immunization:person", args=[baby.pk])
+
+    response = client.post(url, {"dose": "HepB:1", "date": timezone.localdate().isoformat()})
+
+    errors = response.context["form"].errors
+    assert errors["batch_number"] == ["请填写疫苗批号"]
+    assert errors["vaccinator"] == ["请填写接种人员"]
+    assert not VaccinationRecord.objects.exists()
+
+
+def test_a_dose_copied_from_a_card_may_lack_them(client, owner, baby):
+    client.force_login(owner)
+    url = reverse("immunization:person", args=[baby.pk])
+
+    response = client.post(url, {"dose": "HepB:1", "date": baby.birth_date.isoformat()})
+
+    assert response.status_code == 302
+    record = VaccinationRecord.objects.get()
+    assert (record.batch_number, record.vaccinator, record.route) == ("", "", "im")
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"batch_number": "批号?"}, "batch_number", "疫苗批号应为2–30位字母、数字、“-”或“/”"),
+        ({"route": "oral"}, "route", "乙肝疫苗为注射类疫苗,接种途径不能为口服"),
+        ({"route": "nasal"}, "route", "接种途径无效"),
+        ({"injection_site": "left_ear"}, "injection_site", "接种部位无效"),
+    ],
+)
+def test_bad_details_are_refused_on_their_field(owner, baby, values, field, message):
+    with pytest.raises(ValidationError) as refused:
+        vaccination_record(
+            acting_user=owner,
+            person=baby,
+            vaccine=Vaccine.objects.get(code="HepB"),
+            dose=1,
+            date=timezone.localdate(),
+            **values,
+        )
+
+    assert refused.value.message_dict[field] == [message]
+    assert not VaccinationRecord.objects.exists()
+
+
+def test_an_oral_vaccine_takes_no_injection_site(owner, child):
+    toddler = child(months_ago(5), name="小童")
+    vaccination_record(
+        acting_user=owner,
+        person=toddler,
+        vaccine=Vaccine.objects.get(code="IPV"),
+        dose=1,
+        date=months_ago(2),
+    )
+    vaccination_record(
+        acting_user=owner,
+        person=toddler,
+        vaccine=Vaccine.objects.get(code="IPV"),
+        dose=2,
+        date=months_ago(1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        vaccination_record(
+            acting_user=owner,
+            person=toddler,
+            vaccine=Vaccine.objects.get(code="bOPV"),
+            dose=3,
+            date=timezone.localdate(),
+            route="oral",
+            injection_site="left_arm",
+        )
+
+    assert refused.value.message_dict["injection_site"] == ["口服疫苗不填接种部位"]
+
+
+def test_the_details_are_in_the_api_and_the_export(client, owner, baby):
+    client.force_login(owner)
+    response = client.post(
+        "/api/v1/vaccinations/",
+        {
+            "person": baby.pk,
+            "vaccine": "HepB",
+            "dose": 1,
+            "date": timezone.localdate().isoformat(),
+            "batch_number": "2024-07b",
+            "manufacturer": "深圳康泰",
+            "route": "im",
+            "injection_site": "left_thigh",
+            "vaccinator": "李医生",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["batch_number"], body["injection_site"], body["vaccinator"]) == (
+        "2024-07B",
+        "left_thigh",
+        "李医生",
+    )
+
+    export = client.get(reverse("immunization:records_export", args=[baby.pk]))
+
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    rows = list(sheet.values)
+    assert rows[0][6:11] == ("疫苗批号", "生产企业", "接种途径", "接种部位", "接种人员")
+    assert rows[1][6:11] == ("2024-07B", "深圳康泰", "肌内注射", "左大腿前外侧", "李医生")

@@ -144,3 +144,36 @@ def test_the_child_checks_page_shows_the_schedule_and_records_a_check(
     )
     assert response.status_code == 302
     assert child.child_checks.get().point == "newborn"
+
+
+# --- lists: an area filter, 孕周 and 预产期, a page-number jump ---------------------------------
+
+
+def test_the_pregnancy_list_shows_the_week_and_the_due_date_and_filters_by_area(
+    client, owner, woman
+):
+    from parity.conftest import OTHER_GRID
+    from parity.maternal import schedule as maternal_schedule
+
+    lmp = dt.date.today() - dt.timedelta(days=100)
+    pregnancy_register(acting_user=owner, person=woman, lmp=lmp)
+    client.force_login(owner)
+    url = reverse("maternal:pregnant_list")
+
+    html = client.get(url).content.decode()
+
+    assert "14 周" in html
+    assert maternal_schedule.expected_delivery(lmp).isoformat() in html
+    assert 'name="area"' in html
+    assert woman.name in client.get(url, {"area": woman.area_code}).content.decode()
+    assert woman.name not in client.get(url, {"area": OTHER_GRID}).content.decode()
+
+
+def test_the_certificate_list_filters_by_area(client, owner, woman):
+    from parity.conftest import OTHER_GRID
+
+    client.force_login(owner)
+    url = reverse("certificates:missing_list")
+
+    assert 'name="area"' in client.get(url).content.decode()
+    assert woman.name not in client.get(url, {"area": OTHER_GRID}).content.decode()

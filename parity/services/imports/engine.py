@@ -50,6 +50,7 @@ from parity.services.imports.columns import (
     detail_headers,
 )
 from parity.services.models import ServiceEvent, ServiceType
+from parity.services.recording import own_record_message
 
 CHUNK_ROWS = 2000
 FAILED_ACTION = "service.import_failed"
@@ -171,6 +172,9 @@ class ServiceRows:
             )
         elif not service.is_active:
             parsed.error(SERVICE, _("该服务项目已停用"), ServiceErrorCode.SERVICE_INACTIVE)
+            service = None
+        elif (own := own_record_message(service)) is not None:
+            parsed.error(SERVICE, own, ServiceErrorCode.OWN_RECORD)
             service = None
 
         day = None

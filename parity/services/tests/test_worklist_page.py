@@ -78,3 +78,19 @@ def test_the_nav_puts_the_work_list_first_for_grid_workers(login, owner):
     html = login(owner).get(reverse("web:home")).content.decode()
     nav = html[html.index('class="mainnav"') :]
     assert nav.index("工作清单") < nav.index("首页")
+
+
+def test_the_work_list_downloads_as_a_workbook_in_its_order(login, owner, due):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = login(owner).get(reverse("services:worklist"), {"format": "xlsx"})
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = list(load_workbook(io.BytesIO(body)).active.values)
+    assert rows[0][:4] == ("姓名", "身份证号码", "住址", "待办事项")
+    assert {r[0] for r in rows[1:]} == {"王芳"}
+    items = [r[3] for r in rows[1:]]
+    assert items.index("居住半年以上未建健康档案") < items.index("超期未走访")

@@ -56,7 +56,7 @@ def keygroup_members(request, code: str):
     area = chosen_area(request)
     on = as_of(request)
     chosen = group_members(code, on, area_code=_area_code(request, area))
-    chosen = chosen.order_by("since", "area_code", "id")  # type: ignore[misc]
+    chosen = chosen.order_by(*KEY_GROUPS[code].member_order)  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
         return export_file(
             request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from parity.core.views import person_for, safe_next
 from parity.services import actions
 from parity.services.forms import ServiceRecordForm, VisitForm
 from parity.services.models import ServiceType
+from parity.services.recording import record_page_url
 
 
 @login_required
@@ -55,10 +57,23 @@ def _service_type(request) -> ServiceType | None:
     return types.first()
 
 
+def _to_own_page(request, url: str):
+    """Off to the page that records this service; htmx's reload of the details follows a
+    full-page redirect only when told so."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @login_required
 def service_record(request, pk: int):
     person = person_for(request, pk, SERVE)
     service = _service_type(request)
+    own_url = record_page_url(service.code, person.pk) if service is not None else None
+    if request.method != "POST" and own_url is not None:
+        return _to_own_page(request, own_url)
     form = ServiceRecordForm(request.POST or None, user=request.user, service_type=service)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
     if request.method == "POST" and form.is_valid():
@@ -83,5 +98,6 @@ def service_record(request, pk: int):
             "back": back,
             "service": service,
             "details": True,
+            "own_url": own_url,
         },
     )
