@@ -45,6 +45,7 @@ FACT_COLUMNS = (
     "id_number_enc",
     "phone_hash",
     "area_code",
+    "grid_id",
 )
 # Below this size a block is compared pair by pair in Python; above, with cdist.
 _SMALL_BLOCK = 12
@@ -52,7 +53,7 @@ CHUNK = 20_000
 
 
 def facts_from_row(row: tuple) -> Facts:
-    pk, name, sex, birth_date, hukou_code, sealed, phone_hash, area_code = row
+    pk, name, sex, birth_date, hukou_code, sealed, phone_hash, area_code, grid_id = row
     return Facts(
         pk=pk,
         name=name,
@@ -62,6 +63,7 @@ def facts_from_row(row: tuple) -> Facts:
         id_number=crypto.decrypt(sealed) if sealed else "",
         phone_hash=phone_hash,
         area_code=area_code,
+        grid_id=grid_id,
     )
 
 

@@ -8,6 +8,13 @@ so that namesakes born on the same day in a city of millions do not fill the que
 ID numbers are compared on their 17-digit body (the check character follows from it): a
 one-character typo that an old system "repaired" by recomputing the check character still
 counts as one character. A 15-digit number is compared through its 18-digit form.
+
+A typo in the sequence code alone (the last three digits of the body: the place and the
+birth date agree) is not enough: people with the same name, born the same day in the same
+county, whose sequence numbers are one digit apart are common (common names, and a
+county's registrations of a day numbered one after another). Such a pair is queued only
+with corroborating evidence that the two records are one person: the same phone number or
+the same grid of residence.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ class Facts:
     id_number: str = ""
     phone_hash: str = ""
     area_code: str = ""
+    grid_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,12 @@ def id_one_char(a: str, b: str) -> bool:
     if len(a) != 18 or len(b) != 18 or a == b:
         return False
     return Levenshtein.distance(a[:17], b[:17], weights=(2, 2, 1)) <= 1
+
+
+def id_sequence_only(a: str, b: str) -> bool:
+    """Two 18-digit numbers with the same place and birth date (the first 14 digits) whose
+    bodies differ: the difference is in the sequence code, where namesakes differ too."""
+    return len(a) == 18 and len(b) == 18 and a[:14] == b[:14] and a[:17] != b[:17]
 
 
 def id_transposed(a: str, b: str) -> bool:
@@ -123,6 +137,10 @@ def same_phone(a: Facts, b: Facts) -> bool:
     return bool(a.phone_hash) and a.phone_hash == b.phone_hash
 
 
+def same_grid(a: Facts, b: Facts) -> bool:
+    return a.grid_id is not None and a.grid_id == b.grid_id
+
+
 def phones_differ(a: Facts, b: Facts) -> bool:
     return bool(a.phone_hash) and bool(b.phone_hash) and a.phone_hash != b.phone_hash
 
@@ -159,6 +177,14 @@ def match(a: Facts, b: Facts) -> Match | None:
         )
         # The typo may be in the birth date or the sex digit: the name must agree.
         score = 0.9 if names_agree else (0.6 if one_char else 0.2)
+        if (
+            Reason.ID_ONE_CHAR in reasons
+            and id_sequence_only(a.id_number, b.id_number)
+            and not (same_phone(a, b) or same_grid(a, b))
+        ):
+            # Namesakes numbered one after another: below the queue even with the same
+            # place of registration (0.3 + 0.15 < MIN_SCORE).
+            score = 0.3 if names_agree else 0.1
     elif facts_agree and same_name and (not a.id_number or a.id_number != b.id_number):
         reasons.append(Reason.SAME_NAME_BIRTH_SEX)
         score = 0.45
@@ -177,6 +203,8 @@ def match(a: Facts, b: Facts) -> Match | None:
     if same_origin and reasons:
         reasons.append(Reason.SAME_ORIGIN)
         score += 0.15
+    if same_grid(a, b) and reasons:
+        reasons.append(Reason.SAME_GRID)
     if not reasons:
         return None
     return Match(score=round(min(max(score, 0.0), 1.0), 3), reasons=tuple(str(r) for r in reasons))

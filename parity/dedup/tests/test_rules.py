@@ -103,6 +103,43 @@ def test_a_typo_in_the_id_number_with_the_same_name_is_a_candidate():
     assert Reason.ID_ONE_CHAR in found.reasons
 
 
+def test_a_typo_in_the_place_or_date_part_needs_no_more_evidence():
+    for position in (3, 8, 13):
+        found = rules.match(facts(1), facts(2, id_number=one_char_typo(ID, position)))
+        assert rules.is_candidate(found), position
+
+
+def test_namesakes_numbered_one_apart_in_the_same_county_are_not_queued():
+    """Same name, day, sex and place of registration; sequence 123 / 124 (or 133): common
+    among different people, so the one-digit difference alone does not queue them."""
+    for other in (make_id("150203", "19900101", 125), one_char_typo(ID, 15)):
+        found = rules.match(facts(1), facts(2, id_number=other))
+        assert found is not None and Reason.ID_ONE_CHAR in found.reasons
+        assert Reason.SAME_ORIGIN in found.reasons
+        assert not rules.is_candidate(found)
+
+
+def test_a_sequence_typo_with_the_same_phone_is_queued():
+    found = rules.match(
+        facts(1, phone_hash="p1"), facts(2, id_number=one_char_typo(ID, 15), phone_hash="p1")
+    )
+    assert rules.is_candidate(found)
+    assert Reason.SAME_PHONE in found.reasons
+
+
+def test_a_sequence_typo_in_the_same_grid_is_queued():
+    found = rules.match(facts(1, grid_id=7), facts(2, id_number=one_char_typo(ID, 16), grid_id=7))
+    assert rules.is_candidate(found)
+    assert Reason.SAME_GRID in found.reasons
+    # Another grid, or phones that differ, is no corroboration.
+    apart = rules.match(facts(1, grid_id=7), facts(2, id_number=one_char_typo(ID, 16), grid_id=8))
+    assert not rules.is_candidate(apart)
+    phones = rules.match(
+        facts(1, phone_hash="p1"), facts(2, id_number=one_char_typo(ID, 14), phone_hash="p2")
+    )
+    assert not rules.is_candidate(phones)
+
+
 def test_a_typo_in_the_id_number_of_someone_else_is_not_a_candidate():
     other = facts(2, name="李强", id_number=one_char_typo(ID, 15), hukou_code="410102")
     assert not rules.is_candidate(rules.match(facts(1), other))

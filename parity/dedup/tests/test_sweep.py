@@ -56,6 +56,35 @@ def test_the_sweep_finds_each_kind(register):
     assert not any(stranger.pk in pair for pair in found)
 
 
+def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(register, areas):
+    from parity.conftest import OTHER_GRID, SISTER_GRID
+
+    base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    base.set_phone("13812345678")
+    base.save()
+    namesake = _copy(
+        base,
+        id_number=make_id("150203", "19850315", 323),
+        grid=areas[SISTER_GRID],
+        area_code=SISTER_GRID,
+        phone_enc="",
+        phone_hash="",
+    )
+    same_grid = _copy(
+        base, id_number=make_id("150203", "19850315", 341), phone_enc="", phone_hash=""
+    )
+    same_phone = _copy(
+        base,
+        id_number=make_id("150203", "19850315", 381),
+        grid=areas[OTHER_GRID],
+        area_code=OTHER_GRID,
+    )
+    found = _found(candidates.sweep())
+    assert frozenset((base.pk, namesake.pk)) not in found
+    assert Reason.SAME_GRID in found[frozenset((base.pk, same_grid.pk))]
+    assert Reason.SAME_PHONE in found[frozenset((base.pk, same_phone.pk))]
+
+
 def test_the_same_phone_is_found_across_blocks(register):
     a = register(id_number=make_id("150203", "19850315", 321), name="王晓明", phone="13812345678")
     b = register(id_number=make_id("410102", "19700101", 444), name="赵四", phone="13812345678")
