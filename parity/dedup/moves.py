@@ -323,6 +323,12 @@ RELATIONS: dict[tuple[str, str], Callable[[Mover], None]] = {
     ("services.ServiceEvent", "person"): _plain_move("services.ServiceEvent", "person"),
     ("services.Visit", "person"): _plain_move("services.Visit", "person"),
     ("services.KeyGroupMember", "person"): _once_per("services.KeyGroupMember", "saved_list_id"),
+    # Messages with partner regions about the person follow them to the survivor.
+    ("exchange.OutboxMessage", "person"): _plain_move("exchange.OutboxMessage", "person"),
+    ("exchange.InboxMessage", "person"): _plain_move("exchange.InboxMessage", "person"),
+    ("exchange.VerificationRequest", "person"): _plain_move(
+        "exchange.VerificationRequest", "person"
+    ),
 }
 
 

@@ -165,3 +165,12 @@ def resolve_person(pk: int) -> int | None:
             return None
         pk = merge.survivor_id
     return None
+
+
+def survivor_for(user, pk: int) -> int | None:
+    """The survivor a person merged away (``pk`` no longer exists) now lives on in, if
+    ``user`` may see the survivor; None otherwise (unknown, still there, or out of scope)."""
+    found = resolve_person(pk)
+    if found is None or found == pk:
+        return None
+    return found if Person.objects.restrict(user, "view").filter(pk=found).exists() else None

@@ -17,6 +17,7 @@ from parity.dedup.choices import PairStatus
 from parity.dedup.filters import PairFilter
 from parity.dedup.forms import DismissForm, MergeForm
 from parity.dedup.models import DuplicatePair, Merge
+from parity.people.models import Person
 
 PAGE_SIZE = 50
 
@@ -149,8 +150,11 @@ def merge_unmerge(request, pk: int):
 
 @login_required
 def person_resolve(request, pk: int):
-    """An old link to a person merged away leads to the survivor."""
-    found = selectors.resolve_person(pk)
+    """An old link to a person merged away leads to the survivor (if the user may see
+    them)."""
+    if Person.objects.restrict(request.user, "view").filter(pk=pk).exists():
+        return redirect("web:person_detail", pk=pk)
+    found = selectors.survivor_for(request.user, pk)
     if found is None:
         raise Http404
     return redirect("web:person_detail", pk=found)

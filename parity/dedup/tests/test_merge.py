@@ -177,8 +177,11 @@ def test_a_user_without_access_to_both_cannot_merge(register, colleague, areas, 
     from parity.dedup.models import DuplicatePair
     from parity.dedup.tests.conftest import FIRST_ID
 
-    here = register(id_number=FIRST_ID, name="王晓丽")
-    there = register(id_number=TYPO_ID, name="王晓丽", grid=OTHER_GRID, by=admin_user)
+    # In another district a sequence typo needs corroboration: the same phone number.
+    here = register(id_number=FIRST_ID, name="王晓丽", phone="13812345678")
+    there = register(
+        id_number=TYPO_ID, name="王晓丽", grid=OTHER_GRID, by=admin_user, phone="13812345678"
+    )
     pair = DuplicatePair.objects.get(low_id=here.pk, high_id=there.pk)
     with pytest.raises(PermissionDenied):
         actions.pair_merge(acting_user=colleague, pair=pair, survivor_id=here.pk)

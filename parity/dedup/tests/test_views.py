@@ -44,8 +44,10 @@ def test_the_warning_does_not_name_someone_the_user_may_not_see(register, outsid
     from parity.conftest import OTHER_GRID
     from parity.dedup.selectors import duplicate_warnings
 
-    register(id_number=FIRST_ID, name="王晓丽")
-    theirs = register(id_number=TYPO_ID, name="王晓丽", grid=OTHER_GRID, by=outsider)
+    register(id_number=FIRST_ID, name="王晓丽", phone="13812345678")
+    theirs = register(
+        id_number=TYPO_ID, name="王晓丽", grid=OTHER_GRID, by=outsider, phone="13812345678"
+    )
     [warning] = duplicate_warnings(outsider, theirs)
     assert "王晓丽" not in warning and "其他辖区" in warning
 
@@ -88,6 +90,25 @@ def test_merging_from_the_page_leaves_one_person(client, colleague, pair):
     assert client.get(reverse("dedup:person_resolve", args=[pair.high_id])).url == reverse(
         "web:person_detail", args=[pair.low_id]
     )
+
+
+def test_an_old_link_to_the_merged_away_person_leads_to_the_survivor(
+    client, colleague, owner, outsider, merge_as
+):
+    merge = merge_as(colleague)
+    old = reverse("web:person_detail", args=[merge.merged_id])
+    for user in (colleague, owner):
+        client.force_login(user)
+        response = client.get(old)
+        assert response.status_code == 302
+        assert response.url == reverse("web:person_detail", args=[merge.survivor_id])
+        assert "已与他人合并" in client.get(old, follow=True).content.decode()
+    client.force_login(outsider)
+    assert client.get(old).status_code == 404
+    assert client.get(reverse("dedup:person_resolve", args=[merge.merged_id])).status_code == 404
+    # A key no one ever had is still a plain 404.
+    client.force_login(colleague)
+    assert client.get(reverse("web:person_detail", args=[merge.merged_id + 99])).status_code == 404
 
 
 def test_not_the_same_person_from_the_page(client, colleague, pair):

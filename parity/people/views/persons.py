@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
 from parity.core.views import area_choices, form_page, handle_form, person_for
-from parity.dedup.selectors import duplicate_warnings
+from parity.dedup.selectors import duplicate_warnings, survivor_for
 from parity.people import actions
 from parity.people import forms as people_forms
 from parity.people.actions import PERSON_EDITABLE, REVEALABLE
@@ -68,7 +69,15 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = person_for(request, pk)
+    try:
+        person = person_for(request, pk)
+    except Http404:
+        # An old link to a person merged into another leads to the one kept.
+        survivor = survivor_for(request.user, pk)
+        if survivor is None:
+            raise
+        messages.info(request, _("该人员已与他人合并,现显示保留的人员"))
+        return redirect("web:person_detail", pk=survivor)
     user = request.user
     residences = list(
         Residence.objects.restrict(user, VIEW)
