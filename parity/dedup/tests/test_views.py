@@ -32,6 +32,40 @@ def test_registering_a_likely_duplicate_warns_without_blocking(client, owner, re
     assert DuplicatePair.objects.open().count() == 1
 
 
+def _api_register(api, user, id_number: str, name: str):
+    api.force_authenticate(user)
+    return api.post(
+        "/api/v1/persons/",
+        {
+            "id_number": id_number,
+            "name": name,
+            "grid": GRID,
+            "arrived_on": "2024-05-01",
+            "housing_type": "rented",
+        },
+        format="json",
+    )
+
+
+def test_registering_through_the_api_carries_the_warnings(owner, register):
+    from rest_framework.test import APIClient
+
+    first = register(id_number=FIRST_ID, name="王晓丽")
+    response = _api_register(APIClient(), owner, TYPO_ID, "王小丽")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["name"] == "王小丽"
+    assert body["duplicate_warnings"] == [
+        f"可能与 王晓丽({first.id_masked}) 为同一人,已列入疑似重复核查"
+    ]
+    assert DuplicatePair.objects.open().count() == 1
+    # Someone unlike anyone: the list is there, empty.
+    from parity.conftest import make_id
+
+    other = _api_register(APIClient(), owner, make_id("410102", "19700101", 555), "李强")
+    assert other.status_code == 201 and other.json()["duplicate_warnings"] == []
+
+
 def test_a_registration_unlike_anyone_gets_no_warning(register):
     from parity.conftest import make_id
 

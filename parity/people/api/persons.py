@@ -28,6 +28,7 @@ from parity.core.api.base import (
     errors,
     with_etag,
 )
+from parity.dedup.selectors import duplicate_warnings
 from parity.housing.models import Dwelling
 from parity.people import actions, rules
 from parity.people.choices import (
@@ -84,6 +85,21 @@ class PersonSerializer(ModelSerializer):
     @extend_schema_field(serializers.CharField())
     def get_hukou_place(self, person: Person) -> str:
         return person.hukou_origin.label
+
+
+class PersonRegisteredSerializer(PersonSerializer):
+    """The person just registered, with the likely duplicates found (as the page warns;
+    the registration is never refused for them: they are queued for review)."""
+
+    duplicate_warnings = serializers.SerializerMethodField(label=_("疑似重复提示"))
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "duplicate_warnings"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_duplicate_warnings(self, person: Person) -> list[str]:
+        return duplicate_warnings(self.context["request"].user, person)
 
 
 def _choice(choices, label, **kwargs) -> serializers.ChoiceField:
@@ -270,12 +286,14 @@ class PersonViewSet(mixins.ListModelMixin, VersionedRetrieveMixin, ActionViewSet
     @extend_schema(
         summary=_("登记人员"),
         request=PersonRegisterSerializer,
-        responses={201: PersonSerializer, **errors(400, 403)},
+        responses={201: PersonRegisteredSerializer, **errors(400, 403)},
     )
     def create(self, request):
         data = self.parse()
         person = actions.person_register(acting_user=request.user, **data)
-        return self._render(person, status.HTTP_201_CREATED)
+        person = self.get_queryset().get(pk=person.pk)
+        serializer = PersonRegisteredSerializer(person, context=self.get_serializer_context())
+        return Response(serializer.data, status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("修改人员信息"),
