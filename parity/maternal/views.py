@@ -253,7 +253,7 @@ def _list(request, template: str, rows, *, title: str, export):
 
 
 def _grid(person: Person) -> str:
-    return person.grid.name if person.grid is not None else ""
+    return person.grid.path if person.grid is not None else ""
 
 
 @login_required
