@@ -30,6 +30,11 @@ def origin_label(code: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context, *prefixes: str) -> str:
+    """"active" when the page's URL name starts with one of the prefixes; a prefix with a
+    colon is matched against "namespace:name" (``immunization:`` is the whole app)."""
     match = getattr(context.get("request"), "resolver_match", None)
-    name = match.url_name if match else ""
-    return "active" if name and any(name.startswith(p) for p in prefixes) else ""
+    if not match or not match.url_name:
+        return ""
+    name, full = match.url_name, f"{match.namespace}:{match.url_name}"
+    hit = any((full if ":" in p else name).startswith(p) for p in prefixes)
+    return "active" if hit else ""
