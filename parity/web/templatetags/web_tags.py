@@ -30,7 +30,7 @@ def origin_label(code: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context, *prefixes: str) -> str:
-    """"active" when the page's URL name starts with one of the prefixes; a prefix with a
+    """ "active" when the page's URL name starts with one of the prefixes; a prefix with a
     colon is matched against "namespace:name" (``immunization:`` is the whole app)."""
     match = getattr(context.get("request"), "resolver_match", None)
     if not match or not match.url_name:
@@ -38,3 +38,9 @@ def nav_active(context, *prefixes: str) -> str:
     name, full = match.url_name, f"{match.namespace}:{match.url_name}"
     hit = any((full if ":" in p else name).startswith(p) for p in prefixes)
     return "active" if hit else ""
+
+
+@register.filter
+def has_required(form) -> bool:
+    """Whether a form has a visible required field (the page then explains the *)."""
+    return any(field.field.required for field in form.visible_fields())
