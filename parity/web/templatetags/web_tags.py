@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from parity.accounts.permissions import allows
 from parity.areas.origins import lookup
+from parity.core.audit_words import action_label, object_label
 from parity.people.models import stay_class
 
 register = template.Library()
@@ -44,3 +45,13 @@ def nav_active(context, *prefixes: str) -> str:
 def has_required(form) -> bool:
     """Whether a form has a visible required field (the page then explains the *)."""
     return any(field.field.required for field in form.visible_fields())
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return action_label(action)
+
+
+@register.filter
+def audit_object(object_type: str) -> str:
+    return object_label(object_type)

@@ -12,6 +12,7 @@ from parity.accounts.choices import Role
 from parity.accounts.permissions import AUDIT, allows
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.audit_words import action_choices, object_choices
 from parity.core.filters import filtered
 from parity.core.models import AuditEvent
 from parity.people.choices import Status
@@ -73,14 +74,19 @@ def area_detail(request, code: str | None = None):
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
+    action = django_filters.ChoiceFilter(
+        choices=action_choices, label=_("操作"), empty_label=_("全部")
+    )
+    object_type = django_filters.ChoiceFilter(
+        choices=object_choices, label=_("对象"), empty_label=_("全部")
+    )
     area = django_filters.CharFilter(
         field_name="area_code", lookup_expr="startswith", label=_("区划代码(含下级)")
     )
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "area"]
+        fields = ["action", "object_type", "area"]
 
 
 @login_required
