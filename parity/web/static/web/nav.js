@@ -13,3 +13,9 @@
     if (event.key === "Escape") closeAll(null);
   });
 })();
+
+// 打印 buttons (data-print): the page's print style sheet leaves out menus and forms.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest ? event.target.closest("[data-print]") : null;
+  if (button) window.print();
+});
