@@ -117,8 +117,16 @@ def tour(base: str, limit: int) -> list[str]:
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 page = context.new_page()
                 errors: list[str] = []
-                page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else 0)
-                page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+
+                def on_console(message, errors=errors) -> None:
+                    if message.type == "error":
+                        errors.append(message.text)
+
+                def on_error(error, errors=errors) -> None:
+                    errors.append(str(error))
+
+                page.on("console", on_console)
+                page.on("pageerror", on_error)
                 page.goto(f"{base}/accounts/login/")
                 page.fill("input[name=username]", USERNAME)
                 page.fill("input[name=password]", PASSWORD)
