@@ -132,9 +132,10 @@ def tour(base: str, limit: int) -> list[str]:
                 page.fill("input[name=password]", PASSWORD)
                 page.click("button[type=submit]")
                 page.wait_for_load_state()
-                queue, seen = ["/"], {"/"}
-                while queue and len(seen) <= limit:
+                queue, seen, visited = ["/"], {"/"}, 0
+                while queue and visited < limit:
                     path = queue.pop(0)
+                    visited += 1
                     errors.clear()
                     response = page.goto(base + path)
                     page.wait_for_load_state("networkidle")
@@ -158,7 +159,7 @@ def tour(base: str, limit: int) -> list[str]:
                         if shape not in seen and target not in seen:
                             seen.add(shape)
                             queue.append(target)
-                print(f"{language} {size}: {len(seen)} pages", flush=True)
+                print(f"{language} {size}: {visited} pages", flush=True)
                 context.close()
         browser.close()
     return failures
