@@ -166,8 +166,16 @@ def children_q(on: dt.date) -> Q:
     )
 
 
-def _child_overdue(on: dt.date):
-    """(point, condition over Person, since expression) for each scheduled check."""
+def _child_windows(on: dt.date):
+    """(point, window condition over Person, since expression) for each scheduled check.
+
+    The condition says the check's window has closed for a child who lived here before it
+    closed and whose next window has not opened: the birth-date ranges of the checks do not
+    overlap, so at most one check is due for a child on a date, and whether it is overdue
+    is one look-up in the (person, point, date) index of the checks. Each condition starts
+    with its birth-date range, so a CASE over them reads the discharge date (a subquery)
+    only for a newborn.
+    """
     rows = []
     for index, window in enumerate(schedule.CHILD):
         anchor: Combinable = (
@@ -175,47 +183,42 @@ def _child_overdue(on: dt.date):
             if window.point == ChildCheckPoint.NEWBORN
             else F("birth_date")
         )
-        closes = plus_days(anchor, window.end)
-        condition: Q = (
-            Q(LessThanOrEqual(anchor, Value(_before(on, window.end + 1))))
-            & Q(LessThanOrEqual(F("arrived_city_on"), closes))
-            & ~Q(
-                Exists(
-                    ChildHealthCheck.objects.filter(
-                        person=OuterRef("pk"), point=window.point, date__lte=on
-                    )
-                )
-            )
-        )
+        # Born before the window closed (the anchor is never before the birth) ...
+        born = Q(birth_date__lte=_before(on, window.end + 1))
         if index + 1 < len(schedule.CHILD):
-            # Overdue until the day before the next check's window opens.
-            condition &= Q(birth_date__gt=_before(on, schedule.CHILD[index + 1].start))
+            # ... and overdue until the day before the next check's window opens.
+            born &= Q(birth_date__gt=_before(on, schedule.CHILD[index + 1].start))
+        condition = (
+            born
+            & Q(LessThanOrEqual(anchor, Value(_before(on, window.end + 1))))
+            & Q(LessThanOrEqual(F("arrived_city_on"), plus_days(anchor, window.end)))
+        )
         rows.append((window.point, condition, plus_days(anchor, window.end + 1)))
     return rows
+
+
+def _child_overdue(on: dt.date, queryset: QuerySet[Person]) -> QuerySet[Person]:
+    """Children 0–6 living here whose due check (``overdue_point``, since
+    ``overdue_since``) was not done by the date."""
+    windows = _child_windows(on)
+    done = ChildHealthCheck.objects.filter(
+        person=OuterRef("pk"), point=OuterRef("overdue_point"), date__lte=on
+    )
+    due = queryset.filter(children_q(on)).annotate(**_overdue_annotations(windows))
+    return due.exclude(overdue_point="").filter(~Exists(done))  # type: ignore[misc]
 
 
 def children_overdue_checks(on: dt.date, queryset: QuerySet[Person] | None = None):
     """Children 0–6 living here with a check overdue on the date, annotated with the
     ``overdue_point`` and its ``overdue_since``."""
-    rows = _child_overdue(on)
     queryset = Person.objects.all() if queryset is None else queryset
-    return (
-        queryset.filter(children_q(on))
-        .filter(reduce(or_, (condition for _, condition, _ in rows)))
-        .annotate(**_overdue_annotations(rows))
-        .select_related("grid")
-        .order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
-    )
+    rows = _child_overdue(on, queryset).select_related("grid")
+    return rows.order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
 
 
 def child_checks_on_track_q(on: dt.date) -> Q:
     """Delivered predicate "child_checks_on_track": no child check overdue on the date."""
-    rows = _child_overdue(on)
-    overdue = (
-        Person.objects.filter(pk=OuterRef("pk"))
-        .filter(children_q(on))
-        .filter(reduce(or_, (condition for _, condition, _ in rows)))
-    )
+    overdue = _child_overdue(on, Person.objects.filter(pk=OuterRef("pk")))
     return ~Q(Exists(overdue))
 
 
