@@ -11,7 +11,7 @@ DEMO_SCALE ?= 0.005
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages bench-exports bench-dedup clean
+.PHONY: setup run test test-sqlite test-postgres lint format vendor messages bench bench-worklist bench-demo bench-report bench-indicators bench-load bench-pages bench-exports bench-dedup tour clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -114,3 +114,8 @@ bench-indicators: setup
 # Peak memory and time of the export writers for N and 10 N rows (bench/README.md).
 bench-exports: setup
 	$(BIN)/python bench/exports.py
+
+# Screenshot tour: every page at 390 px and 1280 px, in Chinese and English, on a small demo
+# SQLite database (var/tour/); fails on a console error, an overflow, 「---------」 or raw codes.
+tour: setup
+	$(BIN)/python tools/tour.py

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "parity.demo",
     "parity.web",
     "parity.api",
+    # Last: Django's own widget templates, for FORM_RENDERER (Parity's come first).
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +109,9 @@ if envbool("PARITY_QUERY_COUNT_HEADER", False):
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Forms render through the template engine, so that Parity's widget templates (in
+# parity/core/templates/django/forms/) replace Django's: the empty choice reads 请选择.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -273,6 +278,10 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
 if envbool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = []
+if _ENGINE == "django.db.backends.sqlite3":
+    # W040: SQLite ignores an index's INCLUDE columns (PostgreSQL's covering indexes); the
+    # index still works, so the warning every command printed says nothing to act on.
+    SILENCED_SYSTEM_CHECKS.append("models.W040")
 if not SECURE_HSTS_PRELOAD:
     # W021 asks to opt into the browsers' built-in HSTS preload list, which only public
     # domains can join (not a city intranet name); HSTS itself is checked by W004.

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from parity.areas.choices import Level
-from parity.areas.models import Area
+from parity.areas.models import Area, place_path
 from parity.areas.rules import StoredCodes, check_area_code
 from parity.core.models import audit
 
@@ -68,16 +68,22 @@ def area_tree_load(*, acting_user, tree: dict[str, Any]) -> TreeLoadResult:
                 continue
             parent = by_code[parent_code] if parent_code else None
             area = existing.get(code)
+            path = place_path(name, level, parent)
             if area is None:
-                new.append(Area(code=code, name=name, level=level, parent=parent))
-            elif (area.name, area.level, area.parent_id) != (name, level, parent and parent.pk):
-                area.name, area.level, area.parent = name, level, parent
+                new.append(Area(code=code, name=name, level=level, parent=parent, path=path))
+            elif (area.name, area.level, area.parent_id, area.path) != (
+                name,
+                level,
+                parent and parent.pk,
+                path,
+            ):
+                area.name, area.level, area.parent, area.path = name, level, parent, path
                 changed.append(area)
             else:
                 result.unchanged += 1
         for area in Area.objects.bulk_create(new):
             by_code[area.code] = area
-        Area.objects.bulk_update(changed, ["name", "level", "parent"])
+        Area.objects.bulk_update(changed, ["name", "level", "parent", "path"])
         result.created += len(new)
         result.updated += len(changed)
     if result.created or result.updated:

@@ -39,6 +39,21 @@ class AreaQuerySet(models.QuerySet["Area"]):
         return self.filter(models.Q(code__startswith=code) | models.Q(code__in=ancestors))
 
 
+PATH_SEPARATOR = " › "
+
+
+def place_path(name: str, level: int, parent: Area | None) -> str:
+    """Where a node lies, as a clerk reads it: a street or anything above by its name; a
+    community as 街道 › 社区; a grid as 街道 › 社区 › 网格, the grid without its
+    community's name when it repeats it (阳光社区第1网格 → 第1网格)."""
+    if parent is None or level <= Level.STREET:
+        return name
+    own = name
+    if name.startswith(parent.name) and len(name) > len(parent.name):
+        own = name[len(parent.name) :]
+    return f"{parent.path or parent.name}{PATH_SEPARATOR}{own}"
+
+
 class Area(models.Model):
     """A node of the area tree: city → district → street → community → grid.
 
@@ -59,6 +74,11 @@ class Area(models.Model):
         related_name="children",
     )
 
+    # Kept by ``save`` and ``areas.actions.area_tree_load`` from the parent's: lists show
+    # a grid by it, without reading its parents (the demo city has a 阳光社区 in two
+    # districts, each with a 第1网格).
+    path = models.CharField(_("位置"), max_length=300, blank=True, editable=False)
+
     objects = AreaQuerySet.as_manager()
 
     class Meta:
@@ -75,6 +95,12 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}({self.code})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.path = place_path(self.name, self.level, self.parent)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "path"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         # Codes are fixed once created (scope is a prefix of them): a new node's code must

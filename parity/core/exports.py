@@ -139,6 +139,81 @@ def docx_document(font_size: float = 11):
     return document
 
 
+# GB/T 9704-2012 (党政机关公文格式): A4, margins top 37 mm, bottom 35 mm, left 28 mm,
+# right 26 mm; body 仿宋 三号 (16 pt), 22 lines a page; title 小标宋 二号 (22 pt); first-level
+# headings 黑体, second-level 楷体, both 三号; page numbers 4号 in the footer, "— 1 —".
+# The fonts are named, not shipped: Word and WPS have them; on Debian, fontconfig gives
+# fonts-noto-cjk (Noto Serif / Sans CJK SC) for the names it lacks.
+OFFICIAL_FONTS = {"body": "仿宋", "title": "方正小标宋简体", "h1": "黑体", "h2": "楷体"}
+OFFICIAL_LATIN = "Times New Roman"
+
+
+def _set_font(style_or_run, name: str, size_pt: float | None = None, bold: bool | None = None):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    font = style_or_run.font
+    font.name = OFFICIAL_LATIN
+    if size_pt is not None:
+        font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    font.color.rgb = RGBColor(0, 0, 0)
+    element = style_or_run.element
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def official_document():
+    """A python-docx document in the official-document format (GB/T 9704, above): page,
+    margins, fonts and sizes of the body, title and two heading levels, page numbers."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    document = docx_document(16)
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    styles = document.styles
+    normal = styles["Normal"]
+    _set_font(normal, OFFICIAL_FONTS["body"], 16)
+    spacing = normal.paragraph_format  # type: ignore[attr-defined]
+    spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacing.line_spacing = Pt(28.95)  # 22 lines in the 225 mm the margins leave
+    spacing.space_after = Pt(0)
+    title = styles["Title"]
+    _set_font(title, OFFICIAL_FONTS["title"], 22, bold=False)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+    for name, font in (("Heading 1", "h1"), ("Heading 2", "h2")):
+        _set_font(styles[name], OFFICIAL_FONTS[font], 16, bold=False)
+        styles[name].font.italic = False  # type: ignore[attr-defined]
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("— ")
+    field = footer.add_run()._r
+    simple = field.makeelement(qn("w:fldSimple"), {qn("w:instr"): "PAGE"})
+    footer._p.append(simple)
+    simple.append(field)
+    footer.add_run(" —")
+    for run in footer.runs:
+        _set_font(run, "宋体", 14)
+    return document
+
+
+def attachment(ascii_name: str, name: str) -> str:
+    """A Content-Disposition header: the Chinese file name (RFC 6266 ``filename*``) with an
+    ASCII one for clients that do not read it."""
+    from urllib.parse import quote
+
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
 def docx_table(document, headers: Sequence, rows: Iterable[Sequence], fmt=str) -> None:
     """A bordered table with a bold header row; ``fmt`` turns each value into text."""
     grid = document.add_table(rows=1, cols=len(headers))

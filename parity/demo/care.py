@@ -1,12 +1,16 @@
 """The demo's services beyond registration, for floating people and registered residents
-alike: family planning, pregnancies with their antenatal visits, deliveries with their
-postpartum visits, child health checks 0–6, school enrolment, social insurance and older
-people's health care.
+alike: family planning (contraception, birth-service registration, childbearing care),
+pregnancies with their antenatal visits, deliveries with their postpartum visits, child
+health checks 0–6, school enrolment, social insurance, older people's health care,
+hypertension and diabetes follow-ups, health education, festival care, employment services
+and legal aid: every service of the catalog has records.
 
 Both populations get the same kinds of records from the same code; only the rates differ
 (``FLOATING`` and ``REGISTERED``): floating people are served less often, the gap the
-platform exists to measure. The rates are the demo's own assumptions, not figures of the
-source report, and nothing in the report reads these records.
+platform exists to measure, except where the source report says the city reaches out to
+migrants in particular (festival care activities "在流动人口中开展专项关怀关爱"). The rates
+are the demo's own assumptions, not figures of the source report, and nothing in the
+report reads these records.
 
 Every row follows the rules of the actions that would have written it
 (``parity.maternal.actions``, ``parity.services.actions``): a visit or check fulfils the
@@ -44,6 +48,23 @@ HOSPITALS = (
 SCHEMES = ("职工基本养老保险", "职工基本医疗保险", "工伤保险", "失业保险", "生育保险")
 RESIDENT_SCHEMES = ("城乡居民基本养老保险", "城乡居民基本医疗保险")
 DETAILS = {s: json.dumps({"scheme": s}, ensure_ascii=False) for s in SCHEMES + RESIDENT_SCHEMES}
+METHODS = ("宫内节育器", "宫内节育器", "皮下埋植", "口服避孕药", "避孕套", "避孕套", "绝育术")
+CONTRACEPTION = {m: json.dumps({"method": m}, ensure_ascii=False) for m in METHODS}
+
+
+def _followup_details(rng: random.Random) -> str:
+    condition = rng.choice(("高血压", "高血压", "高血压", "2型糖尿病", "高血压合并糖尿病"))
+    details: dict[str, object] = {"condition": condition}
+    if condition != "2型糖尿病":
+        details["systolic"] = rng.randint(118, 168)
+        details["diastolic"] = rng.randint(72, 102)
+    if condition != "高血压":
+        details["fasting_glucose"] = f"{rng.uniform(5.6, 11.5):.1f}"
+    return json.dumps(details, ensure_ascii=False)
+
+
+# A pool of follow-up details (condition, blood pressure, glucose), drawn once.
+FOLLOWUPS = [_followup_details(random.Random(n)) for n in range(64)]
 # The provider of an event: the health site of the person's area unless told otherwise.
 AREA_SITE = -1
 
@@ -68,6 +89,16 @@ class Rates:
     insurance: float  # insured this year, people in work
     employee_scheme: float  # of them, in an employees' scheme
     elderly: float  # an older people's health check this year, 65 and over
+    education: float  # health education this year, anyone
+    chronic: float  # a registered hypertension or diabetes patient, 35 and over
+    chronic_four: float  # of the patients, followed up 4 times this year (else 1–3)
+    contraception: float  # contraception services this year, married women not pregnant
+    birth_registration: float  # birth-service registration, a pregnancy
+    childbearing_care: float  # childbearing care ("one cup of milk"), a pregnancy
+    festival_care: float  # a festival care activity this year, living here 6 months+
+    employment: float  # public employment services this year, 16–59 (on demand)
+    legal_aid: float  # legal aid ever (on demand)
+    vaccine_stop: float  # a child whose routine doses stop early (overdue from then on)
 
 
 FLOATING = Rates(
@@ -87,6 +118,16 @@ FLOATING = Rates(
     insurance=0.45,
     employee_scheme=0.6,
     elderly=0.40,
+    education=0.25,
+    chronic=0.06,
+    chronic_four=0.45,
+    contraception=0.50,
+    birth_registration=0.70,
+    childbearing_care=0.40,
+    festival_care=0.30,
+    employment=0.08,
+    legal_aid=0.008,
+    vaccine_stop=0.16,
 )
 REGISTERED = Rates(
     pre_pregnancy=0.12,
@@ -107,6 +148,16 @@ REGISTERED = Rates(
     insurance=0.85,
     employee_scheme=0.9,
     elderly=0.70,
+    education=0.40,
+    chronic=0.12,
+    chronic_four=0.75,
+    contraception=0.65,
+    birth_registration=0.92,
+    childbearing_care=0.55,
+    festival_care=0.05,
+    employment=0.10,
+    legal_aid=0.01,
+    vaccine_stop=0.06,
 )
 
 
@@ -179,6 +230,11 @@ class CareWriter:
             lmp = delivered - rng.randint(266, 287)
             if lmp >= since:  # she lived here through the pregnancy
                 return self.pregnancy(person_id, area, lmp, rates, delivered=delivered)
+        elif rng.random() < rates.contraception:
+            self.event(
+                person_id, "contraception", rng.randint(year_ago, today), area,
+                details=CONTRACEPTION[rng.choice(METHODS)],
+            )  # fmt: skip
         return 0
 
     def pregnancy(
@@ -208,6 +264,10 @@ class CareWriter:
                 visits.append((point, rng.randint(lmp + start, min(lmp + end, last)), 0))
         visits = [v for v in visits if v[1] <= last]
         registered = visits[0][1] if visits else min(lmp + rng.randint(40, 90), last)
+        if rng.random() < rates.birth_registration:
+            self.event(person_id, "birth_registration", registered, area)
+        if rng.random() < rates.childbearing_care:
+            self.event(person_id, "childbearing_care", rng.randint(registered, last), area)
         pk = self.sink.new_id("maternal_pregnancy")
         delivery: tuple[str | int | None, ...]
         if delivered:
@@ -334,6 +394,33 @@ class CareWriter:
             self.event(
                 person_id, "elderly_health", rng.randint(max(since, today - 364), today), area
             )
+
+    def everyday(self, person_id: int, age: int, area: str, rates: Rates, since: int) -> None:
+        """The services anyone living here may get: health education, festival care (after
+        six months here), employment services (16–59), legal aid, and for a patient 35 or
+        older the year's hypertension or diabetes follow-ups (4 if well managed, else 1–3;
+        none from before ``since``, the arrival)."""
+        rng, today = self.rng, self.today
+        year_ago = max(since, today - 364)
+        if rng.random() < rates.education:
+            self.event(person_id, "health_education", rng.randint(year_ago, today), area)
+        if today - since >= 183 and rng.random() < rates.festival_care:
+            day = rng.randint(max(since + 183, today - 364), today)
+            self.event(person_id, "festival_care", day, area, provider=None)
+        if 16 <= age <= 59 and rng.random() < rates.employment:
+            self.event(
+                person_id, "employment_service", rng.randint(year_ago, today), area, provider=None
+            )
+        if age >= 18 and rng.random() < rates.legal_aid:
+            day = rng.randint(max(since, today - 1000), today)
+            self.event(person_id, "legal_aid", day, area, provider=None)
+        if age >= 35 and rng.random() < rates.chronic * (0.5 if age < 50 else 1.5):
+            details = rng.choice(FOLLOWUPS)
+            times = 4 if rng.random() < rates.chronic_four else rng.randint(1, 3)
+            for quarter in range(4 - times, 4):
+                day = today - 364 + quarter * 91 + rng.randint(0, 80)
+                if since <= day <= today:
+                    self.event(person_id, "chronic_followup", day, area, details=details)
 
 
 def school_term(as_of: dt.date) -> int:

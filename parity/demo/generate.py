@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department, User
+from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.models import audit
 from parity.demo.care import FLOATING, REGISTERED, school_term
@@ -27,10 +28,12 @@ from parity.demo.columns import COLUMNS
 from parity.demo.origins import counties_by_province
 from parity.demo.plan import G, P, Planner
 from parity.demo.sink import Sink, registry_tables
-from parity.demo.targets import Targets
+from parity.demo.targets import YEAR_TARGETS, Targets
 from parity.demo.tree import SITE_MARK, WORKER_PREFIX, load_city
 from parity.demo.writer import Writer
 from parity.immunization.models import Campaign, CampaignRound, Vaccine
+from parity.indicators.catalog import load_builtin
+from parity.indicators.models import Indicator, Target
 from parity.people.models import Person
 from parity.services.catalog import catalog_load, load_catalog_file
 from parity.services.models import ServiceType
@@ -143,6 +146,8 @@ def demo_city_generate(
             cursor.execute("ANALYZE")
         stage("statistics")
     result.rows = dict(sink.counts)
+    made = year_targets_set(acting_user=acting_user, year=as_of.year, on=as_of)
+    stage("assessment targets", made)
     audit(
         acting_user=acting_user,
         action="demo.generate",
@@ -150,6 +155,39 @@ def demo_city_generate(
         after={"scale": scale, "seed": seed, "as_of": as_of.isoformat(), "rows": result.rows},
     )
     return result
+
+
+def year_targets_set(*, acting_user, year: int, on: dt.date) -> int:
+    """The demo's yearly targets (``YEAR_TARGETS``) on the city, its districts and their
+    streets, so that the assessment page has scores and a ranking. Loads the built-in
+    indicators if there are none; a target already set (by a user, or a run before) is
+    kept. Returns the number of targets created."""
+    if not Indicator.objects.exists():
+        load_builtin(on)
+    indicators = {i.code: i for i in Indicator.objects.filter(is_active=True)}
+    areas = Area.objects.filter(level__lte=Level.STREET)
+    wanted = [
+        Target(
+            year=year, area=area, indicator=indicators[t.indicator], measure=t.measure,
+            value=t.value, weight=t.weight, note=t.note,
+        )
+        for area in areas
+        for t in YEAR_TARGETS
+        if t.indicator in indicators
+    ]  # fmt: skip
+    have = set(Target.objects.filter(year=year).values_list("area_id", "indicator_id"))
+    new = [t for t in wanted if (t.area_id, t.indicator_id) not in have]
+    for target in new[:1]:
+        target.full_clean()
+    Target.objects.bulk_create(new, batch_size=500)
+    if new:
+        audit(
+            acting_user=acting_user,
+            action="target.import",
+            object_type="indicators.target",
+            after={"year": year, "created": len(new), "source": "demo"},
+        )
+    return len(new)
 
 
 def _context(city, as_of: dt.date) -> dict:
@@ -232,17 +270,18 @@ def _write_floating(writer: Writer, g: G, c: dict, grid_names: dict[int, str]) -
         if p.record_on:
             writer.event(pk, "health_record", p.record_on, area)
         if age < 7:
-            writer.vaccinations(pk, p.birth, area, arrived)
+            writer.vaccinations(pk, p.birth, area, FLOATING, arrived)
             writer.child_checks(pk, p.birth, area, FLOATING, arrived)
         if 6 <= age <= 14:
             writer.school(pk, p.birth, area, FLOATING, arrived)
         if age >= 65:
             writer.elderly(pk, area, FLOATING, arrived)
+        writer.everyday(pk, age, area, FLOATING, arrived)
         if p.target:
             writer.campaign(pk, area, p.vaccinated)
         if p.sex == "F" and 18 <= age <= 49:
             writer.woman(pk, p, g, area, g.hukou)
-        if p.industry and today - arrived > 200 and rng.random() < 0.3:
+        if p.industry and today - arrived > 200 and rng.random() < 0.45:
             writer.permit(pk, arrived, area, "employment")
         if index == 0 and rng.random() < 0.15:
             writer.visit(pk, grid[0], area, rng.randint(max(arrived, today - 365), today))
@@ -305,12 +344,13 @@ def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
                     wanted -= 1
                     writer.event(pk, "health_record", rng.randint(today - 3650, today), area)
                 if age < 7:
-                    writer.vaccinations(pk, p.birth, area, p.birth)
+                    writer.vaccinations(pk, p.birth, area, REGISTERED, p.birth)
                     children.append((pk, p))
                 if 6 <= age <= 14:
                     writer.school(pk, p.birth, area, REGISTERED, arrived)
                 if age >= 65:
                     writer.elderly(pk, area, REGISTERED, arrived)
+                writer.everyday(pk, age, area, REGISTERED, arrived)
                 if p.sex == "F" and p.marital == "married" and 15 <= age <= 49 and not mother:
                     mother = (pk, p)
                 remaining -= 1

@@ -283,16 +283,28 @@ class Planner:
             )
 
     def records(self, groups: list[G]) -> None:
-        rng = self.rng
-        settled = [
-            (g, p) for g in groups if g.here_today and g.arrived <= self.m6 for p in g.members
-        ]
+        """Health records of the floating population: most outflow people had one made
+        before they left; a third of the newest arrivals got one at their first contact
+        with a health site; the rest go to people here six months or more, fewer of whom
+        have one than registered residents (``Targets.for_scale``)."""
+        rng, today = self.rng, self.today
+        here = [g for g in groups if g.here_today]
+        settled = [(g, p) for g in here if g.arrived <= self.m6 for p in g.members]
         rng.shuffle(settled)
-        for group, person in settled[: self.t.records_inflow]:
-            person.record_on = rng.randint(min(group.arrived + 183, self.today), self.today)
+        # Every grid (so every district) its share within one person: by chance alone a
+        # small district's settled migrants came out ahead of its registered residents.
+        settled.sort(key=lambda pair: pair[0].grid)
+        wanted, total = self.t.records_inflow, len(settled)
+        for index, (group, person) in enumerate(settled):
+            if (index + 1) * wanted // total > index * wanted // total:
+                person.record_on = rng.randint(min(group.arrived + 183, today), today)
+        new = [(g, p) for g in here if g.arrived > self.m6 for p in g.members]
+        rng.shuffle(new)
+        for group, person in new[: self.t.records_new]:
+            person.record_on = rng.randint(group.arrived, today)
         gone = [(g, p) for g in groups if g.status == Status.OUTFLOW for p in g.members]
         rng.shuffle(gone)
-        for group, person in gone[: self.t.records_floating - self.t.records_inflow]:
+        for group, person in gone[: self.t.records_outflow]:
             person.record_on = rng.randint(group.arrived - 1800, group.arrived - 1)
 
     def campaign(self, groups: list[G]) -> None:

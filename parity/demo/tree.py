@@ -56,15 +56,33 @@ def _word(rng: random.Random, words: str, n: int = 2) -> str:
     return "".join(rng.choice(words) for _ in range(n))
 
 
+def _unused(rng: random.Random, words: str, suffix: str, used: set[str]) -> str:
+    """A name of two words and the suffix that is not in ``used`` (and is added to it):
+    a name appears once in a district, so that a grid named after its community does."""
+    for _attempt in range(200):
+        name = f"{_word(rng, words)}{suffix}"
+        if name not in used:
+            break
+    else:  # two words ran out: a third makes one
+        name = f"{_word(rng, words, 3)}{suffix}"
+        while name in used:
+            name = f"{_word(rng, words, 3)}{suffix}"
+    used.add(name)
+    return name
+
+
 def build_tree(targets: Targets, rng: random.Random) -> dict:
     """The bundled tree, extended to ``targets.communities`` communities and
-    ``targets.grids`` grids (every community gets one grid before any gets a second)."""
+    ``targets.grids`` grids (every community gets one grid before any gets a second).
+    Street names are unique in the city, community (and so grid) names in their district."""
     tree = load_tree_file(BUNDLED_TREE)
     districts = tree["children"]
     total_weight = sum(DISTRICT_WEIGHTS.get(d["code"], 5) for d in districts)
     communities: list[dict] = []
+    street_names = {s["name"] for d in districts for s in d.get("children") or []}
     for district in districts:
         streets = district.setdefault("children", [])
+        names = {c["name"] for s in streets for c in s.get("children") or []}
         wanted = max(
             1, round(targets.communities * DISTRICT_WEIGHTS.get(district["code"], 5) / total_weight)
         )
@@ -75,12 +93,12 @@ def build_tree(targets: Targets, rng: random.Random) -> dict:
             if street is None:
                 code = f"{district['code']}{len(streets) + 1:03d}"
                 kind = "镇" if district["code"] in RURAL and len(streets) % 2 else "街道"
-                street = {"code": code, "name": f"{_word(rng, STREET_WORDS)}{kind}"}
-                street["name"] = f"{street['name'][: -len(kind)]}{len(streets) + 1}{kind}"
+                name = _unused(rng, STREET_WORDS, f"{len(streets) + 1}{kind}", street_names)
+                street = {"code": code, "name": name}
                 streets.append(street)
             children = street.setdefault("children", [])
             code = f"{street['code']}{len(children) + 1:03d}"
-            children.append({"code": code, "name": f"{_word(rng, COMMUNITY_WORDS)}社区"})
+            children.append({"code": code, "name": _unused(rng, COMMUNITY_WORDS, "社区", names)})
             have.append(children[-1])
         communities.extend(have)
     grids = sum(len(c.get("children") or []) for c in communities)

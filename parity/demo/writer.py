@@ -9,7 +9,7 @@ import datetime as dt
 import random
 
 from parity.core.crypto import blind_indexer, seal_many
-from parity.demo.care import FLOATING, CareWriter
+from parity.demo.care import FLOATING, CareWriter, Rates
 from parity.demo.plan import G, P
 from parity.demo.sink import Sink
 from parity.people.demo import EMPLOYERS, FEMALE_GIVEN, MALE_GIVEN, OCCUPATIONS
@@ -193,11 +193,11 @@ class Writer(CareWriter):
 
     # -- services ------------------------------------------------------------------------
 
-    def vaccinations(self, person_id: int, birth: int, area: str, since: int) -> None:
-        """The routine doses due so far, most on time; one child in ten stops early (and
-        is overdue from then on). Doses before ``since`` were given elsewhere."""
+    def vaccinations(self, person_id: int, birth: int, area: str, rates: Rates, since: int) -> None:
+        """The routine doses due so far, most on time; some children stop early (and are
+        overdue from then on). Doses before ``since`` were given elsewhere."""
         rng, vaccines = self.rng, self.c["vaccines"]
-        stop = rng.randrange(len(ROUTINE)) if rng.random() < 0.1 else len(ROUTINE)
+        stop = rng.randrange(len(ROUTINE)) if rng.random() < rates.vaccine_stop else len(ROUTINE)
         site = self.site(area)
         for number, (code, dose, age) in enumerate(ROUTINE):
             day = birth + age + rng.randrange(0, 10)
@@ -249,7 +249,8 @@ class Writer(CareWriter):
 
     def permit(self, person_id: int, arrived: int, area: str, basis: str) -> None:
         rng, today = self.rng, self.today
-        applied = rng.randint(arrived + 183, today)
+        # Mostly in the last year: no endorsements are on file, so an older permit lapsed.
+        applied = rng.randint(max(arrived + 183, today - 420), today)
         apply_event = self.event(person_id, "residence_permit", applied, area)
         issued = applied + rng.randint(7, 30)
         if issued > today:

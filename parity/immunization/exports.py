@@ -19,7 +19,7 @@ def overdue_rows(people) -> Iterable[list]:
             p.birth_date,
             p.get_status_display(),
             p.area_code,
-            p.grid.name if p.grid else "",
+            p.grid.path if p.grid else "",
             p.overdue_since,
             p.overdue_count,
         ]

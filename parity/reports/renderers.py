@@ -66,10 +66,10 @@ def render_xlsx(f: Figures) -> bytes:
 def render_docx(f: Figures) -> bytes:
     from docx.shared import Cm
 
-    from parity.core.exports import docx_document, docx_table
+    from parity.core.exports import docx_table, official_document
     from parity.reports.charts import charts
 
-    document = docx_document(11)
+    document = official_document()
     document.add_heading(content.title(f), level=0)
     document.add_paragraph(content.subtitle(f))
     images = iter(charts(f))
@@ -102,3 +102,7 @@ def render(f: Figures, fmt: str) -> bytes:
 
 def filename(f: Figures, fmt: str) -> str:
     return f"report-{f.area_code}-{f.as_of:%Y%m%d}.{fmt}"
+
+
+def chinese_filename(f: Figures, fmt: str) -> str:
+    return f"{content.title(f)}-{f.as_of:%Y%m%d}.{fmt}"

@@ -12,10 +12,11 @@ from django.shortcuts import render
 from parity.accounts.permissions import VIEW, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.exports import attachment
 from parity.core.views import as_of
 from parity.reports import content
 from parity.reports.figures import figures
-from parity.reports.renderers import CONTENT_TYPES, FORMATS, filename
+from parity.reports.renderers import CONTENT_TYPES, FORMATS, chinese_filename, filename
 from parity.reports.renderers import render as render_report
 
 
@@ -34,7 +35,9 @@ def report_page(request):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         response = HttpResponse(render_report(result, fmt), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{filename(result, fmt)}"'
+        response["Content-Disposition"] = attachment(
+            filename(result, fmt), chinese_filename(result, fmt)
+        )
         return response
     choices = visible.filter(level__lte=Level.STREET).order_by("code")
     return render(

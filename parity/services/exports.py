@@ -28,7 +28,7 @@ def person_cells(person: Person) -> list:
         person.get_sex_display(),
         person.birth_date,
         person.get_status_display(),
-        person.grid.name if person.grid_id and person.grid else "",
+        person.grid.path if person.grid_id and person.grid else "",
     ]
 
 

@@ -14,8 +14,12 @@ from django.db.models import Q
 from parity.accounts.choices import HEALTH_SITE_KINDS, Role
 from parity.accounts.models import Department, User
 from parity.areas.models import Area
-from parity.demo.targets import Targets
+from parity.demo.generate import year_targets_set
+from parity.demo.targets import YEAR_TARGETS, Targets
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord
+from parity.indicators.actions import indicators_refresh
+from parity.indicators.assessment.selectors import assessment
+from parity.indicators.models import Target
 from parity.people.choices import SERVICE_INDUSTRIES
 from parity.people.models import Employment, Person, Residence
 from parity.services.models import ProviderStaff, ServiceEvent
@@ -137,3 +141,26 @@ class TestProportions:
             assert parsed.birth_date == person.birth_date
             assert parsed.sex == person.sex
             assert parsed.address_code in counties or parsed.address_code == HONG_KONG
+
+
+@pytest.mark.django_db
+class TestAssessment:
+    def test_the_city_and_every_district_are_scored_and_ranked_on_the_year_s_targets(
+        self, city, admin_user
+    ):
+        """Issue 13: the assessment page of the demo city was empty (every row 未设目标)."""
+        indicators_refresh(acting_user=admin_user, as_of=AS_OF)
+        result = assessment(AS_OF.year, Area.objects.get(code="1502"))
+        assert result.own.total == len(YEAR_TARGETS)
+        assert result.own.score is not None
+        districts = Area.objects.filter(level=2).count()
+        assert len(result.ranking) == districts
+        assert all(item.score is not None and item.rank for item in result.ranking)
+        assert len({item.score for item in result.ranking}) > 1
+
+    def test_targets_already_set_are_kept_when_the_demo_sets_its_own(self, city, admin_user):
+        target = Target.objects.filter(year=AS_OF.year).first()
+        Target.objects.filter(pk=target.pk).update(value=50)
+        assert year_targets_set(acting_user=None, year=AS_OF.year, on=AS_OF) == 0
+        target.refresh_from_db()
+        assert target.value == 50

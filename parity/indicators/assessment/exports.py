@@ -277,3 +277,7 @@ RENDERERS = {"xlsx": render_xlsx, "docx": render_docx}
 
 def filename(a: Assessment, fmt: str) -> str:
     return f"assessment-{a.area.code}-{a.year}.{fmt}"
+
+
+def chinese_filename(a: Assessment, fmt: str) -> str:
+    return _("%(area)s%(year)s年度目标考核") % {"area": a.area.name, "year": a.year} + f".{fmt}"

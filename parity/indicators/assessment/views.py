@@ -24,12 +24,17 @@ from parity.accounts.permissions import ASSESS, VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.concurrency import is_stale, show_conflict, version_of
-from parity.core.exports import XLSX
+from parity.core.exports import XLSX, attachment
 from parity.core.params import query_id
 from parity.core.uploads import run_import
 from parity.core.views import ImportForm, import_context
 from parity.indicators.assessment.actions import target_delete, target_set, targets_import
-from parity.indicators.assessment.exports import CONTENT_TYPES, RENDERERS, filename
+from parity.indicators.assessment.exports import (
+    CONTENT_TYPES,
+    RENDERERS,
+    chinese_filename,
+    filename,
+)
 from parity.indicators.assessment.forms import YEAR_MAX, YEAR_MIN, TargetForm, TargetPageForm
 from parity.indicators.assessment.imports import write_template
 from parity.indicators.assessment.selectors import DEFINITIONS, assessment
@@ -179,7 +184,9 @@ def assessment_download(request, fmt: str):
     area = _area(request)
     result = assessment(_year(request), area, targets=Target.objects.restrict(request.user, VIEW))
     response = HttpResponse(RENDERERS[fmt](result), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename(result, fmt)}"'
+    response["Content-Disposition"] = attachment(
+        filename(result, fmt), chinese_filename(result, fmt)
+    )
     return response
 
 

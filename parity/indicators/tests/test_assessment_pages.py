@@ -157,7 +157,7 @@ def test_the_workbook_has_the_ranking_and_a_sheet_per_district(login, admin_user
 
     response = login(admin_user).get(download("xlsx", area=CITY))
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith(f'assessment-{CITY}-{YEAR}.xlsx"')
+    assert f'filename="assessment-{CITY}-{YEAR}.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[0] == "得分排名"
     assert "昆都仑区(150203)" in book.sheetnames and "口径说明" in book.sheetnames

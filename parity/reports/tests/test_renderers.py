@@ -90,7 +90,7 @@ def test_the_page_shows_the_report_and_downloads_each_format(client, admin_user,
     for fmt, start in (("md", b"# "), ("xlsx", b"PK"), ("docx", b"PK")):
         response = client.get(url, {"area": "1502", "as_of": as_of.isoformat(), "format": fmt})
         assert response.status_code == 200
-        assert response["Content-Disposition"].endswith(f'.{fmt}"')
+        assert f".{fmt}\"; filename*=UTF-8''" in response["Content-Disposition"]
         assert response.content.startswith(start)
 
 
@@ -109,3 +109,38 @@ def test_the_page_defaults_to_the_users_area_and_refuses_one_outside_it(
 def test_the_page_needs_a_login(client, db):
     response = client.get(reverse("reports:report"))
     assert response.status_code == 302
+
+
+def test_the_document_is_in_the_official_format_of_gb_t_9704(city, as_of):
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    document = Document(io.BytesIO(render(figures(as_of=as_of, area="1502"), "docx")))
+    section = document.sections[0]
+    sizes = (
+        section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+        section.left_margin, section.right_margin,
+    )  # fmt: skip
+    # Stored in twentieths of a point: equal to a tenth of a millimetre.
+    assert [round(value / Mm(1)) for value in sizes] == [210, 297, 37, 35, 28, 26]
+
+    def east_asian(style) -> str:
+        return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    styles = document.styles
+    assert east_asian(styles["Normal"]) == "仿宋" and styles["Normal"].font.size == Pt(16)
+    assert east_asian(styles["Heading 1"]) == "黑体"
+    assert east_asian(styles["Heading 2"]) == "楷体"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer
+
+
+def test_downloads_carry_a_chinese_file_name(client, admin_user, city, as_of):
+    from urllib.parse import quote
+
+    client.force_login(admin_user)
+    response = client.get(
+        reverse("reports:report"), {"area": "1502", "as_of": as_of.isoformat(), "format": "docx"}
+    )
+    assert quote("包头市流动人口基本公共服务均等化情况统计报告") in response["Content-Disposition"]

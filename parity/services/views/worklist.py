@@ -30,7 +30,7 @@ def _add_addresses(user, rows: list[PersonRow]) -> None:
     open_stays = (
         Residence.objects.restrict(user, VIEW)
         .filter(person_id__in=by_person, departed_on__isnull=True)
-        .values_list("person_id", "address", "dwelling__address", "grid__name")
+        .values_list("person_id", "address", "dwelling__address", "grid__path")
     )
     for person_id, address, dwelling_address, grid in open_stays:
         by_person[person_id].address = address or dwelling_address or ""

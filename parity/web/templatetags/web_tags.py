@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from parity.accounts.permissions import allows
 from parity.areas.origins import lookup
+from parity.core.audit_words import action_label, object_label
 from parity.people.models import stay_class
 
 register = template.Library()
@@ -30,6 +31,27 @@ def origin_label(code: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_active(context, *prefixes: str) -> str:
+    """ "active" when the page's URL name starts with one of the prefixes; a prefix with a
+    colon is matched against "namespace:name" (``immunization:`` is the whole app)."""
     match = getattr(context.get("request"), "resolver_match", None)
-    name = match.url_name if match else ""
-    return "active" if name and any(name.startswith(p) for p in prefixes) else ""
+    if not match or not match.url_name:
+        return ""
+    name, full = match.url_name, f"{match.namespace}:{match.url_name}"
+    hit = any((full if ":" in p else name).startswith(p) for p in prefixes)
+    return "active" if hit else ""
+
+
+@register.filter
+def has_required(form) -> bool:
+    """Whether a form has a visible required field (the page then explains the *)."""
+    return any(field.field.required for field in form.visible_fields())
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    return action_label(action)
+
+
+@register.filter
+def audit_object(object_type: str) -> str:
+    return object_label(object_type)

@@ -13,6 +13,7 @@ from parity.accounts.permissions import AUDIT, allows
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.areas.selectors import area_breadcrumbs, user_root_area
+from parity.core.audit_words import action_choices, object_choices
 from parity.core.filters import area_prefix_filter, filtered
 from parity.core.models import AuditEvent
 from parity.core.pagination import paginate
@@ -77,12 +78,17 @@ def area_detail(request, code: str | None = None):
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("操作"))
+    action = django_filters.ChoiceFilter(
+        choices=action_choices, label=_("操作"), empty_label=_("全部")
+    )
+    object_type = django_filters.ChoiceFilter(
+        choices=object_choices, label=_("对象"), empty_label=_("全部")
+    )
     area = area_prefix_filter()
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "area"]
+        fields = ["action", "object_type", "area"]
 
 
 @login_required
