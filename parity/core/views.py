@@ -149,7 +149,9 @@ def in_chosen_area(request: HttpRequest, rows: QuerySet, field: str = "area_code
 def list_context(request: HttpRequest, page, title: str) -> dict[str, Any]:
     """What a list page shows above its table: the date and the area chooser (the user's
     own area down to communities)."""
-    areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=Level.COMMUNITY)
+    visible = Area.objects.restrict(request.user, VIEW)
+    own = getattr(request.user, "area_id", None)
+    areas = visible.filter(Q(level__lte=Level.COMMUNITY) | Q(pk=own))
     return {
         "page": page,
         "title": title,

@@ -55,6 +55,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
         return day
     years, month0 = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month0 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        # A date near the calendar's ends (``?on=0010-11-03`` asks 18 years back): the
+        # nearest date there is, so a bound compares as "before everything".
+        return dt.date.min if year < dt.MINYEAR else dt.date.max
     last = _MONTH_DAYS[month0]
     if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
         last = 29

@@ -129,7 +129,8 @@ def test_an_administrator_renames_an_area_and_the_change_is_audited(staff, admin
     area.refresh_from_db()
     assert area.name == "新名字网格" and area.code == GRID
     event = AuditEvent.objects.get(action="area.admin_change")
-    assert event.after == {"name": "新名字网格"}
+    # The path shown in lists (街道 › 社区 › 网格) follows the name.
+    assert event.after == {"name": "新名字网格", "path": "沼潭街道 › 钢铁社区 › 新名字网格"}
 
 
 def test_a_new_area_must_extend_its_parents_code(staff, admin_user):
