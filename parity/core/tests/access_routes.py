@@ -112,6 +112,11 @@ ROUTES: dict[str, dict[str, Door]] = {
     # (answered only to its configured addresses: the test client is 127.0.0.1).
     "health": {"GET": PUBLIC_DOOR},
     "metrics": {"GET": PUBLIC_DOOR},
+    # Partner instances post signed messages here: no user, no session, the signature is
+    # the authentication (exchange.api.InboxView). Not a user door, so no role applies; the
+    # public check still asserts that an unsigned post shows nothing and changes nothing.
+    # Signatures, replays and scope: parity/exchange/tests/test_inbox.py.
+    "exchange-inbox": {"POST": PUBLIC_DOOR},
     # --- the signed-in user's own account: nothing of any area ------------------------
     "password_change": {"GET": lst()},
     # Both redirect a user who has already enrolled (the suite's users are verified).
@@ -325,7 +330,15 @@ ROUTES: dict[str, dict[str, Door]] = {
     "immunization:person": {
         "GET": read(kw=pk("child")),
         "POST": write(
-            SERVE, kw=pk("child"), data=lambda s, w: {"dose": "HepB:2", "date": today(w)}
+            SERVE,
+            kw=pk("child"),
+            # A dose given these days names its vial and its nurse (immunization.rules).
+            data=lambda s, w: {
+                "dose": "HepB:2",
+                "date": today(w),
+                "batch_number": "B2026-001",
+                "vaccinator": "王护士",
+            },
         ),
     },
     "immunization:records_export": {"GET": read(kw=pk("child"))},
@@ -444,6 +457,54 @@ ROUTES: dict[str, dict[str, Door]] = {
         ),
     },
     "certificates:permit_eligible_list": {"GET": lst()},
+    # --- duplicates: review, merge, unmerge --------------------------------------------
+    # The queue is of pairs whose two people the user may change: anyone signed in gets the
+    # page, empty when they hold none.
+    "dedup:pair_list": {"GET": lst()},
+    # The world holds no pair nor merge: like an unknown id, another area's pair or merge is
+    # a 404. parity/dedup/tests/test_views.py asserts it on real ones
+    # (test_an_outsider_sees_no_pair_and_cannot_merge,
+    # test_the_pair_page_shows_both_side_by_side, test_merging_from_the_page_leaves_one_person,
+    # test_not_the_same_person_from_the_page, test_unmerge_from_the_page).
+    "dedup:pair_detail": {"GET": read(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "dedup:pair_merge": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "dedup:pair_dismiss": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "dedup:merge_detail": {"GET": read(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "dedup:merge_unmerge": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    # A person one may see is sent to their page; another area's is not found.
+    "dedup:person_resolve": {"GET": read(kw=PERSON, ok=(302,))},
+    # --- exchange with partner regions ------------------------------------------------
+    "exchange:requests": {"GET": lst()},
+    # The world holds no verification request: like an unknown id, another area's request
+    # is a 404. parity/exchange/tests/test_views.py asserts it on real ones
+    # (test_an_outsider_sees_no_request,
+    # test_the_request_page_shows_the_person_s_facts_and_audits_the_read,
+    # test_an_answer_in_time_is_on_time_and_queues_the_feedback,
+    # test_a_rejection_needs_a_reason).
+    "exchange:request": {
+        "GET": read(kw=fixed(pk=987654), ok=(404,)),
+        "POST": write(
+            CHANGE,
+            kw=fixed(pk=987654),
+            data=fixed(verb="reject", reason="此人仍在本网格居住"),
+            ok=(404,),
+        ),
+    },
+    "exchange:request_new": {
+        "GET": read(CHANGE, kw=lambda s, w: {"person_id": s.woman.pk}),
+        # The world has no partner region: inside, the form says so and nothing is sent
+        # (test_an_officer_sends_a_request_to_the_person_s_origin covers a send).
+        "POST": write(
+            CHANGE,
+            kw=lambda s, w: {"person_id": s.woman.pk},
+            data=lambda s, w: {"urgency": "normal", "question": "核实婚育情况"},
+            ok=(200,),
+        ),
+    },
+    "exchange:notices": {"GET": read(kw=lambda s, w: {"person_id": s.woman.pk})},
+    # The queues and the two-way table are for officials who assess.
+    "exchange:partners": {"GET": lst(ASSESS)},
+    "exchange:assessment": {"GET": lst(ASSESS)},
     # --- reports and indicators -------------------------------------------------------
     "reports:report": {"GET": lst(query=area)},
     # Every viewer may read the definitions; only a city-wide "define" may change them.
@@ -679,6 +740,14 @@ ROUTES: dict[str, dict[str, Door]] = {
             SERVE, kw=pk("permit"), data=lambda s, w: {"endorsed_on": today(w)}, ok=(400,)
         ),
     },
+    # Pairs and merges, restricted like the pages (see dedup:* above for the unknown id).
+    "api:duplicate-pair-list": {"GET": lst()},
+    "api:duplicate-pair-detail": {"GET": read(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "api:duplicate-pair-merge": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "api:duplicate-pair-dismiss": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "api:person-merge-list": {"GET": lst()},
+    "api:person-merge-detail": {"GET": read(CHANGE, kw=fixed(pk=987654), ok=(404,))},
+    "api:person-merge-unmerge": {"POST": write(CHANGE, kw=fixed(pk=987654), ok=(404,))},
     "api:indicator-list": {"GET": lst()},
     "api:indicator-detail": {"GET": lst(kw=fixed(code="health_record"))},
     "api:equalization-list": {"GET": lst(query=area)},
