@@ -10,13 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from parity.accounts.permissions import ASSESS, CHANGE, VIEW, allows, in_scope
-from parity.core.exports import csv_lines
+from parity.core.choices import ExportFormat
+from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
 from parity.core.models import audit
 from parity.exchange import actions, selectors
@@ -189,8 +191,9 @@ def assessment(request):
 
     code = scope_code(request.user, VIEW) or ""
     rows = selectors.two_way(month, area_code=code)
-    if request.GET.get("format") == "csv":
-        return _csv(rows, month)
+    fmt = request.GET.get("format")
+    if fmt in (ExportFormat.XLSX, ExportFormat.CSV):
+        return _export(request, rows, month, fmt)
     return render(
         request,
         "exchange/assessment.html",
@@ -220,10 +223,14 @@ HEADERS = [
 ]
 
 
-def _csv(rows, month: dt.date) -> HttpResponse:
-    lines = csv_lines(
-        HEADERS,
-        (
+def _export(request, rows, month: dt.date, fmt: str) -> HttpResponseBase:
+    """The table as a workbook (the page's link) or CSV, through the shared, audited writer."""
+    return export_file(
+        request,
+        filename=f"{_('双向考核')}-{month:%Y-%m}",
+        title=str(_("双向考核")),
+        headers=HEADERS,
+        rows=[
             [
                 r.partner.code,
                 r.district,
@@ -245,8 +252,7 @@ def _csv(rows, month: dt.date) -> HttpResponse:
                 r.service_rate,
             ]
             for r in rows
-        ),
+        ],
+        count=len(rows),
+        fmt=fmt,
     )
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="two-way-{month:%Y-%m}.csv"'
-    return response

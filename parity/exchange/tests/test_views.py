@@ -2,10 +2,12 @@
 beside a request, answer and reject forms; outsiders see nothing; officials' pages."""
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from parity.conftest import make_id
 from parity.exchange.choices import MessageType, OutboxStatus, RequestStatus
@@ -139,9 +141,15 @@ def test_officials_see_the_queues_and_the_two_way_table_and_grid_workers_do_not(
     incoming()
     client.force_login(official)
     assert "410102" in client.get("/exchange/partners/").content.decode()
+    page = client.get("/exchange/assessment/").content.decode()
+    assert "format=xlsx" in page
+    workbook = client.get("/exchange/assessment/?format=xlsx")
+    book = load_workbook(io.BytesIO(b"".join(workbook.streaming_content)))
+    header = [cell.value for cell in next(book.active.iter_rows(max_row=1))]
+    assert "反馈率%" in header
     response = client.get("/exchange/assessment/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert "反馈率%" in response.content.decode("utf-8-sig")
+    assert "反馈率%" in b"".join(response.streaming_content).decode("utf-8-sig")
     client.force_login(owner)
     assert client.get("/exchange/partners/").status_code == 403
 
