@@ -25,6 +25,7 @@ from parity.areas.models import Area
 from parity.core.models import audit
 from parity.demo.care import FLOATING, REGISTERED, school_term
 from parity.demo.columns import COLUMNS
+from parity.demo.names import SURNAMES
 from parity.demo.origins import counties_by_province
 from parity.demo.plan import G, P, Planner
 from parity.demo.sink import Sink, registry_tables
@@ -295,7 +296,6 @@ def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
     selection sampling (each person with probability wanted / remaining)."""
     today = c["today"]
     remaining, wanted = targets.registered, targets.records_registered
-    from parity.people.demo import SURNAMES
 
     with tqdm(total=targets.registered, unit="人", desc="registered", disable=not progress) as bar:
         while remaining > 0:
