@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parity.core.imports.copy import copy_payload
 from parity.immunization.models import DoseDue, VaccinationRecord, Vaccine
 from parity.immunization.schedule import Given, Schedule
 from parity.immunization.schedule_data import schedule_from_db
@@ -167,15 +168,11 @@ def _insert(rows: list[tuple]) -> None:
             [DoseDue(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=2000
         )
         return
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(DoseDue._meta.db_table)} ({', '.join(quote(c) for c in COLUMNS)}) FROM STDIN"
-    )
     # Every value is a number, a date, a boolean or an area code: nothing to escape.
     data = "".join(
         f"{p}\t{v}\t{d}\t{due}\t{early}\t{late if late is not None else chr(92) + 'N'}\t"
         f"{'t' if skin else 'f'}\t{on}\t{area}\n"
         for p, v, d, due, early, late, skin, on, area in rows
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(data.encode("ascii"))
+    with connection.cursor() as cursor:
+        copy_payload(cursor, DoseDue._meta.db_table, COLUMNS, data.encode("ascii"))
