@@ -1,13 +1,13 @@
 """Files users upload for an import, and the error reports the imports write beside them.
 
-An upload lives only while its import runs: it is deleted as soon as the import ends,
-whatever the outcome. Error reports echo the rows as uploaded (ID numbers included), so
-once the import ends they are sealed with the field encryption key (AES-256-GCM), kept
-readable by Parity's own account only (files 0600, folders 0700) and for
-``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download; ``parity purge_uploads``
-(nightly) deletes what is older, the files of export jobs (``EXPORT_DIR``) included.
-Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused with a message on the page,
-without being kept in memory or on disk past the limit.
+An upload waits, sealed, between the steps of its import page (preview, check, import),
+in clear only while one step runs, and is deleted once imported. Error reports echo the
+rows as uploaded (ID numbers included), so once the import ends they are sealed with the
+field encryption key (AES-256-GCM), kept readable by Parity's own account only (files
+0600, folders 0700) and for ``PARITY_UPLOAD_RETENTION_DAYS`` for the user to download;
+``parity purge_uploads`` (nightly) deletes what is older, the files of export jobs
+(``EXPORT_DIR``) included. Uploads larger than ``PARITY_UPLOAD_MAX_MB`` are refused with
+a message on the page, without being kept in memory or on disk past the limit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import base64
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
@@ -96,36 +96,6 @@ def read_report(path: Path) -> bytes | None:
     if path.suffix == ".xlsx":
         return base64.b64decode(text)
     return text.encode("utf-8-sig")
-
-
-@contextmanager
-def stored_upload(upload, user) -> Iterator[Path]:
-    """The upload written to the user's folder for the import to read; deleted when the
-    block ends, whether the import succeeded or failed, and its error report sealed."""
-    path = _store(upload, user)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
-        for report in error_reports(path):
-            if report.exists():
-                seal_report(report)
-
-
-def run_import(upload, user, importer: Callable[[Path], T]) -> tuple[T | None, str]:
-    """``importer(path)`` on the stored upload: its result and no file error, or the
-    reason a ``ValidationError`` gave for refusing the whole file, with the result the
-    error carries (``parity.core.imports.ImportFailed``: the error file, the rows saved)
-    or none."""
-    with stored_upload(upload, user) as path:
-        try:
-            return importer(path), ""
-        except ValidationError as exc:
-            result = getattr(exc, "result", None)
-            if result is None:
-                for report in error_reports(path):
-                    report.unlink(missing_ok=True)
-            return result, "; ".join(exc.messages)
 
 
 def purge_uploads(*, days: int | None = None, now: float | None = None) -> int:

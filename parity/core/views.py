@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
@@ -19,6 +20,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,10 +30,18 @@ from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
-from parity.core.imports import ACCEPT
+from parity.core.imports import ACCEPT, ImportFailed
 from parity.core.imports.headers import unknown_message
+from parity.core.imports.mapping import Importer, mapping_from_post, preview, remember_mapping
 from parity.core.params import query_area_code, query_date
-from parity.core.uploads import check_upload_size
+from parity.core.uploads import (
+    check_upload_size,
+    pending_drop,
+    pending_exists,
+    pending_file,
+    pending_name,
+    pending_store,
+)
 from parity.people.models import Person
 
 M = TypeVar("M", bound=Model)
@@ -232,8 +242,8 @@ class ImportForm(forms.Form):
 
 
 def import_context(form, result, file_error: str) -> dict:
-    """What the shared import page (``web/_import.html``) shows: the form, the counts, the
-    first ``SHOWN_ERRORS`` bad cells and the file with all of them."""
+    """What an import page shows: the form, the counts, the first ``SHOWN_ERRORS`` bad
+    cells and warnings, the file with all of them, the columns not imported."""
     return {
         "form": form,
         "result": result,
@@ -244,3 +254,102 @@ def import_context(form, result, file_error: str) -> dict:
         "error_file": result.error_file.name if result and result.error_file else "",
         "ignored": unknown_message(result.ignored_columns) if result else "",
     }
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    """The pages of one import (people, service records, targets), in the same steps:
+    upload (``upload_template``, at the URL ``upload_url``) → the mapping step at
+    ``map_url`` (the first rows, the header row found and each column's proposed field,
+    any of them changeable) → a check of the whole file (nothing kept) → the import.
+    ``all_or_nothing``: the import writes nothing when a row is bad (the targets)."""
+
+    importer: Importer
+    title: str | Promise
+    upload_template: str
+    upload_url: str
+    map_url: str
+    form: type[ImportForm] = ImportForm
+    all_or_nothing: bool = False
+
+
+def _import_scope(request: HttpRequest, page: ImportPage) -> str:
+    scope = scope_code(request.user, page.importer.action)
+    if scope is None:
+        raise PermissionDenied
+    return scope
+
+
+def import_upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
+    """Step 1: the upload. The file waits, sealed, for the mapping step."""
+    _import_scope(request, page)
+    form = page.form(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = pending_store(form.cleaned_data["file"], request.user)
+        return redirect(page.map_url, token=token)
+    context = import_context(form, None, "")
+    context["import_page"] = page
+    return render(request, page.upload_template, context)
+
+
+def import_mapping(request: HttpRequest, token: str, page: ImportPage) -> HttpResponse:
+    """Steps 2–4 (``web/import_map.html``): the preview with the proposed mapping (the
+    user may change any column and the header row), the check of the whole file (nothing
+    written), the import, after which the mapping is kept for the user's area."""
+    user = request.user
+    scope = _import_scope(request, page)
+    if not pending_exists(token, user):
+        raise Http404
+    importer = page.importer
+    spec = importer.spec()
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    header_row, mapping = mapping_from_post(request.POST, spec.known)
+    if action == "reread":
+        mapping = None  # a new header row: propose the columns anew
+    result, file_error, shown = None, "", None
+    with pending_file(token, user) as path:
+        try:
+            shown = preview(
+                path, spec, kind=importer.kind, area_code=scope, header_row=header_row,
+                mapping=mapping,
+            )  # fmt: skip
+        except ValidationError:
+            # Unreadable as a whole (an unclosed quote, a truncated workbook): the import
+            # refuses it the same way, with its error file and audit event; as a check,
+            # so that nothing is written even if it read what the preview could not.
+            try:
+                importer.run(path, acting_user=user, check_only=True, error_format="xlsx")
+            except ImportFailed as exc:
+                result, file_error = exc.result, "; ".join(exc.messages)
+        if shown is not None and action in ("check", "import") and not shown.match.missing:
+            try:
+                result = importer.run(
+                    path,
+                    acting_user=user,
+                    header_row=shown.match.first_row,
+                    mapping=dict(enumerate(shown.match.fields)),
+                    check_only=action == "check",
+                    error_format="xlsx",
+                )
+            except ImportFailed as exc:
+                result, file_error = exc.result, "; ".join(exc.messages)
+    # An all-or-nothing import with a bad row wrote nothing: the file stays for another try.
+    refused = page.all_or_nothing and result is not None and bool(result.errors)
+    imported = action == "import" and result is not None and not file_error and not refused
+    if imported:
+        assert shown is not None
+        remember_mapping(shown, kind=importer.kind, area_code=scope, user=user)
+        pending_drop(token, user)
+    context = import_context(None, result, file_error)
+    context.update(
+        import_page=page,
+        token=token,
+        file_name=pending_name(token),
+        page=shown,
+        fields=spec.known,
+        required=spec.required,
+        action=action,
+        imported=imported,
+        refused=refused and action == "import",
+    )
+    return render(request, "web/import_map.html", context)

@@ -19,3 +19,5 @@ class IndicatorErrorCode(models.TextChoices):
     MEASURE_UNKNOWN = "measure_unknown"
     MEASURE_NOT_APPLICABLE = "measure_not_applicable"
     INDICATOR_INACTIVE = "indicator_inactive"
+    # A warning: a value between 0 and 1, as a cell formatted as a percent stores 95%.
+    VALUE_LOOKS_LIKE_PERCENT = "value_looks_like_percent"

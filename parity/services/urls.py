@@ -21,5 +21,6 @@ urlpatterns = [
     path("staff/", sites.staff_list, name="staff_list"),
     path("staff/new/", sites.staff_register, name="staff_register"),
     path("import/", io.import_page, name="import"),
+    path("import/<str:token>/", io.import_map, name="import_map"),
     path("import/template.<str:fmt>", io.template_download, name="import_template"),
 ]

@@ -10,7 +10,7 @@ line names it (``--mapping NAME``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,10 +19,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.core.error_codes import ErrorCode
-from parity.core.imports.headers import HeaderMatch, HeaderSpec, find_header, unknown_message
+from parity.core.imports.headers import (
+    HeaderMatch,
+    HeaderSpec,
+    column_index,
+    find_header,
+    unknown_message,
+)
 from parity.core.imports.reading import Cell, Sheet, open_sheets
+from parity.core.imports.results import ImportResult
 
 PREVIEW_ROWS = 8
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One import as its pages and the command line run it: its ``kind`` (the alias
+    table's and the saved mappings' key), the permission ``action`` it needs, its header
+    ``spec`` and ``run(path, *, acting_user, header_row=None, mapping=None,
+    check_only=False, error_format="csv") -> ImportResult``, which refuses a whole file
+    with ``ImportFailed`` (its error file and audit event written)."""
+
+    kind: str
+    action: str
+    spec: Callable[[], HeaderSpec]
+    run: Callable[..., ImportResult]
 
 
 def display(value: Cell) -> str:
@@ -175,3 +196,34 @@ def remember_mapping(page: Preview, *, kind: str, area_code: str, user, name: st
             "saved_by": user if getattr(user, "pk", None) else None,
         },
     )
+
+
+def command_mapping(
+    importer: Importer,
+    *,
+    scope: str | None,
+    header_row: int | None = None,
+    name: str | None = None,
+    columns: Sequence[str] = (),
+) -> tuple[int | None, dict[int, str | None] | None]:
+    """The command line's mapping: a saved mapping by ``name`` (in the user's ``scope``),
+    then each ``COLUMN=HEADER`` of ``columns`` (a letter or a 1-based number; an empty
+    header skips the column), as the page's mapping step takes them."""
+    mapping: dict[int, str | None] | None = None
+    if name:
+        saved = named_mapping(kind=importer.kind, name=name, area_code=scope)
+        header_row = header_row or saved.header_row
+        mapping = saved.mapping
+    known = importer.spec().known
+    for item in columns:
+        column, _sep, header = item.partition("=")
+        index = column_index(column.strip())
+        header = header.strip()
+        if index is None or (header and header not in known):
+            raise ValidationError(
+                _("--map %(item)s:应为“列=表头”,表头须是可导入的列:%(known)s")
+                % {"item": item, "known": "、".join(known)},
+                code=ErrorCode.FILE_HEADER,
+            )
+        mapping = {**(mapping or {}), index: header or None}
+    return header_row, mapping

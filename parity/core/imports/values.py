@@ -15,6 +15,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
+from parity.core.error_codes import ErrorCode
+
 # Full-width ASCII (！ to ～) and the ideographic space to their half-width forms.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20
@@ -149,3 +153,12 @@ def damaged_number(raw: object, text: str, *, zeros: bool = True) -> str | None:
     if zeros and len(text) == 18 and text.endswith("000") and text.isdigit():
         return text
     return None
+
+
+def damaged_id_error(shown: str) -> tuple[str, str]:
+    """The message and code of an ID number Excel damaged, shown as Excel shows it."""
+    message = _(
+        "身份证号码“%(shown)s”已被Excel当作数字改动(数字只保留15位,末几位变成0),"
+        "无法确认原号码:请把该列设为文本格式,重新填写完整的18位号码后再导入"
+    ) % {"shown": shown}
+    return message, ErrorCode.ID_EXCEL_DAMAGED

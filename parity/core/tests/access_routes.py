@@ -325,6 +325,8 @@ ROUTES: dict[str, dict[str, Door]] = {
         ),
     },
     "services:import": {"GET": lst(SERVE)},
+    # A waiting upload lives in a folder per user: another user's token is simply not found.
+    "services:import_map": {"GET": read(SERVE, kw=fixed(token="x-s.csv.pending"), ok=(404,))},
     "services:import_template": {"GET": lst(kw=fixed(fmt="csv"))},
     # --- immunization -----------------------------------------------------------------
     "immunization:person": {
@@ -533,6 +535,9 @@ ROUTES: dict[str, dict[str, Door]] = {
     },
     "indicators:target_delete": {"POST": write(ASSESS, kw=pk("target"))},
     "indicators:assessment_import": {"GET": lst(ASSESS)},
+    "indicators:assessment_import_map": {
+        "GET": read(ASSESS, kw=fixed(token="x-t.csv.pending"), ok=(404,))
+    },
     "indicators:assessment_template": {"GET": lst(ASSESS)},
     # --- API --------------------------------------------------------------------------
     "api:area-list": {"GET": lst()},

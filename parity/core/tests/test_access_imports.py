@@ -171,7 +171,7 @@ def test_the_service_import_page_records_nothing_for_an_out_of_scope_person(
     upload = io.BytesIO(services_file(tmp_path / "s.csv", theirs.id_number).read_bytes())
     upload.name = "services.csv"
 
-    response = client.post(reverse("services:import"), {"file": upload})
+    response = web_import(client, upload, url="services:import")
 
     assert response.status_code == 200
     assert not ServiceEvent.objects.filter(person=theirs).exists()
@@ -241,9 +241,7 @@ def test_the_targets_import_sets_no_target_for_another_district(client, official
     events = AuditEvent.objects.count()
     client.force_login(official)
 
-    response = client.post(
-        reverse("indicators:assessment_import"), {"file": targets_upload("150204")}
-    )
+    response = web_import(client, targets_upload("150204"), url="indicators:assessment_import")
 
     assert response.status_code == 200
     assert not Target.objects.exists()
@@ -258,9 +256,7 @@ def test_the_targets_import_sets_a_target_for_the_officials_own_district(
 
     client.force_login(official)
 
-    response = client.post(
-        reverse("indicators:assessment_import"), {"file": targets_upload("150203")}
-    )
+    response = web_import(client, targets_upload("150203"), url="indicators:assessment_import")
 
     assert response.status_code == 200
     assert Target.objects.filter(area__code="150203").count() == 1

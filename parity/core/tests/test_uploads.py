@@ -121,21 +121,30 @@ def test_an_error_report_that_cannot_be_opened_is_a_404(client, owner, import_di
     assert client.get(reverse("people_io:error_file", args=["x.errors.csv"])).status_code == 404
 
 
-def test_a_service_import_keeps_no_copy_of_the_upload(client, owner, register, catalog, import_dir):
+def test_a_service_import_keeps_only_its_sealed_error_report(
+    client, owner, register, catalog, import_dir
+):
     register(id_number=make_id(seq=12))
     content = "身份证号码,服务项目,服务日期\n" + f"{make_id(seq=12)},health_record,2099-03-01\n"
     upload = SimpleUploadedFile("s.csv", content.encode("utf-8-sig"))
     client.force_login(owner)
-    response = client.post(reverse("services:import"), {"file": upload})
+    response = web_import(client, upload, url="services:import")
     assert response.context["result"].error_rows == 1
-    assert [p.name.endswith(".errors.csv") for p in files_in(import_dir)] == [True]
+    [report] = files_in(import_dir)
+    assert report.name.endswith(".errors.xlsx")
+    assert not report.read_bytes().startswith(b"PK")  # sealed, not the workbook in clear
 
 
-def test_a_target_import_keeps_no_copy_of_the_upload(client, admin_user, import_dir):
-    upload = SimpleUploadedFile("targets.csv", "年度\n2026\n".encode("utf-8-sig"))
+def test_a_target_import_keeps_no_copy_of_the_upload(client, admin_user, areas, import_dir):
+    from parity.indicators.tests.assessment_data import make_indicator
+
+    make_indicator("vaccination")
+    upload = SimpleUploadedFile(
+        "targets.csv", "年度,区划代码,指标代码,目标值(%)\n2026,150203,vaccination,95\n".encode()
+    )
     client.force_login(admin_user)
-    response = client.post(reverse("indicators:assessment_import"), {"file": upload})
-    assert response.status_code == 200 and response.context["file_error"]
+    response = web_import(client, upload, url="indicators:assessment_import")
+    assert response.context["result"].created == 1
     assert files_in(import_dir) == []
 
 

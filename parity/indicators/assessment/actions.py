@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
@@ -23,15 +24,18 @@ from parity.core.actions import changed, ensure_can
 from parity.core.actions import snapshot as audit_snapshot
 from parity.core.concurrency import check_version
 from parity.core.imports import ImportResult, write_error_file
+from parity.core.imports.mapping import Importer
+from parity.core.imports.table import file_refused
 from parity.core.models import audit
 from parity.indicators.assessment.forms import target_problems
-from parity.indicators.assessment.imports import check_file
+from parity.indicators.assessment.imports import TargetRow, check_file, header_spec
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Target
 
 logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+FAILED_ACTION = "target.import_failed"
 # Who changed a target is kept on the row and in the audit event, not compared.
 _NOT_COMPARED = ("updated_by_id",)
 
@@ -162,7 +166,7 @@ def target_delete(*, acting_user, target: Target) -> None:
 def _as_path(file: Path | str | IO) -> Path:
     if isinstance(file, Path | str):
         return Path(file)
-    # An uploaded file: its suffix decides how it is read.
+    # An uploaded file object: kept in a temporary file for the kit to read (by content).
     suffix = Path(getattr(file, "name", "") or "upload.xlsx").suffix or ".xlsx"
     with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
         chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b"")
@@ -171,62 +175,110 @@ def _as_path(file: Path | str | IO) -> Path:
     return Path(handle.name)
 
 
-def targets_import(*, acting_user, file: Path | str | IO) -> ImportResult:
-    """Import targets from an .xlsx (or .csv) file with the template's Chinese headers.
+def targets_import(
+    *,
+    acting_user,
+    file: Path | str | IO,
+    header_row: int | None = None,
+    mapping: Mapping[int, str | None] | None = None,
+    check_only: bool = False,
+    error_format: str = "csv",
+) -> ImportResult:
+    """Import targets from a register (.xlsx, .xls or .csv) read through the import kit:
+    the header found under a title (or ``header_row``), its columns named through the
+    alias table (or by ``mapping``).
 
     All or nothing: every row is checked first (by the page's form, ``TargetForm``); if
     any row has an error nothing is written and the errors are returned (and written to
-    ``<file>.errors.csv`` beside a file given by path); otherwise every row is created or
-    updated in one transaction, each with its audit event. A problem with the whole file
-    (format, headers) raises ``ValidationError``.
+    the error file beside a file given by path); otherwise every row is created or
+    updated in one transaction, each with its audit event. ``check_only`` does it all and
+    rolls it back. A file refused as a whole (format, headers, an unclosed quote) raises
+    ``ImportFailed`` after writing its error file and an audit event.
     """
     scope = scope_code(acting_user, ASSESS)
     if scope is None:
         raise PermissionDenied(_("您没有设定考核目标的权限"))
     given_path = isinstance(file, Path | str)
     path = _as_path(file)
+    result = ImportResult(checked_only=check_only)
     try:
-        rows, errors, total = check_file(path, scope=scope)
+        checked = check_file(path, scope=scope, header_row=header_row, mapping=mapping)
+    except ValidationError as exc:
+        failed = file_refused(
+            path,
+            exc,
+            acting_user=acting_user,
+            scope=scope,
+            result=result,
+            action=FAILED_ACTION,
+            object_type="indicators.target",
+            error_format=error_format,
+        )
+        if not given_path and result.error_file is not None:
+            result.error_file.unlink(missing_ok=True)  # beside a temporary copy: not kept
+            result.error_file = None
+        raise failed from exc
     finally:
         if not given_path:
             path.unlink(missing_ok=True)
-    result = ImportResult(total_rows=total, errors=errors)
+    result.total_rows, result.errors = checked.total, checked.errors
+    result.warnings = checked.warnings
+    result.header_row, result.ignored_columns = checked.header_row, checked.ignored
     if given_path:
-        result.error_file = write_error_file(path, errors)
-    if errors:
+        result.error_file = write_error_file(
+            path, result.errors, warnings=result.warnings, fmt=error_format
+        )
+    if result.errors:
         logger.info("targets import refused", extra=result.log_fields(path, acting_user))
         return result
     with transaction.atomic():
-        for row in rows:
-            _target, outcome = _save(
-                acting_user=acting_user,
-                year=row.year,
-                area=row.area,
-                indicator=row.indicator,
-                value=row.value,
-                measure=row.measure,
-                weight=row.weight,
-                note=row.note,
-                audit_note=_("导入 %(name)s 第%(row)d行") % {"name": path.name, "row": row.row},
-            )
-            if outcome == CREATED:
-                result.created += 1
-            elif outcome == UPDATED:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        audit(
-            acting_user=acting_user,
-            action="target.import",
-            object_type="indicators.target",
-            area_code=scope,
-            after={
-                "file": path.name,
-                "created": result.created,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-            },
-            note=path.name,
-        )
-    logger.info("targets imported", extra=result.log_fields(path, acting_user))
+        _write(checked.rows, result, acting_user=acting_user, scope=scope, name=path.name)
+        if check_only:
+            transaction.set_rollback(True)
+    logger.info(
+        "targets checked" if check_only else "targets imported",
+        extra=result.log_fields(path, acting_user),
+    )
     return result
+
+
+def _write(rows: list[TargetRow], result: ImportResult, *, acting_user, scope: str, name: str):
+    for row in rows:
+        _target, outcome = _save(
+            acting_user=acting_user,
+            year=row.year,
+            area=row.area,
+            indicator=row.indicator,
+            value=row.value,
+            measure=row.measure,
+            weight=row.weight,
+            note=row.note,
+            audit_note=_("导入 %(name)s 第%(row)d行") % {"name": name, "row": row.row},
+        )
+        if outcome == CREATED:
+            result.created += 1
+        elif outcome == UPDATED:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    audit(
+        acting_user=acting_user,
+        action="target.import",
+        object_type="indicators.target",
+        area_code=scope,
+        after={
+            "file": name,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+        note=name,
+    )
+
+
+def _run(path: Path, **options) -> ImportResult:
+    return targets_import(file=path, **options)
+
+
+# The target import as its page and ``parity import targets`` run it.
+TARGETS = Importer(kind="targets", action=ASSESS, spec=header_spec, run=_run)

@@ -8,7 +8,7 @@ an import.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django import forms
@@ -50,12 +50,18 @@ class TargetLookups:
     """Areas, indicators and measures by the names a form or a file may use. Given
     ``area_codes``, the areas are read once (an import); otherwise one at a time."""
 
-    def __init__(self, *, area_codes: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        area_codes: Iterable[str] | None = None,
+        measure_synonyms: Mapping[str, str] | None = None,
+    ) -> None:
         self.indicators: dict[str, Indicator] = {}
         for indicator in Indicator.objects.order_by("sort_order", "code"):
             self.indicators.setdefault(indicator.code, indicator)
             self.indicators.setdefault(indicator.name, indicator)
-        self.measures = choice_lookup(Measure)
+        # The synonym table's other names of a measure (流动人口 for 流动人口比率).
+        self.measures = choice_lookup(Measure, measure_synonyms)
         self._areas: dict[str, Area] | None = None
         if area_codes is not None:
             self._areas = {a.code: a for a in Area.objects.filter(code__in=set(area_codes))}

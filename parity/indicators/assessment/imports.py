@@ -2,13 +2,15 @@
 ``TargetForm`` (the page's form), and the downloadable template.
 
 A file is all or nothing: ``check_file`` reports every bad cell of every row, and
-``assessment.actions.targets_import`` writes only a file without any.
+``assessment.actions.targets_import`` writes only a file without any. The file is read
+through the import kit, as a register is: the header found under a title, other header
+names through the alias table (or a mapping chosen on the page), values cleaned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_noop
 from parity.areas.models import Area
 from parity.core.exports import neutralised, notes_sheet
 from parity.core.imports import HeaderSpec, RowError, open_table
-from parity.core.imports.aliases import aliases_for
+from parity.core.imports.aliases import aliases_for, synonyms_for
 from parity.core.imports.values import clean_text
 from parity.indicators.assessment.forms import TargetForm, TargetLookups
 from parity.indicators.choices import Measure
@@ -61,7 +63,15 @@ MEANINGS = {
     NOTE: gettext_noop("选填,最多200字"),
 }
 NOTES = [
-    gettext_noop("年度、区划代码、指标代码、目标值(%)必须填写;表头须与模板一致。"),
+    gettext_noop(
+        "年度、区划代码、指标代码、目标值(%)必须填写。表头可以在标题行下面,"
+        "列名可以不同(如 年份、区划、指标),上传后先预览、确认各列;不会导入的列会列出来。"
+        "没有区划代码也没有指标代码的行(空行、合计行、签名行)跳过。"
+    ),
+    gettext_noop(
+        "目标值在0到1之间且带小数(如 0.95)时照常导入,但会提醒:"
+        "单元格可能被设成了百分比格式,95% 应填 95。"
+    ),
     gettext_noop("同一年度、区划、指标只有一个目标:已有的目标按文件中的值更新。"),
     gettext_noop(
         "整个文件一起导入:只要有一行出错,整个文件都不导入;请按错误清单改正后重新上传全部行。"
@@ -103,18 +113,60 @@ def _values(columns: dict[str, int], cells: Sequence) -> dict[str, str]:
     }
 
 
-def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowError], int]:
-    """Every row of the file through ``TargetForm``: (good rows, errors by row and column,
-    number of data rows). Rows repeating a year, area and indicator are errors too."""
-    table = open_table(path, header_spec())
+@dataclass
+class CheckedFile:
+    """A target file checked: its good rows, the errors and warnings by row and column,
+    the number of data rows, the header row and the columns not imported."""
+
+    rows: list[TargetRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    total: int = 0
+    header_row: int = 1
+    ignored: list[str] = field(default_factory=list)
+
+
+def _percent_warning(row: int, text: str) -> RowError | None:
+    """A value between 0 and 1 with decimals: a cell formatted as a percent (95% is stored
+    as 0.95), imported as written but named."""
+    try:
+        value = Decimal(text.rstrip("%％").strip())
+    except ArithmeticError:
+        return None
+    if text.endswith(("%", "％")) or not Decimal(0) < value < Decimal(1):
+        return None
+    return RowError(
+        row,
+        VALUE,
+        text,
+        _("目标值为%(value)s%%:如果本意是%(percent)s%%,请把单元格改为常规格式后填%(percent)s")
+        % {"value": text, "percent": format(value * 100, "f").rstrip("0").rstrip(".")},
+        IndicatorErrorCode.VALUE_LOOKS_LIKE_PERCENT,
+    )
+
+
+def check_file(
+    path: Path,
+    *,
+    scope: str,
+    header_row: int | None = None,
+    mapping: Mapping[int, str | None] | None = None,
+) -> CheckedFile:
+    """Every row of the file through ``TargetForm``. Rows repeating a year, area and
+    indicator are errors too; a row with neither an area nor an indicator is skipped."""
+    table = open_table(path, header_spec(), header_row=header_row, mapping=mapping)
+    checked = CheckedFile(header_row=table.match.row, ignored=table.match.unknown)
     rows: list[tuple[int, dict[str, str]]] = []
     for row, cells in table.rows:
         values = _values(table.columns, cells)
-        if any(values.values()):
+        if values.get(AREA) or values.get(INDICATOR):
             rows.append((row, values))
-    lookups = TargetLookups(area_codes={values.get(AREA, "") for _row, values in rows})
-    good: list[TargetRow] = []
-    errors: list[RowError] = []
+    checked.total = len(rows)
+    lookups = TargetLookups(
+        area_codes={values.get(AREA, "") for _row, values in rows},
+        measure_synonyms=synonyms_for("targets").get(MEASURE),
+    )
+    good, errors = checked.rows, checked.errors
     first: dict[tuple[int, int, int], int] = {}
     for row, values in rows:
         data = {FIELDS[header]: text for header, text in values.items()}
@@ -126,8 +178,8 @@ def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowErro
                 header = HEADER_OF.get(name, INDICATOR)
                 errors.append(RowError(row, header, values.get(header, ""), message, code))
             continue
-        checked = TargetRow(row=row, **form.cleaned_data)
-        earlier = first.setdefault(checked.key, row)
+        target = TargetRow(row=row, **form.cleaned_data)
+        earlier = first.setdefault(target.key, row)
         if earlier != row:
             errors.append(
                 RowError(
@@ -139,9 +191,12 @@ def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowErro
                 )
             )
             continue
-        good.append(checked)
+        good.append(target)
+        warning = _percent_warning(row, values.get(VALUE, ""))
+        if warning is not None:
+            checked.warnings.append(warning)
     errors.sort(key=lambda e: (e.row, HEADERS.index(e.column)))
-    return good, errors, len(rows)
+    return checked
 
 
 def write_template(target: IO, *, example_area: str) -> None:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("export.<str:fmt>", views.assessment_download, name="assessment_download"),
     path("targets/<int:pk>/delete/", views.target_remove, name="target_delete"),
     path("import/", views.import_page, name="assessment_import"),
+    path("import/<str:token>/", views.import_map, name="assessment_import_map"),
     path("import/template.xlsx", views.template_download, name="assessment_template"),
 ]

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import ASSESS, VIEW, in_scope, scope_code
@@ -26,9 +27,8 @@ from parity.areas.models import Area
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX, attachment
 from parity.core.params import query_id
-from parity.core.uploads import run_import
-from parity.core.views import ImportForm, import_context
-from parity.indicators.assessment.actions import target_delete, target_set, targets_import
+from parity.core.views import ImportForm, ImportPage, import_mapping, import_upload
+from parity.indicators.assessment.actions import TARGETS, target_delete, target_set
 from parity.indicators.assessment.exports import (
     CONTENT_TYPES,
     RENDERERS,
@@ -190,26 +190,31 @@ def assessment_download(request, fmt: str):
     return response
 
 
+class TargetImportForm(ImportForm):
+    file_label = gettext_lazy("考核目标文件")
+
+
+IMPORT_PAGE = ImportPage(
+    importer=TARGETS,
+    title=gettext_lazy("考核目标导入"),
+    upload_template="indicators/assessment_import.html",
+    upload_url="indicators:assessment_import",
+    map_url="indicators:assessment_import_map",
+    form=TargetImportForm,
+    all_or_nothing=True,
+)
+
+
 @login_required
 def import_page(request):
-    if scope_code(request.user, ASSESS) is None:
-        raise PermissionDenied
-    result = None
-    file_error = ""
-    form = ImportForm(request.POST or None, request.FILES or None)
-    form.fields["file"].label = _("考核目标文件")
-    form.fields["file"].help_text = _("Excel(.xlsx)或CSV文件,表头与导入模板一致")
-    if request.method == "POST" and form.is_valid():
-        result, file_error = run_import(
-            form.cleaned_data["file"],
-            request.user,
-            lambda path: targets_import(acting_user=request.user, file=path),
-        )
-    return render(
-        request,
-        "indicators/assessment_import.html",
-        import_context(form, result, file_error),
-    )
+    """Step 1: the upload (``core.views.import_upload``)."""
+    return import_upload(request, IMPORT_PAGE)
+
+
+@login_required
+def import_map(request, token: str):
+    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
+    return import_mapping(request, token, IMPORT_PAGE)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parity.indicators.models import Target
+from parity.people.tests.web import web_import
 from parity.indicators.tests.assessment_data import (
     CITY,
     DONGHE,
@@ -197,10 +198,10 @@ def test_the_import_page_shows_errors_by_row_and_column_and_saves_nothing(
     good = [YEAR, STREET, "vaccination", "", 70, 1, ""]
     upload = SimpleUploadedFile("targets.xlsx", xlsx_bytes([good, bad]))
     before = Target.objects.count()
-    response = client.post(reverse("indicators:assessment_import"), {"file": upload})
+    response = web_import(client, upload, url="indicators:assessment_import")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "有 1 行有错误,本次未导入任何目标。" in html
+    assert "有 1 行有错误,本次未导入任何数据。" in html
     assert "青山区(150204)不在您的考核管辖范围内" in html
     assert Target.objects.count() == before
     assert Target.objects.get(area__code=STREET, indicator__code="vaccination").value == 90
@@ -208,7 +209,7 @@ def test_the_import_page_shows_errors_by_row_and_column_and_saves_nothing(
     assert client.get(reverse("people_io:error_file", args=[error_file])).status_code == 200
 
     upload = SimpleUploadedFile("targets.xlsx", xlsx_bytes([good]))
-    response = client.post(reverse("indicators:assessment_import"), {"file": upload})
+    response = web_import(client, upload, url="indicators:assessment_import")
     assert response.context["result"].updated == 1
     assert Target.objects.get(area__code=STREET, indicator__code="vaccination").value == 70
 

@@ -29,6 +29,7 @@ from parity.core.imports.values import (
     clean_name,
     clean_phone,
     clean_text,
+    damaged_id_error,
     damaged_number,
     excel_serial_date,
 )
@@ -240,16 +241,7 @@ class RowValidator:
         if not id_text:
             error("id_number", id_text, _("请填写身份证号码"), ErrorCode.REQUIRED)
         elif damaged is not None:
-            error(
-                "id_number",
-                damaged,
-                _(
-                    "身份证号码“%(shown)s”已被Excel当作数字改动(数字只保留15位,末几位变成0),"
-                    "无法确认原号码:请把该列设为文本格式,重新填写完整的18位号码后再导入"
-                )
-                % {"shown": damaged},
-                ErrorCode.ID_EXCEL_DAMAGED,
-            )
+            error("id_number", damaged, *damaged_id_error(damaged))
         else:
             number, birth = self._id_number(id_text)
             if number is None:

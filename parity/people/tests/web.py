@@ -1,15 +1,22 @@
-"""Going through the people import page as a user does: upload, the preview with the
-proposed mapping, then "导入" (or "检查") with that mapping."""
+"""Going through an import page (people, service records, targets) as a user does:
+upload, the preview with the proposed mapping, then "导入" (or "检查") with that mapping."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 
-def web_import(client, upload, *, action: str = "import", change: dict[int, str] | None = None):
-    """The response of the last step: the upload's own page when it refused the file,
-    the preview when the file cannot be mapped, else the result of ``action``."""
-    response = client.post(reverse("people_io:import"), {"file": upload})
+def web_import(
+    client,
+    upload,
+    *,
+    action: str = "import",
+    change: dict[int, str] | None = None,
+    url: str = "people_io:import",
+):
+    """The response of the last step: the upload's own page (``url``) when it refused the
+    file, the preview when the file cannot be mapped, else the result of ``action``."""
+    response = client.post(reverse(url), {"file": upload})
     if response.status_code != 302:
         return response
     preview = client.get(response["Location"])

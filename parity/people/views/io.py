@@ -8,35 +8,21 @@ import io
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parity.accounts.permissions import CHANGE, VIEW, allows, scope_code
+from parity.accounts.permissions import VIEW
 from parity.core.downloads import export_file
 from parity.core.filters import filtered
-from parity.core.imports import ImportFailed
-from parity.core.imports.mapping import mapping_from_post, preview, remember_mapping
 from parity.core.search import search_data
-from parity.core.uploads import (
-    pending_drop,
-    pending_exists,
-    pending_file,
-    pending_name,
-    pending_store,
-    read_report,
-    user_dir,
-)
-from parity.core.views import ImportForm, import_context
+from parity.core.uploads import read_report, user_dir
+from parity.core.views import ImportPage, import_mapping, import_upload
 from parity.people.exports import FORMATS, SHEET_TITLE, export_rows
 from parity.people.filters import PersonFilterSet
-from parity.people.imports import import_people, write_template
-from parity.people.imports.columns import HEADERS, READ_HEADERS, REQUIRED_HEADERS, header_spec
+from parity.people.imports import PEOPLE, write_template
+from parity.people.imports.columns import HEADERS
 from parity.people.models import Person
-
-KIND = "people"
-
 
 _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -44,72 +30,25 @@ _CONTENT_TYPES = {
 }
 
 
+PAGE = ImportPage(
+    importer=PEOPLE,
+    title=gettext_lazy("人员信息导入"),
+    upload_template="people/import.html",
+    upload_url="people_io:import",
+    map_url="people_io:import_map",
+)
+
+
 @login_required
 def import_page(request):
-    """Step 1: the upload. The file waits (sealed) for the mapping step."""
-    if not allows(request.user, CHANGE):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        token = pending_store(form.cleaned_data["file"], request.user)
-        return redirect("people_io:import_map", token=token)
-    return render(request, "people/import.html", import_context(form, None, ""))
+    """Step 1: the upload (``core.views.import_upload``)."""
+    return import_upload(request, PAGE)
 
 
 @login_required
 def import_map(request, token: str):
-    """Steps 2–4: the preview with the proposed mapping (the user may change any column
-    and the header row), the check of the whole file (nothing written), the import."""
-    user = request.user
-    if not allows(user, CHANGE):
-        raise PermissionDenied
-    if not pending_exists(token, user):
-        raise Http404
-    scope = scope_code(user, CHANGE) or ""
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    header_row, mapping = mapping_from_post(request.POST, READ_HEADERS)
-    if action == "reread":
-        mapping = None  # a new header row: propose the columns anew
-    result, file_error, page = None, "", None
-    with pending_file(token, user) as path:
-        try:
-            page = preview(
-                path, header_spec(), kind=KIND, area_code=scope, header_row=header_row,
-                mapping=mapping,
-            )  # fmt: skip
-        except ValidationError:
-            # Unreadable as a whole (an unclosed quote, a truncated workbook): the import
-            # refuses it the same way, with its error file and audit event.
-            try:
-                import_people(path, acting_user=user, error_format="xlsx")
-            except ImportFailed as exc:
-                result, file_error = exc.result, "; ".join(exc.messages)
-        if page is not None and action in ("check", "import") and not page.match.missing:
-            try:
-                result = import_people(
-                    path,
-                    acting_user=user,
-                    header_row=page.match.first_row,
-                    mapping=dict(enumerate(page.match.fields)),
-                    check_only=action == "check",
-                    error_format="xlsx",
-                )
-            except ImportFailed as exc:
-                result, file_error = exc.result, "; ".join(exc.messages)
-            if action == "import" and not file_error:
-                remember_mapping(page, kind=KIND, area_code=scope, user=user)
-                pending_drop(token, user)
-    context = import_context(None, result, file_error)
-    context.update(
-        token=token,
-        file_name=pending_name(token),
-        page=page,
-        fields=READ_HEADERS,
-        required=REQUIRED_HEADERS,
-        action=action,
-        imported=action == "import" and result is not None and not file_error,
-    )
-    return render(request, "people/import_map.html", context)
+    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
+    return import_mapping(request, token, PAGE)
 
 
 @login_required

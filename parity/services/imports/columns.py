@@ -14,6 +14,8 @@ ID_NUMBER, SERVICE, DATE, PROVIDER, OUTCOME, NOTE = (
     "备注",
 )
 FIXED_HEADERS = (ID_NUMBER, SERVICE, DATE, PROVIDER, OUTCOME, NOTE)
+# Read when a register has it (not in the template): checked against the person's name.
+NAME = "姓名"
 REQUIRED_HEADERS = (ID_NUMBER, SERVICE, DATE)
 MEANINGS = {
     ID_NUMBER: "18位身份证号码(请把该列设为文本格式)",

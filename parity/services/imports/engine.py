@@ -1,10 +1,13 @@
-"""``import_services``: read a file, check each row as the service-record form does, write
-the good rows in bulk chunk by chunk, and list the bad ones in ``<file>.errors.csv``.
+"""``import_services``: read a register through the import kit, check each row as the
+service-record form does, write the good rows in bulk, and list the bad ones (and the
+warnings) in the error file.
 
 A row names its person by ID number (found through the blind index, only within the
-user's "serve" scope). (person, service, date, provider) is the event's natural key: a
-row whose event already exists is counted as unchanged, so importing a file twice
-records nothing twice.
+user's "serve" scope); a 姓名 column, when the register has one, must agree with the
+person registered under that number. (person, service, date, provider) is the event's
+natural key: a row whose event already exists is counted as unchanged, so importing a
+file twice records nothing twice. The whole file is written in one transaction: a file
+that cannot be read to its end, or a write that fails, leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -12,22 +15,23 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE, scope_code
 from parity.core import crypto
 from parity.core.error_codes import ErrorCode
 from parity.core.imports import HeaderSpec, ImportResult, RowError, open_table, write_error_file
-from parity.core.imports.aliases import aliases_for
+from parity.core.imports.aliases import aliases_for, synonyms_for
+from parity.core.imports.mapping import Importer
 from parity.core.imports.table import file_refused, id_column_round_tripped
-from parity.core.imports.values import clean_text, damaged_number
+from parity.core.imports.values import clean_name, clean_text, damaged_id_error, damaged_number
 from parity.core.models import audit
 from parity.people import idnumber
 from parity.people.imports.columns import choice_lookup
@@ -42,6 +46,7 @@ from parity.services.imports.columns import (
     DATE,
     FIXED_HEADERS,
     ID_NUMBER,
+    NAME,
     NOTE,
     OUTCOME,
     PROVIDER,
@@ -82,9 +87,31 @@ class _Parsed:
     raw_date: Any
     id_hash: str = ""
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.values.get(NAME, "")
 
     def error(self, column: str, message: str, code: str) -> None:
-        self.errors.append(RowError(self.row, column, self.values.get(column, ""), message, code))
+        value = self.values.get(column, "")
+        self.errors.append(RowError(self.row, column, value, message, code, self.name))
+
+    def warn(self, column: str, message: str, code: str) -> None:
+        value = self.values.get(column, "")
+        self.warnings.append(RowError(self.row, column, value, message, code, self.name))
+
+
+def header_spec(services: Iterable[ServiceType] | None = None) -> HeaderSpec:
+    """The service-record file as the import kit reads it: the template's headers, 姓名
+    (read to check the person), the details columns of the active services, and the
+    alias table."""
+    if services is None:
+        services = ServiceType.objects.all()
+    known = [*FIXED_HEADERS, NAME, *detail_headers(s for s in services if s.is_active)]
+    return HeaderSpec(
+        kind="services", known=known, required=REQUIRED_HEADERS, aliases=aliases_for("services")
+    )
 
 
 class ServiceRows:
@@ -97,33 +124,42 @@ class ServiceRows:
         acting_user,
         services: list[ServiceType],
         round_tripped: bool = False,
+        synonyms: Mapping[str, Mapping[str, str]] | None = None,
     ):
         self.user = acting_user
         self.zeros_damaged = round_tripped
         self.columns = columns
         self.width = max(columns.values()) + 1
+        synonyms = synonyms or {}
         self.services: dict[str, ServiceType] = {}
         for service in services:
             for key in (service.code, service.name, service.name_en):
                 if key:
                     self.services.setdefault(key, service)
+        for typed, means in synonyms.get(SERVICE, {}).items():
+            if means in self.services:
+                self.services.setdefault(typed, self.services[means])
         self.providers: dict[str, list[int]] = {}
         for pk, name, code in provider_queryset(acting_user).values_list(
             "pk", "name", "area__code"
         ):
             self.providers.setdefault(name, []).append(pk)
             self.providers[f"{code}/{name}"] = [pk]
-        self.outcomes = choice_lookup(Outcome)
-        self.detail_columns = [h for h in columns if h not in FIXED_HEADERS]
+        self.outcomes = choice_lookup(Outcome, synonyms.get(OUTCOME))
+        self.detail_columns = [h for h in columns if h not in FIXED_HEADERS and h != NAME]
 
     def parse(self, row: int, cells: Sequence) -> _Parsed | None:
+        """The row's cells as text, its ID number checked; ``None`` for a row with
+        neither an ID number nor a service (blank, a total, a note or a signature line)."""
         if len(cells) < self.width:
             cells = [*cells, *([""] * (self.width - len(cells)))]
         values = {
             header: clean_text(cell_text(cells[index])) for header, index in self.columns.items()
         }
-        if not any(values.values()):
+        if not values[ID_NUMBER] and not values[SERVICE]:
             return None
+        if values.get(NAME):
+            values[NAME] = clean_name(values[NAME])
         parsed = _Parsed(row, values, cells[self.columns[DATE]])
         number = values[ID_NUMBER]
         damaged = (
@@ -135,15 +171,8 @@ class ServiceRows:
             parsed.error(ID_NUMBER, _("请填写身份证号码"), ErrorCode.REQUIRED)
         elif damaged is not None:
             parsed.values[ID_NUMBER] = damaged
-            parsed.error(
-                ID_NUMBER,
-                _(
-                    "身份证号码“%(shown)s”已被Excel当作数字改动(数字只保留15位,末几位变成0),"
-                    "无法确认原号码:请把该列设为文本格式,重新填写完整的18位号码后再导入"
-                )
-                % {"shown": damaged},
-                ErrorCode.ID_EXCEL_DAMAGED,
-            )
+            message, code = damaged_id_error(damaged)
+            parsed.error(ID_NUMBER, message, code)
         else:
             try:
                 parsed.id_hash = crypto.blind_index(idnumber.parse(number).number)
@@ -160,6 +189,18 @@ class ServiceRows:
                 _("在您的管辖区域内没有找到该身份证号码对应的人员"),
                 ServiceErrorCode.PERSON_NOT_FOUND,
             )
+        elif person is not None and parsed.name:
+            if _plain(parsed.name) != _plain(person.name):
+                parsed.error(
+                    NAME,
+                    _(
+                        "姓名与该身份证号码登记的姓名不一致:请核对身份证号码和姓名,"
+                        "以免把服务记在别人名下"
+                    ),
+                    ServiceErrorCode.NAME_MISMATCH,
+                )
+        elif person is not None:
+            parsed.values[NAME] = person.name  # the error file names the row's person
 
         service = None
         if not values[SERVICE]:
@@ -235,7 +276,8 @@ class ServiceRows:
 
         details = self._details(parsed, service)
         if parsed.errors:
-            return parsed.errors
+            name = parsed.name
+            return [replace(e, name=name) for e in parsed.errors] if name else parsed.errors
         assert person is not None and service is not None and day is not None
         return EventRecord(
             parsed.row, person, service, day, provider_id, outcome, details or {}, note
@@ -252,9 +294,10 @@ class ServiceRows:
             if spec is not None:
                 raw[spec["name"]] = value
             elif value:
-                parsed.error(
+                # A register's column for other services: the row imports without it.
+                parsed.warn(
                     header,
-                    _("“%(service)s”没有“%(label)s”这一明细,请留空")
+                    _("“%(service)s”没有“%(label)s”这一明细,该值未导入")
                     % {"service": service.name, "label": header},
                     ServiceErrorCode.DETAIL_NOT_IN_SERVICE,
                 )
@@ -273,37 +316,36 @@ class ServiceRows:
 
 
 def import_services(
-    path: Path | str, *, acting_user, progress=None, error_format: str = "csv"
+    path: Path | str,
+    *,
+    acting_user,
+    progress=None,
+    header_row: int | None = None,
+    mapping: Mapping[int, str | None] | None = None,
+    check_only: bool = False,
+    error_format: str = "csv",
 ) -> ImportResult:
-    """Import service events from a .csv or .xlsx file with the template's headers.
+    """Import service events from a register (.csv, .xlsx or .xls): the header found under
+    a title (or ``header_row``), its columns named through the alias table (or by
+    ``mapping``: column index → header), as the people import reads its files.
 
-    A problem with the whole file raises ``ValidationError`` before anything is written;
-    bad rows are reported and skipped; good rows are committed a chunk at a time, each
-    chunk with one audit event. ``progress`` is called with the number of rows done.
+    A problem with the whole file raises ``ImportFailed`` before anything is written,
+    after writing the error file and an audit event; bad rows are reported and skipped,
+    rows with warnings imported with them. The good rows are written in one transaction,
+    chunk by chunk, each chunk with one audit event: a write that fails half-way writes
+    nothing and says so. ``check_only`` runs it all and rolls it back. ``progress`` is
+    called with the number of rows done.
     """
     path = Path(path)
     scope = scope_code(acting_user, SERVE)
     if scope is None:
         raise PermissionDenied(_("您没有记录服务的权限"))
     services = list(ServiceType.objects.all())
-    known = [*FIXED_HEADERS, *detail_headers(s for s in services if s.is_active)]
-    spec = HeaderSpec(
-        kind="services", known=known, required=REQUIRED_HEADERS, aliases=aliases_for("services")
-    )
-    result = ImportResult()
+    result = ImportResult(checked_only=check_only)
     try:
-        table = open_table(path, spec)
+        table = open_table(path, header_spec(services), header_row=header_row, mapping=mapping)
     except ValidationError as exc:
-        raise file_refused(
-            path,
-            exc,
-            acting_user=acting_user,
-            scope=scope,
-            result=result,
-            action=FAILED_ACTION,
-            object_type="services.serviceevent",
-            error_format=error_format,
-        ) from exc
+        raise _failed(path, exc, acting_user, scope, result, error_format) from exc
     result.header_row = table.match.row
     result.ignored_columns = table.match.unknown
     checker = ServiceRows(
@@ -311,7 +353,31 @@ def import_services(
         acting_user=acting_user,
         services=services,
         round_tripped=id_column_round_tripped(table, ID_NUMBER),
+        synonyms=synonyms_for("services"),
     )
+    try:
+        with transaction.atomic():
+            _import(table, checker, result, acting_user, scope, path.name, progress)
+            if check_only:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        result.created = result.unchanged = 0  # rolled back: nothing was saved
+        raise _failed(path, exc, acting_user, scope, result, error_format) from exc
+    result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
+    result.warnings.sort(key=lambda e: (e.row, _column_order(e.column)))
+    result.error_file = write_error_file(
+        path, result.errors, warnings=result.warnings, fmt=error_format
+    )
+    logger.info(
+        "service records checked" if check_only else "service records imported",
+        extra=result.log_fields(path, acting_user),
+    )
+    return result
+
+
+def _import(
+    table, checker: ServiceRows, result: ImportResult, acting_user, scope: str, name: str, progress
+) -> None:
     first_row: dict[tuple, int] = {}
     for chunk in _chunks(table.rows, CHUNK_ROWS):
         parsed = [p for row, cells in chunk if (p := checker.parse(row, cells)) is not None]
@@ -321,7 +387,7 @@ def import_services(
             p.id_hash: p
             for p in Person.objects.restrict(acting_user, SERVE)
             .filter(id_hash__in=hashes)
-            .only("pk", "id_hash", "birth_date", "area_code")
+            .only("pk", "id_hash", "name", "birth_date", "area_code")
         }
         records: list[EventRecord] = []
         for item in parsed:
@@ -339,19 +405,37 @@ def import_services(
                         _("与第%(row)d行是同一次服务(人员、项目、日期、机构相同)")
                         % {"row": earlier},
                         ServiceErrorCode.DUPLICATE_ROW,
+                        item.name,
                     )
                 )
                 continue
+            result.warnings.extend(item.warnings)
             records.append(outcome)
-        created, unchanged = _write(records, acting_user=acting_user, scope=scope, name=path.name)
+        created, unchanged = _write(records, acting_user=acting_user, scope=scope, name=name)
         result.created += created
         result.unchanged += unchanged
         if progress is not None:
             progress(len(chunk))
-    result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
-    result.error_file = write_error_file(path, result.errors, fmt=error_format)
-    logger.info("service records imported", extra=result.log_fields(path, acting_user))
-    return result
+
+
+def _failed(
+    path: Path, exc: Exception, acting_user, scope: str, result: ImportResult, error_format: str
+):
+    return file_refused(
+        path,
+        exc,
+        acting_user=acting_user,
+        scope=scope,
+        result=result,
+        action=FAILED_ACTION,
+        object_type="services.serviceevent",
+        error_format=error_format,
+    )
+
+
+def _plain(name: str) -> str:
+    """A name as compared: no spaces at all, Latin letters in one case."""
+    return "".join(clean_name(name).split()).casefold()
 
 
 @transaction.atomic
@@ -403,6 +487,10 @@ def _write(records: list[EventRecord], *, acting_user, scope: str, name: str) ->
 
 def _column_order(header: str) -> int:
     return FIXED_HEADERS.index(header) if header in FIXED_HEADERS else len(FIXED_HEADERS)
+
+
+# The service-record import as its page and ``parity import services`` run it.
+SERVICES = Importer(kind="services", action=SERVE, spec=header_spec, run=import_services)
 
 
 def _chunks(rows, size: int) -> Iterator[list]:

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -10,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from parity.accounts.models import Department
 from parity.conftest import make_id
 from parity.core.models import AuditEvent
+from parity.people.tests.web import web_import
 from parity.services.imports import import_services
 from parity.services.imports.template import template_headers
 from parity.services.models import ServiceEvent, ServiceType
@@ -72,7 +74,7 @@ def test_good_rows_are_written_and_bad_rows_reported_by_row_and_column(
     ]
     path = write_csv(tmp_path / "services.csv", rows)
     result = import_services(path, acting_user=owner)
-    assert (result.total_rows, result.created, result.unchanged, result.error_rows) == (7, 2, 0, 5)
+    assert (result.total_rows, result.created, result.unchanged, result.error_rows) == (7, 3, 0, 4)
     events = {(e.person_id, e.service_type.code): e for e in ServiceEvent.objects.all()}
     assert events[(people["a"].pk, "health_record")].provider == centre
     followup_event = events[(people["b"].pk, "chronic_followup")]
@@ -90,7 +92,10 @@ def test_good_rows_are_written_and_bad_rows_reported_by_row_and_column(
     assert (6, "身份证号码") in by_cell
     assert "no_such_service" in by_cell[(7, "服务项目")]
     assert (7, "服务日期") in by_cell and (7, "服务机构") in by_cell and (7, "结果") in by_cell
-    assert "没有“病种”这一明细" in by_cell[(8, "病种")]
+    # A details value the row's service does not have: the row imports, the value is named.
+    assert "没有“病种”这一明细,该值未导入" in by_cell[(8, "病种")]
+    assert [r[5] for r in errors[1:] if int(r[0]) == 8] == ["提醒"]
+    assert ServiceEvent.objects.get(date=dt.date(2025, 3, 4)).details == {}
     assert AuditEvent.objects.filter(action="service.import").count() == 1
 
 
@@ -168,11 +173,9 @@ def test_the_upload_page_imports_and_offers_the_error_file(
     content = "\ufeff" + ",".join(HEADERS[:3]) + "\n"
     content += f"{make_id(seq=101)},health_record,2025-03-01\n"
     content += f"{make_id(seq=101)},health_record,2099-03-01\n"
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("s.csv", content.encode("utf-8"), content_type="text/csv")
     client = login(owner)
-    response = client.post(reverse("services:import"), {"file": upload})
+    response = web_import(client, upload, url="services:import")
     result = response.context["result"]
     assert (result.created, result.error_rows) == (1, 1)
     error_url = reverse("people_io:error_file", args=[response.context["error_file"]])

@@ -1,21 +1,18 @@
-"""Uploading a file of service records, and its template."""
+"""Importing a register of service records (upload, mapping, check, import), and its
+template."""
 
 from __future__ import annotations
 
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parity.accounts.permissions import SERVE, allows
 from parity.core.exports import XLSX
-from parity.core.uploads import run_import
-from parity.core.views import ImportForm, import_context
-from parity.services.imports import import_services, write_template
+from parity.core.views import ImportForm, ImportPage, import_mapping, import_upload
+from parity.services.imports import SERVICES, write_template
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 
@@ -24,23 +21,26 @@ class ServiceImportForm(ImportForm):
     file_label = gettext_lazy("服务记录文件")
 
 
+PAGE = ImportPage(
+    importer=SERVICES,
+    title=gettext_lazy("服务记录导入"),
+    upload_template="services/import.html",
+    upload_url="services:import",
+    map_url="services:import_map",
+    form=ServiceImportForm,
+)
+
+
 @login_required
 def import_page(request):
-    if not allows(request.user, SERVE):
-        raise PermissionDenied
-    result, file_error = None, ""
-    form = ServiceImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        result, file_error = run_import(
-            form.cleaned_data["file"],
-            request.user,
-            lambda path: import_services(path, acting_user=request.user),
-        )
-    return render(
-        request,
-        "services/import.html",
-        import_context(form, result, file_error),
-    )
+    """Step 1: the upload (``core.views.import_upload``)."""
+    return import_upload(request, PAGE)
+
+
+@login_required
+def import_map(request, token: str):
+    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
+    return import_mapping(request, token, PAGE)
 
 
 @login_required
