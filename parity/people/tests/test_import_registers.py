@@ -452,3 +452,67 @@ def test_the_command_line_takes_a_mapping_as_options_or_by_name(tmp_path, owner,
     )  # fmt: skip
     call_command("import", "people", str(path), "--user", owner.username, "--mapping", "片区台账")
     assert person(make_id(seq=5)).name == "王五"
+
+
+THEIR_NAME = "楚外人"
+THEIR_ARRIVAL = dt.date(2023, 1, 5)
+THEIR_SISTER_GRID = "150204001001002"  # 青山区, beside OTHER_GRID
+
+
+@pytest.mark.parametrize("staging", [True, False], ids=["staging-path", "row-path"])
+def test_rows_of_another_area_in_an_office_register_are_refused_and_tell_nothing(
+    tmp_path, owner, outsider, register, staging
+):
+    # Given: a person registered by another district's grid worker (青山区), and the
+    # owner's register (a title row, a merged two-row header) that names that person under
+    # a new name, registers a newcomer in the other district's grid, and holds two people
+    # of the owner's own grid.
+    theirs = register(
+        id_number=make_id("410102", "19930715", 714),
+        name=THEIR_NAME,
+        grid=OTHER_GRID,
+        by=outsider,
+        arrived_on=THEIR_ARRIVAL,
+    )
+    before = (theirs.name, theirs.area_code, theirs.updated_at, opened(theirs).arrived_on)
+    newcomer = make_id("410102", "19950202", 88)
+    path = office_workbook(tmp_path / "登记表.xlsx")
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["C6"], sheet["D6"], sheet["K6"] = "冒名", theirs.id_number, GRID
+    sheet["L6"], sheet["M6"] = dt.datetime(2024, 3, 1), "租房"
+    sheet["C7"], sheet["D7"], sheet["K7"] = "外来新人", newcomer, THEIR_SISTER_GRID
+    sheet["L7"], sheet["M7"] = dt.datetime(2024, 3, 1), "租房"
+    sheet["P5"] = ""  # the total line moves below
+    sheet["P8"] = "合计:4人"
+    book.save(path)
+
+    # When
+    result = import_people(path, acting_user=owner, staging=staging, error_format="xlsx")
+
+    # Then: the owner's two people are imported, the other area's two rows refused.
+    assert (result.created, result.updated) == (2, 0)
+    assert {p.name for p in Person.objects.filter(area_code=GRID)} == {"李雷", "韩梅梅"}
+    refused = {(e.row, e.code): e for e in result.errors}
+    assert set(refused) == {(6, ErrorCode.OUTSIDE_SCOPE), (7, ErrorCode.AREA_OUT_OF_SCOPE)}
+    # The registered person is untouched, and the importer is only told whom to ask.
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.area_code, theirs.updated_at, opened(theirs).arrived_on) == before
+    assert refused[(6, ErrorCode.OUTSIDE_SCOPE)].message == (
+        "该身份证号码的人员登记在您的管辖区域以外(青山区),您不能修改其登记信息;"
+        "如其已迁入您的辖区,请提交迁入申请,由青山区确认"
+    )
+    assert not Person.objects.by_id_number(newcomer).exists()
+    # Nothing about the person leaks: not in the result, not in the error file.
+    assert result.error_file is not None
+    sheet = load_workbook(result.error_file).worksheets[0]
+    told = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    told += " ".join(f"{e.name} {e.value} {e.message}" for e in result.errors + result.warnings)
+    grid = theirs.grid
+    assert grid is not None
+    secrets = [THEIR_NAME, grid.name, OTHER_GRID, THEIR_ARRIVAL.isoformat(), "2023/1/5"]
+    assert [s for s in secrets if s in told] == []
+    assert theirs.id_number not in told  # the number the row gave is shown masked only
+    assert_again_changes_nothing(path, owner, staging=staging)
+    theirs.refresh_from_db()
+    assert theirs.name == THEIR_NAME
