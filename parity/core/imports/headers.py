@@ -174,7 +174,11 @@ def find_header(
             names = header_names(rows, start, depth)
             fields = _fields(names, spec)
             score = sum(1 for f in fields if f) * 10 + sum(1 for f in fields if f in spec.required)
-            if score > best_score:
+            # A row of short words under the header (no number, date or ID) is its second
+            # row even when the top row alone names as many fields (「区划」 over 「代码」
+            # 「名称」): read as data, it would be a bad row.
+            same_top = best is not None and best.depth == 1 and best.row == start + 1
+            if score > best_score or (depth == 2 and same_top and score == best_score > 0):
                 best_score = score
                 best = HeaderMatch(start + 1 + depth - 1, depth, names, fields)
     # With a mapping the user names the columns: row 1 (or the chosen row) is the header.

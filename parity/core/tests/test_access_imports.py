@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from parity.conftest import GRID, OTHER_GRID, make_id
 from parity.core.models import AuditEvent

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parity.indicators.models import Target
-from parity.people.tests.web import web_import
 from parity.indicators.tests.assessment_data import (
     CITY,
     DONGHE,
@@ -24,6 +23,7 @@ from parity.indicators.tests.assessment_data import (
     put,
     xlsx_bytes,
 )
+from parity.people.tests.web import web_import
 
 pytestmark = pytest.mark.django_db
 
