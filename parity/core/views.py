@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -259,18 +260,34 @@ def import_context(form, result, file_error: str) -> dict:
 @dataclass(frozen=True)
 class ImportPage:
     """The pages of one import (people, service records, targets), in the same steps:
-    upload (``upload_template``, at the URL ``upload_url``) → the mapping step at
-    ``map_url`` (the first rows, the header row found and each column's proposed field,
-    any of them changeable) → a check of the whole file (nothing kept) → the import.
-    ``all_or_nothing``: the import writes nothing when a row is bad (the targets)."""
+    upload (``upload_template``, at the URL named ``upload_url``) → the mapping step (the
+    URL named ``upload_url`` + ``_map``: the first rows, the header row found and each
+    column's proposed field, any of them changeable) → a check of the whole file (nothing
+    kept) → the import. ``all_or_nothing``: the import writes nothing when a row is bad."""
 
     importer: Importer
     title: str | Promise
     upload_template: str
     upload_url: str
-    map_url: str
     form: type[ImportForm] = ImportForm
     all_or_nothing: bool = False
+
+    @property
+    def map_url(self) -> str:
+        return f"{self.upload_url}_map"
+
+    def views(self) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+        """The page's two views, for its URLs: the upload, and the mapping step (``token``)."""
+
+        @login_required
+        def upload(request: HttpRequest) -> HttpResponse:
+            return import_upload(request, self)
+
+        @login_required
+        def mapping(request: HttpRequest, token: str) -> HttpResponse:
+            return import_mapping(request, token, self)
+
+        return upload, mapping
 
 
 def _import_scope(request: HttpRequest, page: ImportPage) -> str:

@@ -12,21 +12,21 @@ from collections.abc import Iterable
 
 from parity.core.imports.headers import normalise_header
 
+# The other names of the ID-number column, in every register that has one.
+_ID_NUMBER = (
+    "身份证号",
+    "公民身份号码",
+    "证件号码",
+    "身份证",
+    "证件号",
+    "身份号码",
+    "居民身份证号码",
+)
 # kind → {template header: other names}. Names are matched after ``normalise_header``.
 BUILTIN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "people": {
         "姓名": ("名字", "人员姓名", "姓名(中文)", "本人姓名"),
-        "身份证号码": (
-            "身份证号",
-            "公民身份号码",
-            "证件号码",
-            "身份证",
-            "证件号",
-            "身份号码",
-            "居民身份证号码",
-            "公民身份证号码",
-            "身份证件号码",
-        ),
+        "身份证号码": (*_ID_NUMBER, "公民身份证号码", "身份证件号码"),
         "性别": ("性 别",),
         "民族": ("民族(族别)", "族别"),
         "文化程度": ("学历", "文化", "受教育程度"),
@@ -78,16 +78,7 @@ BUILTIN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "工作单位": ("从业单位", "服务处所", "就业单位", "单位", "单位名称", "工作单位名称"),
     },
     "services": {
-        "身份证号码": (
-            "身份证号",
-            "公民身份号码",
-            "证件号码",
-            "身份证",
-            "证件号",
-            "身份号码",
-            "居民身份证号码",
-            "服务对象身份证号码",
-        ),
+        "身份证号码": (*_ID_NUMBER, "服务对象身份证号码"),
         "姓名": ("名字", "人员姓名", "服务对象", "服务对象姓名", "对象姓名", "本人姓名"),
         "服务项目": (
             "项目",

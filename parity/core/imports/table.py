@@ -76,58 +76,65 @@ def open_table(
     raise first_error
 
 
-def file_refused(
-    path: Path,
-    exc: Exception,
-    *,
-    acting_user,
-    scope: str,
-    result: ImportResult,
-    action: str,
-    object_type: str,
-    error_format: str = "csv",
-) -> ImportFailed:
-    """A file refused as a whole, or stopped half-way: the reason, in Chinese, in the
-    error file and in an audit event (``action``), with the rows saved said exactly
-    (none, unless chunks were committed before the stop)."""
-    if isinstance(exc, ValidationError):
-        reason = "; ".join(exc.messages)
-        code = exc.code or ErrorCode.FILE_FORMAT
-    else:
-        logger.exception("import stopped", extra={"file": path.name, "action": action})
-        reason = _("写入数据库时出错,导入已停止")
-        code = ErrorCode.SERVER_ERROR
-    saved = result.created + result.updated
-    if saved:
-        message = _("%(reason)s。已保存%(n)d行(新增%(created)d、更新%(updated)d),其余未导入") % {
-            "reason": reason.rstrip("。"),
-            "n": saved,
-            "created": result.created,
-            "updated": result.updated,
-        }
-    else:
-        message = _("%(reason)s。没有写入任何数据") % {"reason": reason.rstrip("。")}
-    result.errors.append(RowError(0, "", "", message, code))
-    result.error_file = write_error_file(
-        path, result.errors, warnings=result.warnings, fmt=error_format
-    )
-    audit(
-        acting_user=acting_user,
-        action=action,
-        object_type=object_type,
-        area_code=scope,
-        after={
-            "file": path.name,
-            "reason": reason,
-            "created": result.created,
-            "updated": result.updated,
-        },
-        note=path.name,
-    )
-    return ImportFailed(message, result=result, code=code)
-
-
 def id_column_round_tripped(table: Table, header: str) -> bool:
     """Whether the table's column ``header`` went through Excel's number format."""
     index = table.columns.get(header)
     return index is not None and table.sheet.round_tripped(index)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """How one import refuses a whole file: its audit ``action`` and the ``object_type``
+    it writes."""
+
+    action: str
+    object_type: str
+
+    def __call__(
+        self,
+        path: Path,
+        exc: Exception,
+        acting_user,
+        scope: str,
+        result: ImportResult,
+        error_format: str = "csv",
+    ) -> ImportFailed:
+        """A file refused as a whole, or stopped half-way: the reason, in Chinese, in the
+        error file and in an audit event (``action``), with the rows saved said exactly
+        (none, unless chunks were committed before the stop)."""
+        if isinstance(exc, ValidationError):
+            reason = "; ".join(exc.messages)
+            code = exc.code or ErrorCode.FILE_FORMAT
+        else:
+            logger.exception("import stopped", extra={"file": path.name, "action": self.action})
+            reason = _("写入数据库时出错,导入已停止")
+            code = ErrorCode.SERVER_ERROR
+        saved = result.created + result.updated
+        if saved:
+            saved_text = _("%(reason)s。已保存%(n)d行(新增%(created)d、更新%(updated)d),其余未导入")
+            message = saved_text % {
+                "reason": reason.rstrip("。"),
+                "n": saved,
+                "created": result.created,
+                "updated": result.updated,
+            }
+        else:
+            message = _("%(reason)s。没有写入任何数据") % {"reason": reason.rstrip("。")}
+        result.errors.append(RowError(0, "", "", message, code))
+        result.error_file = write_error_file(
+            path, result.errors, warnings=result.warnings, fmt=error_format
+        )
+        audit(
+            acting_user=acting_user,
+            action=self.action,
+            object_type=self.object_type,
+            area_code=scope,
+            after={
+                "file": path.name,
+                "reason": reason,
+                "created": result.created,
+                "updated": result.updated,
+            },
+            note=path.name,
+        )
+        return ImportFailed(message, result=result, code=code)

@@ -25,7 +25,7 @@ from parity.core.actions import snapshot as audit_snapshot
 from parity.core.concurrency import check_version
 from parity.core.imports import ImportResult, write_error_file
 from parity.core.imports.mapping import Importer
-from parity.core.imports.table import file_refused
+from parity.core.imports.table import Refusal
 from parity.core.models import audit
 from parity.indicators.assessment.forms import target_problems
 from parity.indicators.assessment.imports import TargetRow, check_file, header_spec
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 FAILED_ACTION = "target.import_failed"
+_refused = Refusal(FAILED_ACTION, "indicators.target")
 # Who changed a target is kept on the row and in the audit event, not compared.
 _NOT_COMPARED = ("updated_by_id",)
 
@@ -204,16 +205,7 @@ def targets_import(
     try:
         checked = check_file(path, scope=scope, header_row=header_row, mapping=mapping)
     except ValidationError as exc:
-        failed = file_refused(
-            path,
-            exc,
-            acting_user=acting_user,
-            scope=scope,
-            result=result,
-            action=FAILED_ACTION,
-            object_type="indicators.target",
-            error_format=error_format,
-        )
+        failed = _refused(path, exc, acting_user, scope, result, error_format)
         if not given_path and result.error_file is not None:
             result.error_file.unlink(missing_ok=True)  # beside a temporary copy: not kept
             result.error_file = None

@@ -27,7 +27,7 @@ from parity.areas.models import Area
 from parity.core.concurrency import is_stale, show_conflict, version_of
 from parity.core.exports import XLSX, attachment
 from parity.core.params import query_id
-from parity.core.views import ImportForm, ImportPage, import_mapping, import_upload
+from parity.core.views import ImportForm, ImportPage
 from parity.indicators.assessment.actions import TARGETS, target_delete, target_set
 from parity.indicators.assessment.exports import (
     CONTENT_TYPES,
@@ -195,26 +195,11 @@ class TargetImportForm(ImportForm):
 
 
 IMPORT_PAGE = ImportPage(
-    importer=TARGETS,
-    title=gettext_lazy("考核目标导入"),
-    upload_template="indicators/assessment_import.html",
-    upload_url="indicators:assessment_import",
-    map_url="indicators:assessment_import_map",
-    form=TargetImportForm,
-    all_or_nothing=True,
-)
-
-
-@login_required
-def import_page(request):
-    """Step 1: the upload (``core.views.import_upload``)."""
-    return import_upload(request, IMPORT_PAGE)
-
-
-@login_required
-def import_map(request, token: str):
-    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
-    return import_mapping(request, token, IMPORT_PAGE)
+    TARGETS, gettext_lazy("考核目标导入"), "indicators/assessment_import.html",
+    "indicators:assessment_import", form=TargetImportForm, all_or_nothing=True,
+)  # fmt: skip
+# Step 1, the upload; steps 2–4, preview and mapping, check, import (``core.views``).
+import_page, import_map = IMPORT_PAGE.views()
 
 
 @login_required

@@ -14,18 +14,17 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
 from parity.core.imports import ImportFailed
-from parity.core.models import AuditEvent, ImportMapping
+from parity.core.models import AuditEvent
 from parity.indicators.assessment.actions import targets_import
 from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import KUNDULUN, STREET, YEAR, make_indicator
-from parity.people.tests.web import web_import
+from parity.people.tests.web import import_by_command, web_import
 
 pytestmark = pytest.mark.django_db
 
@@ -164,25 +163,12 @@ def test_a_check_writes_nothing_and_says_what_an_import_would_do(tmp_path, offic
     assert not AuditEvent.objects.filter(action__startswith="target.").exists()
 
 
-def test_the_command_line_imports_targets_with_a_mapping(tmp_path, official, indicators, capsys):
+def test_the_command_line_imports_targets_with_a_mapping(tmp_path, official, indicators):
     path = tmp_path / "odd.csv"
     path.write_text(f"哪年,哪里,考什么,多少\n{YEAR},{KUNDULUN},vaccination,95\n", encoding="utf-8")
-    maps = ["A=年度", "B=区划代码", "C=指标代码", "D=目标值(%)"]
-    call_command(
-        "import", "targets", str(path), "--user", official.username, "--check",
-        *[f"--map={m}" for m in maps],
-    )  # fmt: skip
-    assert "checked only" in capsys.readouterr().out
-    assert not Target.objects.exists()
-    ImportMapping.objects.create(
-        kind="targets", area_code=KUNDULUN, signature="x", name="区目标表", header_row=1,
-        headers=["哪年", "哪里", "考什么", "多少"],
-        fields=["年度", "区划代码", "指标代码", "目标值(%)"],
-    )  # fmt: skip
-    call_command(
-        "import", "targets", str(path), "--user", official.username, "--mapping", "区目标表"
-    )
-    assert "created: 1" in capsys.readouterr().out
+    columns = {"哪年": "年度", "哪里": "区划代码", "考什么": "指标代码", "多少": "目标值(%)"}
+    output = import_by_command("targets", path, official, KUNDULUN, columns, Target.objects.exists)
+    assert "created: 1" in output
     assert stored() == {
         (YEAR, KUNDULUN, "vaccination", Measure.FLOATING_RATE, Decimal("95"), Decimal("1"), "")
     }

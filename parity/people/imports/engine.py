@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from parity.accounts.permissions import CHANGE, scope_code
-from parity.core.imports import ImportFailed, ImportResult, Table, write_error_file
+from parity.core.imports import ImportResult, Table, write_error_file
 from parity.core.imports.aliases import synonyms_for
 from parity.core.imports.headers import unknown_message
-from parity.core.imports.table import file_refused, id_column_round_tripped
+from parity.core.imports.table import Refusal, id_column_round_tripped
 from parity.core.models import audit
 from parity.people.imports.columns import READ_HEADERS
 from parity.people.imports.reading import open_sheet
@@ -42,6 +42,7 @@ CHUNK_ROWS = 20_000
 # Below this many rows a second writer connection costs more than it saves.
 PARALLEL_MIN_ROWS = 2 * CHUNK_ROWS
 FAILED_ACTION = "people.import_failed"
+_failed = Refusal(FAILED_ACTION, "people.person")
 
 logger = logging.getLogger(__name__)
 
@@ -184,21 +185,6 @@ def _add(result: ImportResult, chunk: ChunkResult) -> None:
     result.updated += chunk.updated
     result.unchanged += chunk.unchanged
     result.errors.extend(chunk.errors)
-
-
-def _failed(
-    path: Path, exc: Exception, acting_user, scope: str, result: ImportResult, error_format: str
-) -> ImportFailed:
-    return file_refused(
-        path,
-        exc,
-        acting_user=acting_user,
-        scope=scope,
-        result=result,
-        action=FAILED_ACTION,
-        object_type="people.person",
-        error_format=error_format,
-    )
 
 
 def ignored_columns_message(result: ImportResult) -> str:

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from parity.conftest import GRID, OTHER_GRID, make_id
 from parity.core.error_codes import ErrorCode
 from parity.core.imports import ImportFailed
-from parity.core.models import AuditEvent, ImportAlias, ImportMapping, ImportValueSynonym
+from parity.core.models import AuditEvent, ImportAlias, ImportValueSynonym
 from parity.people.choices import Ethnicity, HousingType, MaritalStatus, MoveReason
 from parity.people.imports import import_people
 from parity.people.models import Person, Residence
+from parity.people.tests.web import import_by_command
 
 FILES = Path(__file__).parent / "files"
 TITLE = "昆都仑区XX社区流动人口登记表（2024年第三季度）"
@@ -432,25 +432,15 @@ def test_an_alias_added_by_an_administrator_names_a_column(tmp_path, owner):
     assert opened(person(make_id(seq=5))).housing_type == HousingType.OTHER
 
 
-def test_the_command_line_takes_a_mapping_as_options_or_by_name(tmp_path, owner, capsys):
+def test_the_command_line_takes_a_mapping_as_options_or_by_name(tmp_path, owner):
     path = tmp_path / "odd.csv"
     path.write_text(
         f"人名,号码,片区,日期,住所类型\n王五,{make_id(seq=5)},{GRID},2024-03-01,出租房屋\n",
         encoding="utf-8",
     )
-    mapping = ["A=姓名", "B=身份证号码", "C=网格代码", "D=来本地日期"]
-    call_command(
-        "import", "people", str(path), "--user", owner.username, "--check",
-        *[f"--map={m}" for m in mapping],
-    )  # fmt: skip
-    assert "checked only" in capsys.readouterr().out
-    assert not Person.objects.exists()
-    ImportMapping.objects.create(
-        kind="people", area_code=GRID, signature="x", name="片区台账", header_row=1,
-        headers=["人名", "号码", "片区", "日期", "住所类型"],
-        fields=["姓名", "身份证号码", "网格代码", "来本地日期", "住所类型"],
-    )  # fmt: skip
-    call_command("import", "people", str(path), "--user", owner.username, "--mapping", "片区台账")
+    columns = {"人名": "姓名", "号码": "身份证号码", "片区": "网格代码", "日期": "来本地日期"}
+    written = Person.objects.exists
+    import_by_command("people", path, owner, GRID, {**columns, "住所类型": "住所类型"}, written)
     assert person(make_id(seq=5)).name == "王五"
 
 

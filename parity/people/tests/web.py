@@ -3,7 +3,12 @@ upload, the preview with the proposed mapping, then "导入" (or "检查") with 
 
 from __future__ import annotations
 
+import io
+
+from django.core.management import call_command
 from django.urls import reverse
+
+from parity.core.models import ImportMapping
 
 
 def web_import(
@@ -29,3 +34,34 @@ def web_import(
     for index, field in (change or {}).items():
         data[f"col_{index}"] = field
     return client.post(response["Location"], data)
+
+
+def saved_mapping(kind: str, area_code: str, name: str, columns: dict[str, str]) -> ImportMapping:
+    """A mapping as an import page keeps it: the file's headers (row 1) → the fields."""
+    return ImportMapping.objects.create(
+        kind=kind,
+        area_code=area_code,
+        signature=name,
+        name=name,
+        header_row=1,
+        headers=list(columns),
+        fields=list(columns.values()),
+    )
+
+
+def command_import(kind: str, path, user, *options: str) -> str:
+    """What ``parity import KIND PATH --user USER OPTIONS…`` prints."""
+    out = io.StringIO()
+    call_command("import", kind, str(path), "--user", user.username, *options, stdout=out)
+    return out.getvalue()
+
+
+def import_by_command(kind: str, path, user, area_code: str, columns: dict[str, str], written):
+    """``parity import`` of a file whose headers no alias names: first with each column
+    given as ``--map`` and ``--check`` (nothing may be written: ``written()`` stays false),
+    then by the name of a mapping saved for ``area_code``; what the import printed."""
+    maps = [f"--map={chr(65 + i)}={field}" for i, field in enumerate(columns.values())]
+    assert "checked only" in command_import(kind, path, user, "--check", *maps)
+    assert not written()
+    saved_mapping(kind, area_code, "台账", columns)
+    return command_import(kind, path, user, "--mapping", "台账")

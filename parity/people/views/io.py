@@ -17,7 +17,7 @@ from parity.core.downloads import export_file
 from parity.core.filters import filtered
 from parity.core.search import search_data
 from parity.core.uploads import read_report, user_dir
-from parity.core.views import ImportPage, import_mapping, import_upload
+from parity.core.views import ImportPage
 from parity.people.exports import FORMATS, SHEET_TITLE, export_rows
 from parity.people.filters import PersonFilterSet
 from parity.people.imports import PEOPLE, write_template
@@ -30,25 +30,9 @@ _CONTENT_TYPES = {
 }
 
 
-PAGE = ImportPage(
-    importer=PEOPLE,
-    title=gettext_lazy("人员信息导入"),
-    upload_template="people/import.html",
-    upload_url="people_io:import",
-    map_url="people_io:import_map",
-)
-
-
-@login_required
-def import_page(request):
-    """Step 1: the upload (``core.views.import_upload``)."""
-    return import_upload(request, PAGE)
-
-
-@login_required
-def import_map(request, token: str):
-    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
-    return import_mapping(request, token, PAGE)
+PAGE = ImportPage(PEOPLE, gettext_lazy("人员信息导入"), "people/import.html", "people_io:import")
+# Step 1, the upload; steps 2–4, preview and mapping, check, import (``core.views``).
+import_page, import_map = PAGE.views()
 
 
 @login_required

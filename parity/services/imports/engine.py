@@ -30,7 +30,7 @@ from parity.core.error_codes import ErrorCode
 from parity.core.imports import HeaderSpec, ImportResult, RowError, open_table, write_error_file
 from parity.core.imports.aliases import aliases_for, synonyms_for
 from parity.core.imports.mapping import Importer
-from parity.core.imports.table import file_refused, id_column_round_tripped
+from parity.core.imports.table import Refusal, id_column_round_tripped
 from parity.core.imports.values import clean_name, clean_text, damaged_id_error, damaged_number
 from parity.core.models import audit
 from parity.people import idnumber
@@ -59,6 +59,7 @@ from parity.services.recording import own_record_message
 
 CHUNK_ROWS = 2000
 FAILED_ACTION = "service.import_failed"
+_failed = Refusal(FAILED_ACTION, "services.serviceevent")
 
 logger = logging.getLogger(__name__)
 NOTE_LENGTH = 200
@@ -416,21 +417,6 @@ def _import(
         result.unchanged += unchanged
         if progress is not None:
             progress(len(chunk))
-
-
-def _failed(
-    path: Path, exc: Exception, acting_user, scope: str, result: ImportResult, error_format: str
-):
-    return file_refused(
-        path,
-        exc,
-        acting_user=acting_user,
-        scope=scope,
-        result=result,
-        action=FAILED_ACTION,
-        object_type="services.serviceevent",
-        error_format=error_format,
-    )
 
 
 def _plain(name: str) -> str:

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -21,8 +20,8 @@ from openpyxl import Workbook, load_workbook
 from parity.conftest import make_id
 from parity.core.error_codes import ErrorCode
 from parity.core.imports import ImportFailed
-from parity.core.models import AuditEvent, ImportMapping
-from parity.people.tests.web import web_import
+from parity.core.models import AuditEvent
+from parity.people.tests.web import import_by_command, web_import
 from parity.services.choices import Outcome
 from parity.services.error_codes import ServiceErrorCode
 from parity.services.imports import engine, import_services
@@ -39,6 +38,11 @@ FULL_WIDTH_B = "".join(chr(ord(c) + 0xFEE0) for c in B)
 @pytest.fixture
 def people(register):
     return {"a": register(name="甲", id_number=A), "b": register(name="乙", id_number=B)}
+
+
+def event(name: str, code: str, day: int, outcome=Outcome.COMPLETED, note="", **details) -> tuple:
+    """A service event of March 2025 as ``stored`` lists it."""
+    return (name, code, dt.date(2025, 3, day), outcome, tuple(sorted(details.items())), note)
 
 
 def stored() -> set[tuple]:
@@ -99,15 +103,8 @@ def test_a_register_with_a_title_and_a_merged_two_row_header_imports_as_meant(
     assert (result.created, result.header_row, result.total_rows) == (2, 3, 2)
     assert result.ignored_columns == ["随访医生"]  # named back; 序号 and 备注 are silent
     assert stored() == {
-        ("甲", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), ""),
-        (
-            "乙",
-            "chronic_followup",
-            dt.date(2025, 3, 2),
-            Outcome.COMPLETED,
-            (("condition", "高血压"), ("systolic", 142)),
-            "首次",
-        ),
+        event("甲", "health_record", 1),
+        event("乙", "chronic_followup", 2, note="首次", condition="高血压", systolic=142),
     }
     assert_again_changes_nothing(path, owner)
 
@@ -122,8 +119,8 @@ def test_an_old_xls_register_imports_and_its_number_cell_id_is_refused(
     assert (result.created, result.total_rows, result.header_row) == (2, 3, 2)  # total skipped
     assert result.ignored_columns == ["随访医生"]
     assert stored() == {
-        ("甲", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), ""),
-        ("乙", "health_record", dt.date(2025, 3, 3), Outcome.REFUSED, (), ""),  # 建档, 拒绝
+        event("甲", "health_record", 1),
+        event("乙", "health_record", 3, Outcome.REFUSED),  # 建档, 拒绝
     }
     [error] = result.errors
     assert (error.row, error.column, error.code, error.name) == (
@@ -162,15 +159,8 @@ def test_a_csv_register_in_each_encoding_excel_saves_imports_as_meant(
     assert result.errors == []
     assert (result.created, result.header_row) == (2, 3)
     assert stored() == {
-        ("甲", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), ""),
-        (
-            "乙",
-            "chronic_followup",
-            dt.date(2025, 3, 2),
-            Outcome.REFERRED,
-            (("condition", "高血压"),),
-            "",
-        ),
+        event("甲", "health_record", 1),
+        event("乙", "chronic_followup", 2, Outcome.REFERRED, condition="高血压"),
     }
     assert_again_changes_nothing(path, owner)
 
@@ -187,7 +177,7 @@ def test_a_name_that_is_not_the_id_numbers_person_is_refused(
 
     result = import_services(path, acting_user=owner)
 
-    assert stored() == {("乙", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), "")}
+    assert stored() == {event("乙", "health_record", 1)}
     [error] = result.errors
     assert (error.row, error.column, error.value, error.code) == (
         2,
@@ -299,25 +289,14 @@ def test_a_write_that_fails_half_way_saves_nothing_and_says_so(
 
 
 def test_the_command_line_takes_a_mapping_as_options_or_by_name(
-    tmp_path, owner, people, health_record, capsys
+    tmp_path, owner, people, health_record
 ):
     path = tmp_path / "odd.csv"
     path.write_text(f"号码,做了什么,哪天\n{A},health_record,2025-03-01\n", encoding="utf-8")
-    call_command(
-        "import", "services", str(path), "--user", owner.username, "--check",
-        "--map", "A=身份证号码", "--map", "B=服务项目", "--map", "3=服务日期",
-    )  # fmt: skip
-    assert "checked only" in capsys.readouterr().out
-    assert not ServiceEvent.objects.exists()
-    ImportMapping.objects.create(
-        kind="services", area_code=owner.area.code, signature="x", name="卫生站台账",
-        header_row=1, headers=["号码", "做了什么", "哪天"],
-        fields=["身份证号码", "服务项目", "服务日期"],
-    )  # fmt: skip
-    call_command(
-        "import", "services", str(path), "--user", owner.username, "--mapping", "卫生站台账"
-    )
-    assert stored() == {("甲", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), "")}
+    columns = {"号码": "身份证号码", "做了什么": "服务项目", "哪天": "服务日期"}
+    written = ServiceEvent.objects.exists
+    import_by_command("services", path, owner, owner.area.code, columns, written)
+    assert stored() == {event("甲", "health_record", 1)}
 
 
 def test_the_page_maps_checks_and_imports_a_register_and_remembers_the_mapping(
@@ -349,7 +328,7 @@ def test_the_page_maps_checks_and_imports_a_register_and_remembers_the_mapping(
 
     imported = web_import(client, upload(), change={1: "身份证号码"}, url="services:import")
     assert imported.context["imported"]
-    assert stored() == {("甲", "health_record", dt.date(2025, 3, 1), Outcome.COMPLETED, (), "")}
+    assert stored() == {event("甲", "health_record", 1)}
     html = imported.content.decode()
     assert "这些列不会导入:随访医生" in html
     assert reverse("people_io:error_file", args=[imported.context["error_file"]]) in html

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parity.core.exports import XLSX
-from parity.core.views import ImportForm, ImportPage, import_mapping, import_upload
+from parity.core.views import ImportForm, ImportPage
 from parity.services.imports import SERVICES, write_template
 
 _CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
@@ -22,25 +22,11 @@ class ServiceImportForm(ImportForm):
 
 
 PAGE = ImportPage(
-    importer=SERVICES,
-    title=gettext_lazy("服务记录导入"),
-    upload_template="services/import.html",
-    upload_url="services:import",
-    map_url="services:import_map",
+    SERVICES, gettext_lazy("服务记录导入"), "services/import.html", "services:import",
     form=ServiceImportForm,
-)
-
-
-@login_required
-def import_page(request):
-    """Step 1: the upload (``core.views.import_upload``)."""
-    return import_upload(request, PAGE)
-
-
-@login_required
-def import_map(request, token: str):
-    """Steps 2–4: preview and mapping, check, import (``core.views.import_mapping``)."""
-    return import_mapping(request, token, PAGE)
+)  # fmt: skip
+# Step 1, the upload; steps 2–4, preview and mapping, check, import (``core.views``).
+import_page, import_map = PAGE.views()
 
 
 @login_required
