@@ -24,7 +24,7 @@ from parity.indicators.choices import Measure
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import KUNDULUN, STREET, YEAR, make_indicator
-from parity.people.tests.web import import_by_command, web_import
+from parity.people.tests.web import import_by_command, web_import, with_cached_values
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,22 @@ def test_the_page_maps_checks_and_imports_a_table_all_or_nothing(
     again = web_import(client, upload(good), url="indicators:assessment_import")
     assert again.context["imported"]
     assert (again.context["result"].created, again.context["result"].unchanged) == (0, 1)
+
+
+def test_formula_cells_import_their_stored_values(tmp_path, official, indicators):
+    # The target computed from last year's value, as Excel stored its result.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["年度", "区划代码", "指标代码", "目标值(%)", "上年实际"])
+    sheet.append([YEAR, KUNDULUN, "vaccination", "=E2+2", 93])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    with_cached_values(path, {"D2": "95"})
+
+    result = targets_import(acting_user=official, file=path)
+
+    assert result.errors == [] and result.ignored_columns == ["上年实际"]
+    assert stored() == {
+        (YEAR, KUNDULUN, "vaccination", Measure.FLOATING_RATE, Decimal("95"), Decimal("1"), "")
+    }
+    assert_again_changes_nothing(path, official)

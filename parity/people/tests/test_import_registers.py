@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,7 @@ from parity.core.models import AuditEvent, ImportAlias, ImportValueSynonym
 from parity.people.choices import Ethnicity, HousingType, MaritalStatus, MoveReason
 from parity.people.imports import import_people
 from parity.people.models import Person, Residence
-from parity.people.tests.web import import_by_command
+from parity.people.tests.web import import_by_command, with_cached_values
 
 FILES = Path(__file__).parent / "files"
 TITLE = "昆都仑区XX社区流动人口登记表（2024年第三季度）"
@@ -302,24 +300,6 @@ def test_a_truncated_workbook_writes_nothing_and_says_so_in_chinese(tmp_path, ow
     assert "文件不完整或已损坏" in excinfo.value.messages[0]
     assert not Person.objects.exists()
     assert AuditEvent.objects.filter(action="people.import_failed").count() == 1
-
-
-def with_cached_values(path: Path, values: dict[str, str]) -> None:
-    """openpyxl writes formulas without results: give the cells the values Excel would
-    have stored with them (as a file saved by Excel has)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
-    for cell, value in values.items():
-        xml = re.sub(
-            rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>',
-            rf'<c r="{cell}" t="str"><f>\2</f><v>{value}</v></c>',
-            xml,
-        )
-    parts["xl/worksheets/sheet1.xml"] = xml.encode()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
 
 
 def test_formula_cells_import_their_stored_values(tmp_path, owner):

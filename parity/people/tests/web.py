@@ -1,9 +1,13 @@
-"""Going through an import page (people, service records, targets) as a user does:
-upload, the preview with the proposed mapping, then "导入" (or "检查") with that mapping."""
+"""Helpers of the import tests (people, service records, targets): going through an import
+page as a user does (upload, the preview with the proposed mapping, then "导入" or "检查"),
+the command line with a mapping, and workbooks with formula cells as Excel saves them."""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
+from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
@@ -65,3 +69,21 @@ def import_by_command(kind: str, path, user, area_code: str, columns: dict[str, 
     assert not written()
     saved_mapping(kind, area_code, "台账", columns)
     return command_import(kind, path, user, "--mapping", "台账")
+
+
+def with_cached_values(path: Path, values: dict[str, str]) -> None:
+    """openpyxl writes formulas without results: give the cells the values Excel would
+    have stored with them (as a file saved by Excel has)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    for cell, value in values.items():
+        xml = re.sub(
+            rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>',
+            rf'<c r="{cell}" t="str"><f>\2</f><v>{value}</v></c>',
+            xml,
+        )
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)

@@ -21,7 +21,7 @@ from parity.conftest import make_id
 from parity.core.error_codes import ErrorCode
 from parity.core.imports import ImportFailed
 from parity.core.models import AuditEvent
-from parity.people.tests.web import import_by_command, web_import
+from parity.people.tests.web import import_by_command, web_import, with_cached_values
 from parity.services.choices import Outcome
 from parity.services.error_codes import ServiceErrorCode
 from parity.services.imports import engine, import_services
@@ -341,3 +341,20 @@ def test_the_page_maps_checks_and_imports_a_register_and_remembers_the_mapping(
     again = web_import(client, upload(), url="services:import")
     assert (again.context["result"].created, again.context["result"].unchanged) == (0, 1)
     assert ServiceEvent.objects.count() == 1
+
+
+def test_formula_cells_import_their_stored_values(tmp_path, owner, people, health_record):
+    # The ID number joined by a formula from two text cells, as Excel stored its result.
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["身份证号码", "服务项目", "服务日期", "号码前段", "号码后段"])
+    sheet.append(["=D2&E2", "health_record", "2025-03-01", A[:9], A[9:]])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    with_cached_values(path, {"A2": A})
+
+    result = import_services(path, acting_user=owner)
+
+    assert result.errors == [] and result.ignored_columns == ["号码前段", "号码后段"]
+    assert stored() == {event("甲", "health_record", 1)}
+    assert_again_changes_nothing(path, owner)
