@@ -7,6 +7,8 @@ that must be empty.
 - No file imports a ``_private`` name from another app (the top package under ``parity/``),
   neither by name nor as an attribute of a module it imported.
 - ``parity/api/`` keeps the root router, auth and schema only: no per-domain module.
+- No import cycle between modules at their top (an import inside a function, or under
+  ``TYPE_CHECKING``, is outside the graph: the first rule makes those say why).
 
 The rules are checked per app, so a failure names the app that breaks it."""
 
@@ -193,6 +195,87 @@ def test_api_package_holds_no_per_domain_module():
     assert extra == []
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PARITY.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_level_imports(tree: ast.Module) -> list[str]:
+    """The modules a module's top runs (outside functions and ``if TYPE_CHECKING:``)."""
+    names: list[str] = []
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, ast.Import):
+                names.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.append(node.module)
+                names.extend(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.If):
+                if "TYPE_CHECKING" not in ast.unparse(node.test):
+                    visit(node.body)
+                    visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                visit(node.body)
+                visit(node.orelse)
+                visit(node.finalbody)
+
+    visit(tree.body)
+    return names
+
+
+def import_cycles() -> list[list[str]]:
+    """The groups of modules of ``parity/`` (tests and migrations aside) that import one
+    another at their top, directly or through others (strongly connected components)."""
+    modules = {_module_name(path): path for path in _sources() if not _is_test_or_migration(path)}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        graph[name] = set()
+        for imported in _top_level_imports(_tree(path)):
+            parts = imported.split(".")
+            # ``import a.b.c`` runs ``a`` and ``a.b`` too; a module's own packages are
+            # already running when it loads.
+            for depth in range(1, len(parts) + 1):
+                target = ".".join(parts[:depth])
+                if target in modules and target != name and not name.startswith(target + "."):
+                    graph[name].add(target)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def connect(node: str) -> None:  # Tarjan's algorithm
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                connect(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return cycles
+
+
+def test_no_import_cycle_between_modules():
+    assert import_cycles() == []
+
+
 def test_the_rules_see_what_they_forbid(tmp_path, monkeypatch):
     """Each check finds a planted offender and accepts its explained or legal twin."""
     app = tmp_path / "parity" / "planted"
@@ -215,7 +298,15 @@ def test_the_rules_see_what_they_forbid(tmp_path, monkeypatch):
         "    import re  # deferred: a reason\n"
         "    return mod._secret, m._other, mod.__name__\n"
     )
+    (app / "__init__.py").write_text("")
+    (app / "a.py").write_text("from parity.planted import b\n")
+    (app / "b.py").write_text("from parity.planted.a import x\n")
+    (app / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from parity.planted import d\n"
+    )
+    (app / "d.py").write_text("def f():\n    from parity.planted import c  # deferred: cycle\n")
     _tree.cache_clear()
+    assert import_cycles() == [["parity.planted.a", "parity.planted.b"]]
     assert undeferred_imports(source) == ["parity/planted/code.py:6: import json"]
     assert private_borrowings(source) == [
         "parity/planted/code.py:1: parity.other.mod._hidden",
