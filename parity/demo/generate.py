@@ -32,7 +32,9 @@ from parity.demo.sink import Sink, registry_tables
 from parity.demo.targets import YEAR_TARGETS, Targets
 from parity.demo.tree import SITE_MARK, WORKER_PREFIX, load_city
 from parity.demo.writer import Writer
+from parity.immunization.actions import schedule_load
 from parity.immunization.models import Campaign, CampaignRound, Vaccine
+from parity.immunization.schedule_data import read_schedule_file
 from parity.indicators.catalog import load_builtin
 from parity.indicators.models import Indicator, Target
 from parity.people.models import Person
@@ -101,9 +103,6 @@ def demo_city_generate(
     if not ServiceType.objects.exists():
         catalog_load(acting_user=acting_user, entries=load_catalog_file())
     if not Vaccine.objects.exists():
-        from parity.immunization.actions import schedule_load
-        from parity.immunization.schedule_data import read_schedule_file
-
         schedule_load(acting_user=acting_user, data=read_schedule_file())
     city = load_city(acting_user=acting_user, targets=targets, rng=rng)
     stage("areas, sites, staff, grid workers")

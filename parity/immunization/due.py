@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from tqdm import tqdm
 
 from parity.core.imports.copy import copy_payload
 from parity.immunization.models import DoseDue, VaccinationRecord, Vaccine
@@ -69,6 +70,16 @@ def person_given(person_id: int) -> list[Given]:
             "vaccine__code", "dose", "date"
         )
     ]
+
+
+def new_child_schedule(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A child registered through the forms or the API gets their pending doses at once;
+    bulk imports skip signals and are covered by the nightly ``refresh_immunization``
+    (connected to ``Person``'s ``post_save`` by the app's ``ready``)."""
+    if not created or raw:
+        return
+    if instance.age_on(timezone.localdate()) < 18:
+        dose_due_refresh_person(instance)
 
 
 def dose_due_refresh_person(
@@ -127,8 +138,6 @@ def dose_due_refresh_all(
     result = RefreshResult(children=len(children))
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=len(children), unit="child", desc="refresh_immunization")
     with transaction.atomic():
         stale = DoseDue.objects.all()

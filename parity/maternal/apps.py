@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MaternalConfig(AppConfig):
@@ -7,10 +8,11 @@ class MaternalConfig(AppConfig):
     verbose_name = "妇幼保健"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
+        # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.maternal import selectors
+        from parity.maternal.keygroups import register as register_key_groups
         from parity.services.eligibility import register_delivered, register_flag
+        from parity.services.recording import register_record_page
 
         register_flag("pregnant", _("现孕"), selectors.pregnant_q)
         register_delivered(
@@ -19,12 +21,6 @@ class MaternalConfig(AppConfig):
         register_delivered(
             "child_checks_on_track", _("儿童健康检查无逾期"), selectors.child_checks_on_track_q
         )
-
-        from parity.services.recording import register_record_page
-
         register_record_page("maternal_health", "maternal:person", _("孕产妇保健页"))
         register_record_page("child_health", "maternal:child_checks", _("儿童健康检查页"))
-
-        from parity.maternal.keygroups import register as register_key_groups
-
         register_key_groups()

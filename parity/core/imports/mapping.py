@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,8 +157,6 @@ def mapping_from_post(
 
 
 def _model():
-    from django.apps import apps
-
     return apps.get_model("core", "ImportMapping")
 
 
