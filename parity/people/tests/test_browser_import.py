@@ -2,28 +2,26 @@
 keeps: upload, the preview with the proposed mapping (one column changed by hand), the
 check of the whole file (nothing written), the import; the warnings and the error file."""
 
-import io
-from pathlib import Path
-
 import pytest
-from openpyxl import Workbook, load_workbook
 
 from parity.conftest import GRID, browser_log_in, make_id
 from parity.people.models import Person
+from parity.people.tests.web import browser_error_rows, browser_upload, workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def register_file(path):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["XX社区流动人口登记表"])
-    sheet.append(["序号", "人名", "公民身份号码", "所属网格", "来包时间", "居住方式", "手机号码"])
-    sheet.append([1, "周梅", make_id(seq=521), GRID, "2024-01-01", "租房", "138 1234 5678"])
-    sheet.append([2, "老人", make_id(birth="19050101", seq=11), GRID, "2024-01-01", "租住", ""])
-    sheet.append([3, "错号", make_id(seq=523), GRID, "2024-01-01", "租房", "12345"])
-    book.save(path)
-    return path
+    return workbook(
+        path,
+        [
+            ["XX社区流动人口登记表"],
+            ["序号", "人名", "公民身份号码", "所属网格", "来包时间", "居住方式", "手机号码"],
+            [1, "周梅", make_id(seq=521), GRID, "2024-01-01", "租房", "138 1234 5678"],
+            [2, "老人", make_id(birth="19050101", seq=11), GRID, "2024-01-01", "租住", ""],
+            [3, "错号", make_id(seq=523), GRID, "2024-01-01", "租房", "12345"],
+        ],
+    )
 
 
 def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_register(
@@ -31,13 +29,9 @@ def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_register(
 ):
     settings.IMPORT_DIR = tmp_path / "imports"
     page = browser_page
-    base = page.base_url
     browser_log_in(page, "owner", "pw-owner-123")
 
-    page.goto(f"{base}/people/io/import/")
-    page.set_input_files("input[name=file]", str(register_file(tmp_path / "台账.xlsx")))
-    page.click("button:has-text('上传并预览')")
-    page.wait_for_url(f"{base}/people/io/import/*/")
+    browser_upload(page, "/people/io/import/", register_file(tmp_path / "台账.xlsx"))
 
     # The header was found on row 2 under the title; 人名 is no known name: map it by hand.
     assert page.input_value("select[name=header_row]") == "2"
@@ -64,12 +58,7 @@ def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_register(
     assert sorted(Person.objects.values_list("name", flat=True)) == ["周梅", "老人"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    with page.expect_download() as download:
-        page.click("#error-file")
-    # A download is saved without its extension, which openpyxl would refuse: read the bytes.
-    data = io.BytesIO(Path(download.value.path()).read_bytes())
-    sheet = load_workbook(data).worksheets[0]
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    rows = browser_error_rows(page)
     assert rows[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
     assert rows[1][:2] == [4, "老人"] and rows[1][5] == "提醒"
     assert rows[2][:4] == [5, "错号", "联系电话", "12345"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from parity.core.models import ImportMapping
 
@@ -87,3 +88,30 @@ def with_cached_values(path: Path, values: dict[str, str]) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+
+
+def browser_upload(page, url: str, path: Path) -> None:
+    """On a signed-in ``browser_page``: open the import page at ``url`` (a path), upload
+    ``path`` and wait for the mapping step."""
+    page.goto(f"{page.base_url}{url}")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("button:has-text('上传并预览')")
+    page.wait_for_url(f"{page.base_url}{url}*/")
+
+
+def browser_error_rows(page) -> list[list]:
+    """The rows of the .xlsx error file the result's link downloads."""
+    with page.expect_download() as download:
+        page.click("#error-file")
+    # A download is saved without its extension, which openpyxl would refuse: read the bytes.
+    data = io.BytesIO(Path(download.value.path()).read_bytes())
+    return [[c.value for c in row] for row in load_workbook(data).worksheets[0].iter_rows()]
+
+
+def workbook(path: Path, rows: list[list]) -> Path:
+    """An .xlsx of ``rows`` (a register as typed: a title, the header, the data)."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path

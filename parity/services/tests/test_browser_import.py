@@ -3,27 +3,25 @@ station keeps, through the same steps as the people import: upload, the preview 
 proposed mapping (one column mapped by hand), the check (nothing written), the import; the
 warnings and the error file."""
 
-import io
-from pathlib import Path
-
 import pytest
-from openpyxl import Workbook, load_workbook
 
 from parity.conftest import browser_log_in, make_id
+from parity.people.tests.web import browser_error_rows, browser_upload, workbook
 from parity.services.models import ServiceEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def register_file(path):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["沼潭街道卫生服务站服务登记"])
-    sheet.append(["序号", "姓名", "号码", "服务内容", "服务时间", "病种", "随访医生"])
-    sheet.append([1, "周梅", make_id(seq=521), "建档", "2025-03-01", "高血压", "李医生"])
-    sheet.append([2, "王五", make_id(seq=523), "建档", "2099-03-01", "", "李医生"])
-    book.save(path)
-    return path
+    return workbook(
+        path,
+        [
+            ["沼潭街道卫生服务站服务登记"],
+            ["序号", "姓名", "号码", "服务内容", "服务时间", "病种", "随访医生"],
+            [1, "周梅", make_id(seq=521), "建档", "2025-03-01", "高血压", "李医生"],
+            [2, "王五", make_id(seq=523), "建档", "2099-03-01", "", "李医生"],
+        ],
+    )
 
 
 def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_service_register(
@@ -33,13 +31,9 @@ def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_service_register(
     register(name="周梅", id_number=make_id(seq=521))
     register(name="王五", id_number=make_id(seq=523))
     page = browser_page
-    base = page.base_url
     browser_log_in(page, "owner", "pw-owner-123")
 
-    page.goto(f"{base}/services/import/")
-    page.set_input_files("input[name=file]", str(register_file(tmp_path / "服务台账.xlsx")))
-    page.click("button:has-text('上传并预览')")
-    page.wait_for_url(f"{base}/services/import/*/")
+    browser_upload(page, "/services/import/", register_file(tmp_path / "服务台账.xlsx"))
 
     # The header was found on row 2 under the title; 号码 is no known name: map it by hand.
     assert page.input_value("select[name=header_row]") == "2"
@@ -65,9 +59,6 @@ def test_a_grid_worker_on_a_phone_maps_checks_and_imports_a_service_register(
     ]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    with page.expect_download() as download:
-        page.click("#error-file")
-    data = io.BytesIO(Path(download.value.path()).read_bytes())
-    rows = [[c.value for c in row] for row in load_workbook(data).worksheets[0].iter_rows()]
+    rows = browser_error_rows(page)
     assert rows[1][:3] == [3, "周梅", "病种"] and rows[1][5] == "提醒"
     assert rows[2][:3] == [4, "王五", "服务日期"] and rows[2][5] == "错误"
