@@ -382,6 +382,63 @@ def _apply_feedback(message: InboxMessage, body: dict, person) -> str:
     return ""
 
 
+def _outflow_destination(message: InboxMessage, person, code: str, on: dt.date) -> str:
+    """The origin's side of an arrival (or onward departure) notice about one of its own
+    people: an outflow person gets the place they live now recorded (流向地, and since when
+    if unknown). A person still recorded as living here is not changed by a message: the
+    note asks the officer to check (the notices feed on the person's page shows it)."""
+    from parity.people.choices import Status
+
+    if person is None:
+        return _("本地未找到该人员")
+    code = (code or "")[:6].ljust(6, "0")
+    if code == "000000" or code.startswith(settings.PARITY_CITY_CODE):
+        return ""
+    if person.status != Status.OUTFLOW:
+        if person.status == Status.REGISTERED:
+            return _("本地登记为户籍常住人口,对方通报其已在 %(code)s 居住,请核实是否流出") % {
+                "code": code
+            }
+        return ""
+    from parity.people.models import Person
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = {"outflow_region_code": person.outflow_region_code}
+    if person.outflow_since:
+        before["outflow_since"] = person.outflow_since.isoformat()
+    if person.outflow_region_code == code and person.outflow_since is not None:
+        return ""
+    person.outflow_region_code = code
+    if person.outflow_since is None:
+        person.outflow_since = on
+    person.save(update_fields=["outflow_region_code", "outflow_since", "updated_at"])
+    audit(
+        acting_user=None,
+        action="exchange.outflow_destination",
+        obj=person,
+        area_code=person.area_code,
+        before=before,
+        after={
+            "outflow_region_code": code,
+            "outflow_since": person.outflow_since.isoformat(),
+        },
+        note=f"{message.sender.code} {message.message_id}"[:255],
+    )
+    return _("已记录流向地 %(code)s") % {"code": code}
+
+
+def _apply_arrival(message: InboxMessage, body: dict, person) -> str:
+    return _outflow_destination(
+        message, person, body["area_code"], dt.date.fromisoformat(body["arrived_on"])
+    )
+
+
+def _apply_departure(message: InboxMessage, body: dict, person) -> str:
+    return _outflow_destination(
+        message, person, body["destination_code"], dt.date.fromisoformat(body["departed_on"])
+    )
+
+
 def _apply_vaccinations(message: InboxMessage, body: dict, person) -> str:
     if person is None:
         return _("本地尚未登记该儿童,登记后补录")
@@ -392,6 +449,8 @@ def _apply_vaccinations(message: InboxMessage, body: dict, person) -> str:
 
 
 APPLY: dict[str, Any] = {
+    MessageType.ARRIVAL: _apply_arrival,
+    MessageType.DEPARTURE: _apply_departure,
     MessageType.REQUEST: _apply_request,
     MessageType.REQUEST_STATUS: _apply_status,
     MessageType.FEEDBACK: _apply_feedback,

@@ -159,4 +159,6 @@ def person_programme_links(person, on) -> list[tuple[str, str]]:
         links.append((_("婚育证明"), reverse("certificates:person", args=[person.pk])))
     if person.status == Status.INFLOW:
         links.append((_("居住证"), reverse("certificates:permit", args=[person.pk])))
+    # Notices sent to and received from other regions about the person, and 协查.
+    links.append((_("区域协作通报"), reverse("exchange:notices", args=[person.pk])))
     return links
