@@ -44,12 +44,16 @@ logger = logging.getLogger(__name__)
 # --- partners -------------------------------------------------------------------------------
 
 
-def _ensure_admin(acting_user) -> None:
-    if acting_user is not None and not getattr(acting_user, "is_superuser", False):
-        from parity.accounts.permissions import DEFINE, allows
+def can_manage_partners(user) -> bool:
+    """Partners answer for the whole city: only a city-wide administrator registers them."""
+    from parity.accounts.permissions import DEFINE, city_wide
 
-        if not allows(acting_user, DEFINE):
-            raise PermissionDenied(_("只有管理员可以登记合作地区"))
+    return city_wide(user, DEFINE)
+
+
+def _ensure_admin(acting_user) -> None:
+    if acting_user is not None and not can_manage_partners(acting_user):
+        raise PermissionDenied(_("只有管理员可以登记合作地区"))
 
 
 @transaction.atomic
@@ -82,6 +86,44 @@ def partner_add(*, acting_user, code: str, url: str, key: str, name: str = "") -
         action="exchange.partner_add" if created else "exchange.partner_update",
         obj=partner,
         after={"code": code, "url": url},
+    )
+    return partner
+
+
+@transaction.atomic
+def partner_update(
+    *, acting_user, partner: Partner, url: str, name: str = "", active: bool = True, key: str = ""
+) -> Partner:
+    """Change a partner's address, name or state; a key given is added beside the current
+    ones (the partner rotated its key: both verify until the old one is retired). The
+    code is the partner's identity and is not changed."""
+    _ensure_admin(acting_user)
+    errors: dict[str, ValidationError] = {}
+    try:
+        url = rules.clean_partner_url(url)
+    except ValidationError as exc:
+        errors["url"] = exc
+    jwk = None
+    if (key or "").strip():
+        try:
+            jwk = rules.clean_public_key(key)
+        except ValidationError as exc:
+            errors["key"] = exc
+    if errors:
+        raise ValidationError(errors)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = {"url": partner.url, "name": partner.name, "active": partner.active}
+    partner.url, partner.name, partner.active = url, name.strip()[:100], active
+    partner.save(update_fields=["url", "name", "active"])
+    after = {"url": url, "name": partner.name, "active": active}
+    if jwk is not None:
+        after["kid"] = partner_key_add(acting_user=acting_user, partner=partner, jwk=jwk).kid
+    audit(
+        acting_user=acting_user,
+        action="exchange.partner_update",
+        obj=partner,
+        before=before,
+        after=after,
     )
     return partner
 
