@@ -33,6 +33,7 @@ from parity.exchange.error_codes import ExchangeError
 from parity.exchange.models import (
     InboxMessage,
     OutboxMessage,
+    OwnKey,
     Partner,
     PartnerKey,
     VerificationRequest,
@@ -149,6 +150,75 @@ def partner_key_retire(*, acting_user, partner: Partner, kid: str) -> int:
     )
     audit(acting_user=acting_user, action="exchange.key_retire", obj=partner, note=kid[:64])
     return count
+
+
+# --- our own key ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def own_key_new(*, acting_user) -> OwnKey:
+    """Stage a new signing key of ours: give its public key (``public_jwk``) to every
+    partner's administrator; it signs nothing until ``own_key_activate``. A key already
+    staged is returned again, not replaced (its public key may be out already)."""
+    import base64
+    import secrets
+
+    from parity.core import crypto
+
+    _ensure_admin(acting_user)
+    staged = OwnKey.objects.filter(
+        code=signing.own_code(), activated_at__isnull=True, retired_at__isnull=True
+    ).first()
+    if staged is not None:
+        return staged
+    seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+    row = OwnKey(
+        code=signing.own_code(), kid=signing.key_from_seed(seed).thumbprint(), seed=""
+    )
+    row.seed = crypto.encrypt(seed)
+    row.save()
+    audit(acting_user=acting_user, action="exchange.own_key_new", obj=row, note=row.kid)
+    return row
+
+
+@transaction.atomic
+def own_key_activate(*, acting_user) -> OwnKey:
+    """Sign with the staged key from now on; the key that signed until now signs nothing
+    more (tokens already signed with it verify at a partner until the partner retires
+    it there)."""
+    _ensure_admin(acting_user)
+    code = signing.own_code()
+    staged = (
+        OwnKey.objects.select_for_update()
+        .filter(code=code, activated_at__isnull=True, retired_at__isnull=True)
+        .first()
+    )
+    if staged is None:
+        raise ValidationError(
+            _("没有待启用的新密钥:请先生成新密钥并交给各合作地区登记"),
+            code=ExchangeError.PARTNER_KEY,
+        )
+    previous = signing.own_key().thumbprint()
+    now = timezone.now()
+    OwnKey.objects.filter(code=code, activated_at__isnull=False, retired_at__isnull=True).update(
+        retired_at=now
+    )
+    staged.activated_at = now
+    staged.save(update_fields=["activated_at"])
+    audit(
+        acting_user=acting_user,
+        action="exchange.own_key_activate",
+        obj=staged,
+        before={"kid": previous},
+        after={"kid": staged.kid},
+    )
+    return staged
+
+
+def own_key_public(row: OwnKey) -> dict[str, str]:
+    from parity.core import crypto
+
+    return signing.public_jwk(signing.key_from_seed(crypto.decrypt(row.seed)))
 
 
 def partner_for(code: str) -> Partner | None:
