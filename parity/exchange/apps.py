@@ -11,3 +11,7 @@ class ExchangeConfig(AppConfig):
 
         hooks.connect()
         indicators.register()
+        from parity.indicators.assessment import selectors as assessment
+
+        if indicators.assessment_source not in assessment.TWO_WAY_SOURCES:
+            assessment.TWO_WAY_SOURCES.append(indicators.assessment_source)

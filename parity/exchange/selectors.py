@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import Substr
 
 from parity.exchange import rules
 from parity.exchange.choices import (
@@ -182,36 +183,34 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
 
 
 def _services(rows, partners, month: dt.date, area_code: str, row) -> None:
+    """The partner's women 15–49 living here (inflow, registered there) and those of them
+    given a free family-planning service in the calendar month: as the indicator
+    ``exchange_free_service_rate`` counts them (``exchange.indicators``)."""
     from dateutil.relativedelta import relativedelta
 
-    from parity.exchange.hooks import FAMILY_PLANNING_SERVICES
-    from parity.people.choices import Sex, Status
+    from parity.exchange.indicators import free_service
     from parity.people.models import Person
+    from parity.services.eligibility import rule_q
 
     last = month + relativedelta(months=1) - dt.timedelta(days=1)
     women = Person.objects.filter(
-        status=Status.INFLOW,
-        sex=Sex.FEMALE,
-        birth_date__gt=last - relativedelta(years=50),
-        birth_date__lte=last - relativedelta(years=15),
-        left_city_on__isnull=True,
+        rule_q({"statuses": ["inflow"], "sex": "F", "age_min": 15, "age_max": 49}, last)
     )
     if area_code:
         women = women.filter(area_code__startswith=area_code)
-    for partner in partners.values():
-        mine = women.filter(hukou_code__startswith=partner.code)
-        counts = mine.values("area_code").annotate(
-            n=Count("id", distinct=True),
-            served=Count(
-                "id",
-                distinct=True,
-                filter=Q(
-                    service_events__service_type__code__in=FAMILY_PLANNING_SERVICES,
-                    service_events__date__range=(month, last),
-                ),
-            ),
+    served_q = free_service(month, last)
+    # Longest code first: a person counts for the partner answering for her region.
+    taken = Q(pk__in=[])
+    for partner in sorted(partners.values(), key=lambda p: (-len(p.code), p.code)):
+        mine = women.filter(hukou_code__startswith=partner.code).exclude(taken)
+        taken |= Q(hukou_code__startswith=partner.code)
+        counts = (
+            mine.annotate(district=Substr("area_code", 1, 6))
+            .values("district")
+            .order_by("district")
+            .annotate(n=Count("id"), served=Count("id", filter=served_q))
         )
         for c in counts:
-            r = row(partner.pk, c["area_code"])
+            r = row(partner.pk, c["district"])
             r.eligible += c["n"]
             r.served += c["served"]
