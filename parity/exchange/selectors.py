@@ -200,7 +200,7 @@ def _services(rows, partners, month: dt.date, area_code: str, row) -> None:
         women = women.filter(area_code__startswith=area_code)
     served_q = free_service(month, last)
     # Longest code first: a person counts for the partner answering for her region.
-    taken = Q(pk__in=[])
+    taken = Q(pk__isnull=True)  # never true
     for partner in sorted(partners.values(), key=lambda p: (-len(p.code), p.code)):
         mine = women.filter(hukou_code__startswith=partner.code).exclude(taken)
         taken |= Q(hukou_code__startswith=partner.code)

@@ -185,3 +185,15 @@ def test_the_indicator_pages_show_the_exchange_indicators_by_partner(
         {"side": "floating", "part": "denominator", "dimension": "partner", "category": "410102"},
     )
     assert people.status_code == 200 and person.name in people.content.decode()
+
+
+def test_without_a_partner_the_exchange_indicators_compute_to_nothing(
+    exchange_indicators, register
+):
+    from parity.conftest import make_id
+
+    register(id_number=make_id("410102", "19950301", 12), name="王芳")
+    snapshot = refresh(as_of=dt.date(2026, 3, 31), indicators=exchange_indicators)
+    assert snapshot.status == "done"
+    values = _values(snapshot, "exchange_free_service_rate")
+    assert not any(v.floating_den or v.registered_den for v in values.values())
