@@ -172,9 +172,7 @@ def own_key_new(*, acting_user) -> OwnKey:
     if staged is not None:
         return staged
     seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
-    row = OwnKey(
-        code=signing.own_code(), kid=signing.key_from_seed(seed).thumbprint(), seed=""
-    )
+    row = OwnKey(code=signing.own_code(), kid=signing.key_from_seed(seed).thumbprint(), seed="")
     row.seed = crypto.encrypt(seed)
     row.save()
     audit(acting_user=acting_user, action="exchange.own_key_new", obj=row, note=row.kid)

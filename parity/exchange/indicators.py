@@ -123,9 +123,7 @@ def partner_expression() -> Case | Value:
 
     codes = _partner_codes()
     whens = [
-        When(
-            status=Status.OUTFLOW, outflow_region_code__startswith=code, then=Value(code)
-        )
+        When(status=Status.OUTFLOW, outflow_region_code__startswith=code, then=Value(code))
         for code in codes
     ]
     whens += [When(hukou_code__startswith=code, then=Value(code)) for code in codes]
@@ -215,24 +213,18 @@ def two_way_counts(year: int, codes: list[str], today: dt.date) -> dict[str, dic
         due=Count("pk"),
         sent=Count(
             "pk",
-            filter=Q(
-                status=OutboxStatus.ACKNOWLEDGED, acknowledged_at__date__lte=F("due_on")
-            ),
+            filter=Q(status=OutboxStatus.ACKNOWLEDGED, acknowledged_at__date__lte=F("due_on")),
         ),
     )
     for row in notices:
         counts[row["prefix"]].update(notice_due=row["due"], notice_sent=row["sent"])
     requests = _by_prefix(
-        VerificationRequest.objects.filter(
-            direction="in", received_on__range=(first, last)
-        ),
+        VerificationRequest.objects.filter(direction="in", received_on__range=(first, last)),
         codes,
     ).annotate(
         received=Count("pk"),
         answered=Count("pk", filter=Q(status=RequestStatus.ANSWERED)),
-        on_time=Count(
-            "pk", filter=Q(status=RequestStatus.ANSWERED, answered_on__lte=F("due_on"))
-        ),
+        on_time=Count("pk", filter=Q(status=RequestStatus.ANSWERED, answered_on__lte=F("due_on"))),
     )
     for row in requests:
         counts[row["prefix"]].update(

@@ -42,7 +42,6 @@ from parity.exchange.error_codes import ExchangeError
 TWO_WAY_TARGETS = {"notice": 100, "feedback": 95, "timely": 95, "free_service": 80}
 
 
-
 def two_way_targets() -> dict[str, int]:
     """The targets in force: the defaults, with ``PARITY_EXCHANGE_TWO_WAY_TARGETS``."""
     from django.conf import settings

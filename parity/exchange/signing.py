@@ -60,9 +60,7 @@ def _active_seed() -> str:
     from parity.exchange.models import OwnKey
 
     row = (
-        OwnKey.objects.filter(
-            code=own_code(), activated_at__isnull=False, retired_at__isnull=True
-        )
+        OwnKey.objects.filter(code=own_code(), activated_at__isnull=False, retired_at__isnull=True)
         .order_by("-activated_at", "-id")
         .only("seed")
         .first()

@@ -3,6 +3,7 @@ import json
 import uuid
 
 import pytest
+import yaml
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
@@ -73,3 +74,26 @@ def post_inbox(client):
 
 
 TODAY = dt.date.today
+
+
+EXCHANGE_INDICATORS = (
+    "exchange_notice_rate",
+    "exchange_feedback_rate",
+    "exchange_timely_feedback_rate",
+    "exchange_free_service_rate",
+)
+
+
+@pytest.fixture
+def exchange_indicators(db):
+    """The built-in exchange indicators (parity/indicators/data/indicators.yaml)."""
+    from pathlib import Path
+
+    from parity.indicators.catalog import DATA, _save_builtin
+
+    entries = [
+        e
+        for e in yaml.safe_load(Path(DATA).read_text(encoding="utf-8"))
+        if e["code"] in EXCHANGE_INDICATORS
+    ]
+    return [_save_builtin(entry, order)[0] for order, entry in enumerate(entries, start=1)]

@@ -13,12 +13,7 @@ from parity.conftest import make_id
 from parity.exchange.choices import OutboxStatus
 from parity.exchange.indicators import assessment_items
 from parity.exchange.models import OutboxMessage
-from parity.exchange.tests.test_indicators import (  # noqa: F401 - a fixture
-    _incoming,
-    _served,
-    _woman,
-    exchange_indicators,
-)
+from parity.exchange.tests.test_indicators import _incoming, _served, _woman
 from parity.indicators.assessment.selectors import district_ranking, score_of
 from parity.indicators.models import Target
 
@@ -126,7 +121,9 @@ def test_the_two_way_items_are_read_in_a_fixed_number_of_queries(
     with django_assert_num_queries(9) as few:
         district_ranking(2026, "1502")
     other = register(
-        id_number=make_id("410102", "19900101", 95), name="别人", grid="150204001001001",
+        id_number=make_id("410102", "19900101", 95),
+        name="别人",
+        grid="150204001001001",
         by=admin_user,
     )
     _incoming(other, henan.partner, received_on=dt.date(2026, 5, 1))

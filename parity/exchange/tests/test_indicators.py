@@ -2,32 +2,13 @@
 partner's 协查 and 通报率, computed by the ordinary refresh, per area and month."""
 
 import datetime as dt
-from pathlib import Path
 
-import pytest
-import yaml
 from django.utils import timezone
 
 from parity.exchange.choices import Direction, RequestStatus
 from parity.exchange.models import VerificationRequest
-from parity.indicators.catalog import DATA, _save_builtin
 from parity.indicators.compute import refresh
 from parity.indicators.models import IndicatorValue
-
-CODES = (
-    "exchange_notice_rate",
-    "exchange_feedback_rate",
-    "exchange_timely_feedback_rate",
-    "exchange_free_service_rate",
-)
-
-
-@pytest.fixture
-def exchange_indicators(db):
-    entries = [
-        e for e in yaml.safe_load(Path(DATA).read_text(encoding="utf-8")) if e["code"] in CODES
-    ]
-    return [_save_builtin(entry, order)[0] for order, entry in enumerate(entries, start=1)]
 
 
 def _incoming(person, partner, *, received_on, answered_on=None, due_days=15):
@@ -140,8 +121,7 @@ def test_requests_count_in_the_cycle_closing_on_the_20th(exchange_indicators, he
     from parity.conftest import make_id
 
     people = [
-        register(id_number=make_id("410102", "19900101", i + 60), name=f"人{i}")
-        for i in range(3)
+        register(id_number=make_id("410102", "19900101", i + 60), name=f"人{i}") for i in range(3)
     ]
     # Received 21 February: the March cycle. Received 21 March: April's, not March's.
     _incoming(people[0], henan.partner, received_on=dt.date(2026, 2, 21))

@@ -53,9 +53,9 @@ def _partner_receives(loop, token: str) -> dict:
         )
     from joserfc import jws
 
-    return json.loads(jws.extract_compact(response.json()["receipt"].encode()).payload)[
-        "results"
-    ][0]
+    return json.loads(jws.extract_compact(response.json()["receipt"].encode()).payload)["results"][
+        0
+    ]
 
 
 def _claims(type_="arrival", seq=1, subject="rot-1"):

@@ -226,7 +226,7 @@ def test_two_way_sources_are_summed_into_the_score(areas, a, snapshot, monkeypat
 def test_the_exchange_app_registers_its_two_way_source_once():
     from parity.exchange.indicators import assessment_source
 
-    assert assessment.TWO_WAY_SOURCES == [assessment_source]
+    assert [assessment_source] == assessment.TWO_WAY_SOURCES
 
 
 def test_the_ranking_reads_a_fixed_number_of_queries(
