@@ -214,8 +214,12 @@ def partner_new(request):
 def partner_edit(request, pk: int):
     _administrator(request)
     partner = get_object_or_404(Partner, pk=pk)
-    initial = {"code": partner.code, "name": partner.name, "url": partner.url}
-    initial["active"] = partner.active
+    initial: dict[str, object] = {
+        "code": partner.code,
+        "name": partner.name,
+        "url": partner.url,
+        "active": partner.active,
+    }
     form = PartnerForm(initial=initial, editing=True)
     if request.method == "POST":
         if request.POST.get("verb") == "retire":

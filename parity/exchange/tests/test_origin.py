@@ -53,8 +53,8 @@ def test_an_arrival_notice_records_the_destination_of_an_outflow_person(
     assert "410102" in received.note
     event = AuditEvent.objects.get(action="exchange.outflow_destination")
     assert event.object_id == str(person.pk)
-    assert event.before["outflow_region_code"] == "410000"
-    assert event.after["outflow_region_code"] == "410102"
+    assert event.before == {"outflow_region_code": "410000", "outflow_since": "2025-11-01"}
+    assert event.after == {"outflow_region_code": "410102", "outflow_since": "2025-11-01"}
 
 
 def test_an_arrival_notice_for_a_person_recorded_as_living_here_changes_nothing(
