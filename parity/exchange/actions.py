@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 def can_manage_partners(user) -> bool:
     """Partners answer for the whole city: only a city-wide administrator registers them."""
+    # deferred: another app's module, needed on this path only
     from parity.accounts.permissions import DEFINE, city_wide
 
     return city_wide(user, DEFINE)
@@ -160,9 +161,11 @@ def own_key_new(*, acting_user) -> OwnKey:
     """Stage a new signing key of ours: give its public key (``public_jwk``) to every
     partner's administrator; it signs nothing until ``own_key_activate``. A key already
     staged is returned again, not replaced (its public key may be out already)."""
+    # deferred: needed on this path only
     import base64
     import secrets
 
+    # deferred: another app's module, needed on this path only
     from parity.core import crypto
 
     _ensure_admin(acting_user)
@@ -214,6 +217,7 @@ def own_key_activate(*, acting_user) -> OwnKey:
 
 
 def own_key_public(row: OwnKey) -> dict[str, str]:
+    # deferred: another app's module, needed on this path only
     from parity.core import crypto
 
     return signing.public_jwk(signing.key_from_seed(crypto.decrypt(row.seed)))
@@ -276,6 +280,7 @@ def message_queue(
 
 def wake(partner_id: int) -> None:
     """Enqueue the delivery task for a partner, unless one is already waiting."""
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.tasks import exchange_deliver
 
     if Partner.objects.filter(pk=partner_id, wake_queued=False).update(wake_queued=True):
@@ -331,6 +336,7 @@ def inbox_receive(token: str) -> dict[str, str]:
 
 
 def _unverified_id(token: str) -> str:
+    # deferred: needed on this path only
     from joserfc import jws
 
     try:
@@ -374,6 +380,7 @@ def _store(partner: Partner, claims: dict[str, Any]) -> dict[str, str]:
 
 
 def _id_hash(body: dict) -> str:
+    # deferred: another app's module, needed on this path only
     from parity.core import crypto
     from parity.people import idnumber
 
@@ -405,6 +412,7 @@ def _apply_in_order(message: InboxMessage) -> str:
 
 
 def _person_by_id(number: str):
+    # deferred: another app's module, needed on this path only
     from parity.people.models import Person
 
     return Person.objects.by_id_number(number).first()
@@ -497,6 +505,7 @@ def _outflow_destination(message: InboxMessage, person, code: str, on: dt.date) 
     people: an outflow person gets the place they live now recorded (流向地, and since when
     if unknown). A person still recorded as living here is not changed by a message: the
     note asks the officer to check (the notices feed on the person's page shows it)."""
+    # deferred: another app's module, needed on this path only
     from parity.people.choices import Status
 
     if person is None:
@@ -510,6 +519,7 @@ def _outflow_destination(message: InboxMessage, person, code: str, on: dt.date) 
                 "code": code
             }
         return ""
+    # deferred: another app's module, needed on this path only
     from parity.people.models import Person
 
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -552,6 +562,7 @@ def _apply_departure(message: InboxMessage, body: dict, person) -> str:
 def _apply_vaccinations(message: InboxMessage, body: dict, person) -> str:
     if person is None:
         return _("本地尚未登记该儿童,登记后补录")
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.hooks import import_doses
 
     added = import_doses(person, body["doses"])

@@ -33,6 +33,7 @@ def cycle_range(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _incoming(start: dt.date, end: dt.date):
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import VerificationRequest
 
     first, last = cycle_range(start, end)
@@ -60,6 +61,7 @@ def request_answered_on_time(start: dt.date, end: dt.date) -> Q:
 
 
 def _notices(start: dt.date, end: dt.date):
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.choices import NOTICE_TYPES
     from parity.exchange.models import OutboxMessage
 
@@ -83,6 +85,7 @@ def notice_sent(start: dt.date, end: dt.date) -> Q:
 
 
 def _partner_codes() -> list[str]:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner
 
     return sorted(
@@ -103,6 +106,7 @@ def partner_people(start: dt.date, end: dt.date) -> Q:
 def free_service(start: dt.date, end: dt.date) -> Q:
     """People given a free family-planning service (contraception, pre-pregnancy check)
     in the period."""
+    # deferred: another app's module, needed on this path only
     from parity.services.choices import DELIVERED_OUTCOMES
     from parity.services.models import ServiceEvent
 
@@ -119,6 +123,7 @@ def partner_expression() -> Case | Value:
     """The partner region a person's cases are with (the engine's ``partner`` dimension):
     where an outflow person of ours lives, else where the person is registered (户籍);
     ``""`` for neither. The longest matching partner code wins."""
+    # deferred: another app's module, needed on this path only
     from parity.people.choices import Status
 
     codes = _partner_codes()
@@ -133,6 +138,7 @@ def partner_expression() -> Case | Value:
 
 
 def partner_label(code: str) -> str:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner
 
     if not code:
@@ -142,6 +148,7 @@ def partner_label(code: str) -> str:
 
 
 def register() -> None:
+    # deferred: the indicator engine imports this module; a top-level import back would be a cycle
     from parity.indicators.predicates import register as add
 
     add("exchange_request_received", _("收到协查的人员"), request_received)
@@ -197,6 +204,7 @@ def two_way_counts(year: int, codes: list[str], today: dt.date) -> dict[str, dic
     """Per area code: notices due / sent on time, 协查 received / answered / answered on
     time, the partner's women 15–49 living here / given a free service, over the year's
     cycles. Four grouped queries, whatever the number of areas."""
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.choices import NOTICE_TYPES, OutboxStatus, RequestStatus
     from parity.exchange.models import OutboxMessage, VerificationRequest
     from parity.people.models import Person
@@ -246,6 +254,7 @@ def two_way_counts(year: int, codes: list[str], today: dt.date) -> dict[str, dic
 
 
 def _item(key: str, part: int, whole: int) -> object:
+    # deferred: the indicator engine imports this module; a top-level import back would be a cycle
     from parity.indicators.assessment.selectors import ScoredItem, achievement
 
     target = Decimal(rules.two_way_targets()[key])
@@ -263,8 +272,10 @@ def _item(key: str, part: int, whole: int) -> object:
 def assessment_items(year: int, codes: list[str], today: dt.date | None = None) -> dict:
     """The two-way items of each area (``ScoredItem``: actual, target and achievement),
     for ``parity.indicators.assessment.selectors.TWO_WAY_SOURCES``."""
+    # deferred: needed on this path only
     from django.utils import timezone
 
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner
     from parity.indicators.models import Target
 

@@ -44,6 +44,7 @@ TWO_WAY_TARGETS = {"notice": 100, "feedback": 95, "timely": 95, "free_service": 
 
 def two_way_targets() -> dict[str, int]:
     """The targets in force: the defaults, with ``PARITY_EXCHANGE_TWO_WAY_TARGETS``."""
+    # deferred: needed on this path only
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
@@ -116,6 +117,7 @@ def notice_due_on(event_on: dt.date, *, our_code: str, partner_code: str) -> dt.
 
 
 def deadline_state(*, due_on: dt.date, today: dt.date, done: bool) -> str:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.choices import DeadlineState
 
     if done:
@@ -154,6 +156,7 @@ def clean_partner_url(url: str) -> str:
 def clean_public_key(text: str) -> dict:
     """An Ed25519 public key, as a JWK (JSON), a PEM block or the raw 32 bytes in
     base64url; returned as a public JWK."""
+    # deferred: needed on this path only
     from joserfc.jwk import OKPKey
 
     text = (text or "").strip()

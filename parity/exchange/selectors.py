@@ -202,8 +202,10 @@ def _services(rows, partners, month: dt.date, area_code: str, row) -> None:
     """The partner's women 15–49 living here (inflow, registered there) and those of them
     given a free family-planning service in the calendar month: as the indicator
     ``exchange_free_service_rate`` counts them (``exchange.indicators``)."""
+    # deferred: needed on this path only
     from dateutil.relativedelta import relativedelta
 
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.indicators import free_service
     from parity.people.models import Person
     from parity.services.eligibility import rule_q

@@ -56,6 +56,7 @@ def _own_key(seed_text: str) -> OKPKey:
 
 def _active_seed() -> str:
     """The seed of our newest active rotated key, else the configured one."""
+    # deferred: another app's module, needed on this path only
     from parity.core import crypto
     from parity.exchange.models import OwnKey
 
@@ -149,6 +150,7 @@ class Verified:
 def verify(token: str, *, window_seconds: int | None = None) -> Verified:
     """Check a token: a known sender, one of its current keys, an intact signature, a
     recipient that is us and a timestamp within the window. Raises ``Refused``."""
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner, PartnerKey
 
     window = settings.PARITY_EXCHANGE_WINDOW_SECONDS if window_seconds is None else window_seconds

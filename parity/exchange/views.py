@@ -267,6 +267,7 @@ def assessment(request):
     month = timezone.localdate().replace(day=1)
     if form.is_valid() and form.cleaned_data.get("month"):
         month = form.cleaned_data["month"]
+    # deferred: another app's module, needed on this path only
     from parity.accounts.permissions import scope_code
 
     code = scope_code(request.user, VIEW) or ""

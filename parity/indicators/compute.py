@@ -164,6 +164,7 @@ def _dimension_columns(as_of: dt.date, dimensions: list[str]) -> dict[str, Any]:
         Dimension.ORIGIN_PROVINCE: Substr("hukou_code", 1, 2),
     }
     if Dimension.PARTNER in dimensions:
+        # deferred: another app's dimension, read only for an indicator that keeps it
         from parity.exchange.indicators import partner_expression
 
         expressions[Dimension.PARTNER] = partner_expression()

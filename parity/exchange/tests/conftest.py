@@ -3,7 +3,6 @@ import json
 import uuid
 
 import pytest
-import yaml
 from joserfc import jws
 from joserfc.jwk import OKPKey
 
@@ -85,15 +84,11 @@ EXCHANGE_INDICATORS = (
 
 
 @pytest.fixture
-def exchange_indicators(db):
-    """The built-in exchange indicators (parity/indicators/data/indicators.yaml)."""
-    from pathlib import Path
+def exchange_indicators(db, catalog):
+    """The built-in exchange indicators (parity/indicators/data/indicators.yaml), loaded as
+    ``parity load_indicators`` loads them."""
+    from parity.indicators.catalog import load_builtin
+    from parity.indicators.models import Indicator
 
-    from parity.indicators.catalog import DATA, _save_builtin
-
-    entries = [
-        e
-        for e in yaml.safe_load(Path(DATA).read_text(encoding="utf-8"))
-        if e["code"] in EXCHANGE_INDICATORS
-    ]
-    return [_save_builtin(entry, order)[0] for order, entry in enumerate(entries, start=1)]
+    load_builtin(dt.date.today())
+    return list(Indicator.objects.filter(code__in=EXCHANGE_INDICATORS).order_by("code"))

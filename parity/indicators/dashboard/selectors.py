@@ -377,6 +377,7 @@ def category_name(dimension: str, category: str) -> str:
     if dimension == Dimension.ORIGIN_PROVINCE:
         return province_name(category)
     if dimension == Dimension.PARTNER:
+        # deferred: another app's dimension, read only for an indicator that keeps it
         from parity.exchange.indicators import partner_label
 
         return partner_label(category)
@@ -430,6 +431,7 @@ def in_category(
             return people.filter(hukou_code="")
         return people.filter(hukou_code__startswith=category)
     if dimension == Dimension.PARTNER:
+        # deferred: another app's dimension, read only for an indicator that keeps it
         from parity.exchange.indicators import partner_expression
 
         return people.annotate(_partner=partner_expression()).filter(_partner=category)
