@@ -181,7 +181,7 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
         .annotate(
             n=Count("pk"),
             answered=Count("pk", filter=answered),
-            on_time=Count("pk", filter=answered & Q(answered_on__lte=F("due_on"))),
+            timely=Count("pk", filter=answered & Q(answered_on__lte=F("due_on"))),
         )
     )
     for q in requests:
@@ -189,11 +189,11 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
         if q["direction"] == "in":
             r.received += q["n"]
             r.answered += q["answered"]
-            r.answered_on_time += q["on_time"]
+            r.answered_on_time += q["timely"]
         else:
             r.asked += q["n"]
             r.asked_answered += q["answered"]
-            r.asked_on_time += q["on_time"]
+            r.asked_on_time += q["timely"]
     _services(rows, partners, month, area_code, row)
     return sorted(rows.values(), key=lambda r: (r.partner.code, r.district))
 
