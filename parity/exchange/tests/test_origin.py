@@ -118,3 +118,19 @@ def test_the_person_s_page_links_to_the_notices_and_the_feed_shows_the_arrival(
     assert "410102" in detail or "中原区" in detail  # the 流向地 shown on the record
     feed = client.get(f"/exchange/people/{person.pk}/notices/").content.decode()
     assert "流入通报" in feed and "已记录流向地 410102" in feed
+
+
+def test_the_notices_link_shows_for_the_floating_and_for_whom_a_partner_told_us_about(
+    henan, post_inbox, register, client, owner
+):
+    def has_link(person) -> bool:
+        page = client.get(f"/people/{person.pk}/").content.decode()
+        return f"/exchange/people/{person.pk}/notices/" in page
+
+    client.force_login(owner)
+    assert has_link(register(id_number=make_id("410102", "19950101", 22)))
+    number = make_id(OURS, "19700101", 15)
+    resident = register(id_number=number, name="王芳")
+    assert not has_link(resident)
+    post_inbox([henan.token(_arrival(number))])
+    assert has_link(resident)
