@@ -386,6 +386,8 @@ PARITY_EXCHANGE_BATCH = envint("PARITY_EXCHANGE_BATCH", 100)
 PARITY_EXCHANGE_TIMEOUT_SECONDS = envint("PARITY_EXCHANGE_TIMEOUT_SECONDS", 20)
 PARITY_EXCHANGE_RETRY_BASE_SECONDS = envint("PARITY_EXCHANGE_RETRY_BASE_SECONDS", 30)
 PARITY_EXCHANGE_RETRY_MAX_SECONDS = envint("PARITY_EXCHANGE_RETRY_MAX_SECONDS", 3600)
+# The two-way items' targets in the assessment (parity/exchange/rules.py): "key=percent".
+PARITY_EXCHANGE_TWO_WAY_TARGETS = envlist("PARITY_EXCHANGE_TWO_WAY_TARGETS", [])
 # A grid worker's inflow residents are due a home visit after this many days.
 PARITY_VISIT_INTERVAL_DAYS = envint("PARITY_VISIT_INTERVAL_DAYS", 90)
 # Clear ID and phone numbers one user may reveal per hour; past it a reveal is refused.

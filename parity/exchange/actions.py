@@ -33,6 +33,7 @@ from parity.exchange.error_codes import ExchangeError
 from parity.exchange.models import (
     InboxMessage,
     OutboxMessage,
+    OwnKey,
     Partner,
     PartnerKey,
     VerificationRequest,
@@ -44,12 +45,17 @@ logger = logging.getLogger(__name__)
 # --- partners -------------------------------------------------------------------------------
 
 
-def _ensure_admin(acting_user) -> None:
-    if acting_user is not None and not getattr(acting_user, "is_superuser", False):
-        from parity.accounts.permissions import DEFINE, allows
+def can_manage_partners(user) -> bool:
+    """Partners answer for the whole city: only a city-wide administrator registers them."""
+    # deferred: another app's module, needed on this path only
+    from parity.accounts.permissions import DEFINE, city_wide
 
-        if not allows(acting_user, DEFINE):
-            raise PermissionDenied(_("只有管理员可以登记合作地区"))
+    return city_wide(user, DEFINE)
+
+
+def _ensure_admin(acting_user) -> None:
+    if acting_user is not None and not can_manage_partners(acting_user):
+        raise PermissionDenied(_("只有管理员可以登记合作地区"))
 
 
 @transaction.atomic
@@ -86,6 +92,44 @@ def partner_add(*, acting_user, code: str, url: str, key: str, name: str = "") -
     return partner
 
 
+@transaction.atomic
+def partner_update(
+    *, acting_user, partner: Partner, url: str, name: str = "", active: bool = True, key: str = ""
+) -> Partner:
+    """Change a partner's address, name or state; a key given is added beside the current
+    ones (the partner rotated its key: both verify until the old one is retired). The
+    code is the partner's identity and is not changed."""
+    _ensure_admin(acting_user)
+    errors: dict[str, ValidationError] = {}
+    try:
+        url = rules.clean_partner_url(url)
+    except ValidationError as exc:
+        errors["url"] = exc
+    jwk = None
+    if (key or "").strip():
+        try:
+            jwk = rules.clean_public_key(key)
+        except ValidationError as exc:
+            errors["key"] = exc
+    if errors:
+        raise ValidationError(errors)
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    before = {"url": partner.url, "name": partner.name, "active": partner.active}
+    partner.url, partner.name, partner.active = url, name.strip()[:100], active
+    partner.save(update_fields=["url", "name", "active"])
+    after = {"url": url, "name": partner.name, "active": active}
+    if jwk is not None:
+        after["kid"] = partner_key_add(acting_user=acting_user, partner=partner, jwk=jwk).kid
+    audit(
+        acting_user=acting_user,
+        action="exchange.partner_update",
+        obj=partner,
+        before=before,
+        after=after,
+    )
+    return partner
+
+
 def partner_key_add(*, acting_user, partner: Partner, jwk: dict) -> PartnerKey:
     _ensure_admin(acting_user)
     kid = signing.thumbprint(jwk)
@@ -107,6 +151,76 @@ def partner_key_retire(*, acting_user, partner: Partner, kid: str) -> int:
     )
     audit(acting_user=acting_user, action="exchange.key_retire", obj=partner, note=kid[:64])
     return count
+
+
+# --- our own key ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def own_key_new(*, acting_user) -> OwnKey:
+    """Stage a new signing key of ours: give its public key (``public_jwk``) to every
+    partner's administrator; it signs nothing until ``own_key_activate``. A key already
+    staged is returned again, not replaced (its public key may be out already)."""
+    # deferred: needed on this path only
+    import base64
+    import secrets
+
+    # deferred: another app's module, needed on this path only
+    from parity.core import crypto
+
+    _ensure_admin(acting_user)
+    staged = OwnKey.objects.filter(
+        code=signing.own_code(), activated_at__isnull=True, retired_at__isnull=True
+    ).first()
+    if staged is not None:
+        return staged
+    seed = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+    row = OwnKey(code=signing.own_code(), kid=signing.key_from_seed(seed).thumbprint(), seed="")
+    row.seed = crypto.encrypt(seed)
+    row.save()
+    audit(acting_user=acting_user, action="exchange.own_key_new", obj=row, note=row.kid)
+    return row
+
+
+@transaction.atomic
+def own_key_activate(*, acting_user) -> OwnKey:
+    """Sign with the staged key from now on; the key that signed until now signs nothing
+    more (tokens already signed with it verify at a partner until the partner retires
+    it there)."""
+    _ensure_admin(acting_user)
+    code = signing.own_code()
+    staged = (
+        OwnKey.objects.select_for_update()
+        .filter(code=code, activated_at__isnull=True, retired_at__isnull=True)
+        .first()
+    )
+    if staged is None:
+        raise ValidationError(
+            _("没有待启用的新密钥:请先生成新密钥并交给各合作地区登记"),
+            code=ExchangeError.PARTNER_KEY,
+        )
+    previous = signing.own_key().thumbprint()
+    now = timezone.now()
+    OwnKey.objects.filter(code=code, activated_at__isnull=False, retired_at__isnull=True).update(
+        retired_at=now
+    )
+    staged.activated_at = now
+    staged.save(update_fields=["activated_at"])
+    audit(
+        acting_user=acting_user,
+        action="exchange.own_key_activate",
+        obj=staged,
+        before={"kid": previous},
+        after={"kid": staged.kid},
+    )
+    return staged
+
+
+def own_key_public(row: OwnKey) -> dict[str, str]:
+    # deferred: another app's module, needed on this path only
+    from parity.core import crypto
+
+    return signing.public_jwk(signing.key_from_seed(crypto.decrypt(row.seed)))
 
 
 def partner_for(code: str) -> Partner | None:
@@ -166,6 +280,7 @@ def message_queue(
 
 def wake(partner_id: int) -> None:
     """Enqueue the delivery task for a partner, unless one is already waiting."""
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.tasks import exchange_deliver
 
     if Partner.objects.filter(pk=partner_id, wake_queued=False).update(wake_queued=True):
@@ -221,6 +336,7 @@ def inbox_receive(token: str) -> dict[str, str]:
 
 
 def _unverified_id(token: str) -> str:
+    # deferred: needed on this path only
     from joserfc import jws
 
     try:
@@ -264,6 +380,7 @@ def _store(partner: Partner, claims: dict[str, Any]) -> dict[str, str]:
 
 
 def _id_hash(body: dict) -> str:
+    # deferred: another app's module, needed on this path only
     from parity.core import crypto
     from parity.people import idnumber
 
@@ -295,6 +412,7 @@ def _apply_in_order(message: InboxMessage) -> str:
 
 
 def _person_by_id(number: str):
+    # deferred: another app's module, needed on this path only
     from parity.people.models import Person
 
     return Person.objects.by_id_number(number).first()
@@ -382,9 +500,69 @@ def _apply_feedback(message: InboxMessage, body: dict, person) -> str:
     return ""
 
 
+def _outflow_destination(message: InboxMessage, person, code: str, on: dt.date) -> str:
+    """The origin's side of an arrival (or onward departure) notice about one of its own
+    people: an outflow person gets the place they live now recorded (流向地, and since when
+    if unknown). A person still recorded as living here is not changed by a message: the
+    note asks the officer to check (the notices feed on the person's page shows it)."""
+    # deferred: another app's module, needed on this path only
+    from parity.people.choices import Status
+
+    if person is None:
+        return _("本地未找到该人员")
+    code = (code or "")[:6].ljust(6, "0")
+    if code == "000000" or code.startswith(settings.PARITY_CITY_CODE):
+        return ""
+    if person.status != Status.OUTFLOW:
+        if person.status == Status.REGISTERED:
+            return _("本地登记为户籍常住人口,对方通报其已在 %(code)s 居住,请核实是否流出") % {
+                "code": code
+            }
+        return ""
+    # deferred: another app's module, needed on this path only
+    from parity.people.models import Person
+
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = {"outflow_region_code": person.outflow_region_code}
+    if person.outflow_since:
+        before["outflow_since"] = person.outflow_since.isoformat()
+    if person.outflow_region_code == code and person.outflow_since is not None:
+        return ""
+    person.outflow_region_code = code
+    if person.outflow_since is None:
+        person.outflow_since = on
+    person.save(update_fields=["outflow_region_code", "outflow_since", "updated_at"])
+    audit(
+        acting_user=None,
+        action="exchange.outflow_destination",
+        obj=person,
+        area_code=person.area_code,
+        before=before,
+        after={
+            "outflow_region_code": code,
+            "outflow_since": person.outflow_since.isoformat(),
+        },
+        note=f"{message.sender.code} {message.message_id}"[:255],
+    )
+    return _("已记录流向地 %(code)s") % {"code": code}
+
+
+def _apply_arrival(message: InboxMessage, body: dict, person) -> str:
+    return _outflow_destination(
+        message, person, body["area_code"], dt.date.fromisoformat(body["arrived_on"])
+    )
+
+
+def _apply_departure(message: InboxMessage, body: dict, person) -> str:
+    return _outflow_destination(
+        message, person, body["destination_code"], dt.date.fromisoformat(body["departed_on"])
+    )
+
+
 def _apply_vaccinations(message: InboxMessage, body: dict, person) -> str:
     if person is None:
         return _("本地尚未登记该儿童,登记后补录")
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.hooks import import_doses
 
     added = import_doses(person, body["doses"])
@@ -392,6 +570,8 @@ def _apply_vaccinations(message: InboxMessage, body: dict, person) -> str:
 
 
 APPLY: dict[str, Any] = {
+    MessageType.ARRIVAL: _apply_arrival,
+    MessageType.DEPARTURE: _apply_departure,
     MessageType.REQUEST: _apply_request,
     MessageType.REQUEST_STATUS: _apply_status,
     MessageType.FEEDBACK: _apply_feedback,

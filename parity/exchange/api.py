@@ -75,6 +75,7 @@ class InboxView(APIView):
 
 
 def _sender_of(token) -> str:
+    # deferred: needed on this path only
     from joserfc import jws
 
     try:

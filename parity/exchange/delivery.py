@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from parity.exchange import rules, signing
 from parity.exchange.choices import Direction, MessageType, OutboxStatus, RequestStatus
+from parity.exchange.error_codes import ExchangeError
 from parity.exchange.models import OutboxMessage, Partner, VerificationRequest
 
 logger = logging.getLogger(__name__)
@@ -132,11 +133,13 @@ def deliver(partner_id: int, *, max_batches: int | None = None, force: bool = Fa
             batches += 1
             ids = [str(m.id) for m in batch]
             try:
-                results = post(partner, [signing.sign(_claims(m)) for m in batch])
+                by = signing.signer()
+                results = post(partner, [signing.sign(_claims(m), by=by) for m in batch])
             except DeliveryError as exc:
                 _failed(partner, ids, str(exc), result)
                 break
-            _record(partner, ids, results, result)
+            if not _record(partner, ids, results, result):
+                break
             Partner.objects.filter(pk=partner_id).update(
                 lease_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS)
             )
@@ -163,11 +166,30 @@ def _failed(partner: Partner, ids: list[str], error: str, result: Result) -> Non
     )
 
 
-def _record(partner: Partner, ids: list[str], results: list[dict], result: Result) -> None:
+# Refusals that say nothing against the message itself but against how it was signed or
+# addressed (the partner has not registered our new key yet, our clock is off, the
+# partner's registration of us is wrong): the message stays pending and is sent again,
+# signed anew, after the backoff, until an administrator puts things right. Only a message
+# the partner can never take (its schema, a reused id, unreadable) is marked refused.
+RETRYABLE = frozenset(
+    {
+        ExchangeError.UNKNOWN_SENDER,
+        ExchangeError.UNKNOWN_KEY,
+        ExchangeError.BAD_SIGNATURE,
+        ExchangeError.WRONG_RECIPIENT,
+        ExchangeError.STALE_TIMESTAMP,
+    }
+)
+
+
+def _record(partner: Partner, ids: list[str], results: list[dict], result: Result) -> bool:
+    """Record a receipt; ``False`` when some messages must wait (a retryable refusal)."""
     now = timezone.now()
     by_id = {str(r.get("id")): r for r in results if isinstance(r, dict)}
     acked = [i for i in ids if by_id.get(i, {}).get("status") in ("applied", "held", "duplicate")]
-    refused = [i for i in ids if by_id.get(i, {}).get("status") == "refused"]
+    refusals = [i for i in ids if by_id.get(i, {}).get("status") == "refused"]
+    retry = [i for i in refusals if by_id[i].get("code") in RETRYABLE]
+    refused = [i for i in refusals if i not in retry]
     OutboxMessage.objects.filter(pk__in=acked, status=OutboxStatus.PENDING).update(
         status=OutboxStatus.ACKNOWLEDGED, acknowledged_at=now, attempts=F("attempts") + 1
     )
@@ -178,12 +200,19 @@ def _record(partner: Partner, ids: list[str], results: list[dict], result: Resul
             last_error=str(by_id[message_id].get("code", ""))[:300],
         )
     _requests_received(acked)
+    result.sent += len(acked)
+    result.failed += len(refused)
+    if retry:
+        code = str(by_id[retry[0]].get("code", ""))
+        _failed(partner, retry, f"对方拒收({code}),保留待重发", result)
+        if acked:
+            Partner.objects.filter(pk=partner.pk).update(last_success_at=now)
+        return False
     Partner.objects.filter(pk=partner.pk).update(
         failures=0, next_attempt_at=None, last_error="", last_success_at=now
     )
     partner.failures = 0
-    result.sent += len(acked)
-    result.failed += len(refused)
+    return True
 
 
 def send_pending(*, force: bool = True) -> dict[str, Result]:

@@ -28,6 +28,7 @@ def _who(person) -> dict[str, str]:
 
 
 def _queue(person, partner, type_: str, body: dict, event_on) -> None:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.actions import message_queue
 
     message_queue(
@@ -42,6 +43,7 @@ def _queue(person, partner, type_: str, body: dict, event_on) -> None:
 
 
 def _origin(person):
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.actions import partner_for
 
     return partner_for(person.hukou_code)
@@ -65,6 +67,7 @@ def on_person_register(person) -> None:
 
 
 def on_residence_close(residence) -> None:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.actions import partner_for
 
     person = residence.person
@@ -147,6 +150,7 @@ def on_service(event) -> None:
 
 
 def vaccination_history(person) -> list[dict[str, Any]]:
+    # deferred: another app's module, needed on this path only
     from parity.immunization.models import VaccinationRecord
 
     return [
@@ -160,6 +164,7 @@ def vaccination_history(person) -> list[dict[str, Any]]:
 def exchange_user():
     """The account under which doses received from a partner are recorded: it cannot log
     in (no usable password), and its records say where they came from."""
+    # deferred: another app's module, needed on this path only
     from parity.accounts.choices import Role
     from parity.accounts.models import User
     from parity.areas.models import Area
@@ -175,10 +180,13 @@ def exchange_user():
 def import_doses(person, doses: list[dict[str, Any]]) -> int:
     """Record the doses a child was given elsewhere, oldest first, skipping those already
     on record and those the schedule refuses; the child's pending doses follow."""
+    # deferred: needed on this path only
     import datetime as dt
 
+    # deferred: needed on this path only
     from django.core.exceptions import ValidationError
 
+    # deferred: another app's module, needed on this path only
     from parity.immunization.actions import vaccination_record
     from parity.immunization.models import VaccinationRecord, Vaccine
 
@@ -209,6 +217,7 @@ def import_doses(person, doses: list[dict[str, Any]]) -> int:
 
 
 def _doses_waiting(person) -> None:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import InboxMessage
 
     for message in InboxMessage.objects.filter(
@@ -240,6 +249,7 @@ HANDLERS: dict[str, tuple[str, Callable[[Any], None]]] = {
 def on_audit(sender, instance, created: bool, **kwargs) -> None:
     if not created or instance.action not in HANDLERS:
         return
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner
 
     if not Partner.objects.filter(active=True).exists():
@@ -252,6 +262,7 @@ def on_audit(sender, instance, created: bool, **kwargs) -> None:
 
 
 def connect() -> None:
+    # deferred: another app's module, needed on this path only
     from parity.core.models import AuditEvent
 
     post_save.connect(on_audit, sender=AuditEvent, dispatch_uid="exchange.on_audit")

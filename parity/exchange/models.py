@@ -78,6 +78,34 @@ class PartnerKey(models.Model):
         return f"{self.partner.code}:{self.kid}"
 
 
+class OwnKey(models.Model):
+    """Our own signing key after a rotation (``parity exchange key new`` / ``activate``).
+    The 32-byte Ed25519 seed is sealed at rest. A staged key (``activated_at`` empty) is
+    published to partners but signs nothing yet; the newest active key signs everything;
+    without any active row the configured ``PARITY_EXCHANGE_KEY`` signs. Rows belong to
+    the region ``code`` they sign for."""
+
+    code = models.CharField(_("本方地区代码"), max_length=6)
+    kid = models.CharField(_("密钥标识"), max_length=64)
+    seed = models.TextField(_("私钥(加密)"))
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    activated_at = models.DateTimeField(_("启用时间"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("本方签名密钥")
+        verbose_name_plural = _("本方签名密钥")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "kid"], name="%(app_label)s_%(class)s_unique_kid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}:{self.kid}"
+
+
 class Sealed(models.Model):
     """A message body sealed at rest."""
 

@@ -34,6 +34,33 @@ from django.utils.translation import gettext as _
 from parity.exchange.choices import Urgency
 from parity.exchange.error_codes import ExchangeError
 
+# Targets of the two-way items in the target assessment, in percent: 通报率 100% (the
+# provincial rules' target for notices), 反馈率 and 及时反馈率 95% (as some prefectures
+# set for 协查), the free-service rate of the partner's women 15–49 living here 80% (a
+# local choice, as the assessment's other targets are). ``PARITY_EXCHANGE_TWO_WAY_TARGETS``
+# (e.g. ``notice=100,feedback=95,timely=95,free_service=80``) sets them.
+TWO_WAY_TARGETS = {"notice": 100, "feedback": 95, "timely": 95, "free_service": 80}
+
+
+def two_way_targets() -> dict[str, int]:
+    """The targets in force: the defaults, with ``PARITY_EXCHANGE_TWO_WAY_TARGETS``."""
+    # deferred: needed on this path only
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    targets = dict(TWO_WAY_TARGETS)
+    for item in settings.PARITY_EXCHANGE_TWO_WAY_TARGETS:
+        key, _sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if key not in targets or not value.isdigit() or not 0 <= int(value) <= 100:
+            raise ImproperlyConfigured(
+                f"PARITY_EXCHANGE_TWO_WAY_TARGETS: {item!r} is not KEY=PERCENT with KEY one "
+                f"of {', '.join(TWO_WAY_TARGETS)} and PERCENT 0 to 100"
+            )
+        targets[key] = int(value)
+    return targets
+
+
 ANSWER_DAYS = {Urgency.URGENT: 15, Urgency.NORMAL: 30, Urgency.CERTIFICATE: 7}
 CYCLE_CLOSES_ON = 20
 CYCLE_FEEDBACK_DAY = 27
@@ -90,6 +117,7 @@ def notice_due_on(event_on: dt.date, *, our_code: str, partner_code: str) -> dt.
 
 
 def deadline_state(*, due_on: dt.date, today: dt.date, done: bool) -> str:
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.choices import DeadlineState
 
     if done:
@@ -128,6 +156,7 @@ def clean_partner_url(url: str) -> str:
 def clean_public_key(text: str) -> dict:
     """An Ed25519 public key, as a JWK (JSON), a PEM block or the raw 32 bytes in
     base64url; returned as a public JWK."""
+    # deferred: needed on this path only
     from joserfc.jwk import OKPKey
 
     text = (text or "").strip()

@@ -106,6 +106,7 @@ ENVELOPE = _object(
 
 @functools.cache
 def _validator(kind: str):
+    # deferred: needed on this path only
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(ENVELOPE if kind == "" else BODIES[kind])

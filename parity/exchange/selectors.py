@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import Substr
 
 from parity.exchange import rules
 from parity.exchange.choices import (
@@ -130,7 +131,7 @@ class TwoWayRow:
 
 def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
     """The two-way assessment of ``month`` (the cycle closing on its 20th), per partner and
-    district (the first six digits of the area the case belongs to here):
+    district (the first six digits of the area the case belongs to here), counted in SQL:
 
     - 通报率: notices sent and acknowledged by their due date ÷ notices due (events that
       required one, counted in the month of their event by the cycle);
@@ -152,66 +153,82 @@ def two_way(month: dt.date, *, area_code: str = "") -> list[TwoWayRow]:
 
     partners = {p.pk: p for p in Partner.objects.all()}
     scope = Q(area_code__startswith=area_code) if area_code else Q()
-    notices = OutboxMessage.objects.filter(
-        scope, type__in=NOTICE_TYPES, event_on__range=(start, end)
-    ).values("partner", "area_code", "due_on", "status", "acknowledged_at")
+    district = Substr("area_code", 1, 6)
+    notices = (
+        OutboxMessage.objects.filter(scope, type__in=NOTICE_TYPES, event_on__range=(start, end))
+        .annotate(district=district)
+        .values("partner", "district")
+        .order_by("partner", "district")
+        .annotate(
+            due=Count("pk"),
+            # Acknowledged by the due date, as a day here (the indicator counts the same).
+            sent=Count(
+                "pk",
+                filter=Q(status=OutboxStatus.ACKNOWLEDGED, acknowledged_at__date__lte=F("due_on")),
+            ),
+        )
+    )
     for n in notices:
-        r = row(n["partner"], n["area_code"])
-        r.notices_due += 1
-        acked = n["acknowledged_at"]
-        if n["status"] == OutboxStatus.ACKNOWLEDGED and acked and acked.date() <= n["due_on"]:
-            r.notices_sent += 1
-    requests = VerificationRequest.objects.filter(scope, cycle=month).values(
-        "partner", "area_code", "direction", "status", "answered_on", "due_on"
+        r = row(n["partner"], n["district"])
+        r.notices_due += n["due"]
+        r.notices_sent += n["sent"]
+    answered = Q(status=RequestStatus.ANSWERED)
+    requests = (
+        VerificationRequest.objects.filter(scope, cycle=month)
+        .annotate(district=district)
+        .values("partner", "district", "direction")
+        .order_by("partner", "district", "direction")
+        .annotate(
+            n=Count("pk"),
+            answered=Count("pk", filter=answered),
+            timely=Count("pk", filter=answered & Q(answered_on__lte=F("due_on"))),
+        )
     )
     for q in requests:
-        r = row(q["partner"], q["area_code"])
-        answered = q["status"] == RequestStatus.ANSWERED
-        answered_on, due_on = q["answered_on"], q["due_on"]
-        on_time = bool(answered and answered_on and due_on and answered_on <= due_on)
+        r = row(q["partner"], q["district"])
         if q["direction"] == "in":
-            r.received += 1
-            r.answered += answered
-            r.answered_on_time += on_time
+            r.received += q["n"]
+            r.answered += q["answered"]
+            r.answered_on_time += q["timely"]
         else:
-            r.asked += 1
-            r.asked_answered += answered
-            r.asked_on_time += on_time
+            r.asked += q["n"]
+            r.asked_answered += q["answered"]
+            r.asked_on_time += q["timely"]
     _services(rows, partners, month, area_code, row)
     return sorted(rows.values(), key=lambda r: (r.partner.code, r.district))
 
 
 def _services(rows, partners, month: dt.date, area_code: str, row) -> None:
+    """The partner's women 15–49 living here (inflow, registered there) and those of them
+    given a free family-planning service in the calendar month: as the indicator
+    ``exchange_free_service_rate`` counts them (``exchange.indicators``)."""
+    # deferred: needed on this path only
     from dateutil.relativedelta import relativedelta
 
-    from parity.exchange.hooks import FAMILY_PLANNING_SERVICES
-    from parity.people.choices import Sex, Status
+    # deferred: the exchange's modules call each other; none loads another at import
+    from parity.exchange.indicators import free_service
     from parity.people.models import Person
+    from parity.services.eligibility import rule_q
 
     last = month + relativedelta(months=1) - dt.timedelta(days=1)
     women = Person.objects.filter(
-        status=Status.INFLOW,
-        sex=Sex.FEMALE,
-        birth_date__gt=last - relativedelta(years=50),
-        birth_date__lte=last - relativedelta(years=15),
-        left_city_on__isnull=True,
+        rule_q({"statuses": ["inflow"], "sex": "F", "age_min": 15, "age_max": 49}, last)
     )
     if area_code:
         women = women.filter(area_code__startswith=area_code)
-    for partner in partners.values():
-        mine = women.filter(hukou_code__startswith=partner.code)
-        counts = mine.values("area_code").annotate(
-            n=Count("id", distinct=True),
-            served=Count(
-                "id",
-                distinct=True,
-                filter=Q(
-                    service_events__service_type__code__in=FAMILY_PLANNING_SERVICES,
-                    service_events__date__range=(month, last),
-                ),
-            ),
+    served_q = free_service(month, last)
+    # Longest code first: a person counts for the partner answering for her region.
+    taken = Q(pk__isnull=True)  # never true
+    for partner in sorted(partners.values(), key=lambda p: (-len(p.code), p.code)):
+        mine = women.filter(hukou_code__startswith=partner.code).exclude(taken)
+        taken |= Q(hukou_code__startswith=partner.code)
+        counts = (
+            mine.annotate(district=Substr("area_code", 1, 6))
+            .values("district")
+            .order_by("district")
+            .annotate(n=Count("id"), served=Count("id", filter=served_q))
         )
         for c in counts:
-            r = row(partner.pk, c["area_code"])
+            r = row(partner.pk, c["district"])
             r.eligible += c["n"]
             r.served += c["served"]

@@ -5,8 +5,17 @@ Our private key is a 32-byte Ed25519 seed kept like the other embedded secrets
 (``PARITY_EXCHANGE_KEY``, ``PARITY_EXCHANGE_KEY_FILE``, else generated into
 ``var/exchange_key``). The key id names the sender: ``<region code>:<JWK thumbprint>``,
 so the receiver finds the partner and the key before it trusts a byte of the payload.
-Rotation: a partner registers the new public key beside the old one (``parity partner
-add-key``); messages in flight under the old key still verify until it is retired."""
+Rotation of a partner's key: we register its new public key beside the old one (``parity
+partner add`` again, or the partner's page); messages in flight under the old key still
+verify until we retire it.
+
+Rotation of our own key (``parity exchange key new``, then ``activate``): the new key is
+staged and published to the partners first (it signs nothing yet); once activated it
+signs everything sent from then on, and a partner keeps accepting tokens already signed
+with the old key until it retires that one. A partner that has not registered the new key
+yet refuses our messages with ``exchange_unknown_key``: the delivery keeps them pending
+and retries (``delivery.RETRYABLE``), so nothing is lost either way. Our keys after a
+rotation are ``OwnKey`` rows (sealed); before any, ``PARITY_EXCHANGE_KEY`` signs."""
 
 from __future__ import annotations
 
@@ -45,8 +54,44 @@ def _own_key(seed_text: str) -> OKPKey:
     return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "d": _b64(seed), "x": _b64(x)})
 
 
+def _active_seed() -> str:
+    """The seed of our newest active rotated key, else the configured one."""
+    # deferred: another app's module, needed on this path only
+    from parity.core import crypto
+    from parity.exchange.models import OwnKey
+
+    row = (
+        OwnKey.objects.filter(code=own_code(), activated_at__isnull=False, retired_at__isnull=True)
+        .order_by("-activated_at", "-id")
+        .only("seed")
+        .first()
+    )
+    return crypto.decrypt(row.seed) if row is not None else settings.PARITY_EXCHANGE_KEY
+
+
 def own_key() -> OKPKey:
-    return _own_key(settings.PARITY_EXCHANGE_KEY)
+    return _own_key(_active_seed())
+
+
+def key_from_seed(seed_text: str) -> OKPKey:
+    return _own_key(seed_text)
+
+
+def public_jwk(key: OKPKey) -> dict[str, str]:
+    return {"kty": "OKP", "crv": "Ed25519", "x": str(key.as_dict(private=False)["x"])}
+
+
+@dataclass
+class Signer:
+    """Our current key and its kid, read once for a batch of tokens."""
+
+    key: OKPKey
+    kid: str
+
+
+def signer() -> Signer:
+    key = own_key()
+    return Signer(key, f"{own_code()}:{key.thumbprint()}")
 
 
 def own_code() -> str:
@@ -54,8 +99,7 @@ def own_code() -> str:
 
 
 def own_public_jwk() -> dict[str, str]:
-    data = own_key().as_dict(private=False)
-    return {"kty": "OKP", "crv": "Ed25519", "x": str(data["x"])}
+    return public_jwk(own_key())
 
 
 def thumbprint(jwk: dict[str, Any]) -> str:
@@ -73,13 +117,18 @@ def sign(
     kid: str | None = None,
     issuer: str | None = None,
     iat: int | None = None,
+    by: Signer | None = None,
 ) -> str:
-    """A compact JWS of ``claims`` plus ``iss`` and ``iat`` (now). The keyword arguments
-    stand in for another instance (tests, the benchmark)."""
+    """A compact JWS of ``claims`` plus ``iss`` and ``iat`` (now), signed ``by`` our
+    current key (read once per batch by the caller, else here). ``key``, ``kid`` and
+    ``issuer`` stand in for another instance (tests, the benchmark)."""
+    if key is None:
+        by = by or signer()
+        key, kid = by.key, kid or by.kid
     body = {**claims, "iss": issuer or own_code(), "iat": int(time.time()) if iat is None else iat}
-    header = {"alg": ALGORITHMS[0], "typ": TYP, "kid": kid or own_kid()}
+    header = {"alg": ALGORITHMS[0], "typ": TYP, "kid": kid or f"{own_code()}:{key.thumbprint()}"}
     payload = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
-    return jws.serialize_compact(header, payload, key or own_key(), algorithms=ALGORITHMS)
+    return jws.serialize_compact(header, payload, key, algorithms=ALGORITHMS)
 
 
 class Refused(Exception):
@@ -101,6 +150,7 @@ class Verified:
 def verify(token: str, *, window_seconds: int | None = None) -> Verified:
     """Check a token: a known sender, one of its current keys, an intact signature, a
     recipient that is us and a timestamp within the window. Raises ``Refused``."""
+    # deferred: the exchange's modules call each other; none loads another at import
     from parity.exchange.models import Partner, PartnerKey
 
     window = settings.PARITY_EXCHANGE_WINDOW_SECONDS if window_seconds is None else window_seconds

@@ -24,8 +24,8 @@ from parity.core.models import audit
 from parity.exchange import actions, selectors
 from parity.exchange.choices import Direction, RequestStatus
 from parity.exchange.filters import RequestFilterSet
-from parity.exchange.forms import AnswerForm, MonthForm, RejectForm, RequestForm
-from parity.exchange.models import VerificationRequest
+from parity.exchange.forms import AnswerForm, MonthForm, PartnerForm, RejectForm, RequestForm
+from parity.exchange.models import Partner, VerificationRequest
 from parity.people.models import Person
 
 
@@ -176,7 +176,87 @@ def partner_list(request):
     return render(
         request,
         "exchange/partners.html",
-        {"rows": selectors.queue_health(), "title": _("合作地区与发送队列")},
+        {
+            "rows": selectors.queue_health(),
+            "can_manage": actions.can_manage_partners(request.user),
+            "title": _("合作地区与发送队列"),
+        },
+    )
+
+
+def _administrator(request) -> None:
+    if not actions.can_manage_partners(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_new(request):
+    _administrator(request)
+    form = PartnerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = actions.partner_add(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记合作地区 %(code)s") % {"code": partner.code})
+            return redirect("exchange:partner_edit", pk=partner.pk)
+    return render(
+        request,
+        "exchange/partner_form.html",
+        {"form": form, "partner": None, "title": _("登记合作地区")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request, pk: int):
+    _administrator(request)
+    partner = get_object_or_404(Partner, pk=pk)
+    initial: dict[str, object] = {
+        "code": partner.code,
+        "name": partner.name,
+        "url": partner.url,
+        "active": partner.active,
+    }
+    form = PartnerForm(initial=initial, editing=True)
+    if request.method == "POST":
+        if request.POST.get("verb") == "retire":
+            retired = actions.partner_key_retire(
+                acting_user=request.user, partner=partner, kid=request.POST.get("kid", "")
+            )
+            if retired:
+                messages.success(request, _("已停用该公钥"))
+            else:
+                messages.error(request, _("未找到可停用的公钥"))
+            return redirect("exchange:partner_edit", pk=partner.pk)
+        form = PartnerForm(request.POST, initial=initial, editing=True)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.partner_update(
+                    acting_user=request.user,
+                    partner=partner,
+                    url=data["url"],
+                    name=data["name"],
+                    active=data["active"],
+                    key=data["key"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect("exchange:partner_edit", pk=partner.pk)
+    return render(
+        request,
+        "exchange/partner_form.html",
+        {
+            "form": form,
+            "partner": partner,
+            "keys": partner.keys.order_by("added_at", "id"),
+            "title": _("合作地区:%(code)s") % {"code": partner.code},
+        },
     )
 
 
@@ -187,6 +267,7 @@ def assessment(request):
     month = timezone.localdate().replace(day=1)
     if form.is_valid() and form.cleaned_data.get("month"):
         month = form.cleaned_data["month"]
+    # deferred: another app's module, needed on this path only
     from parity.accounts.permissions import scope_code
 
     code = scope_code(request.user, VIEW) or ""

@@ -28,6 +28,8 @@ class Dimension(models.TextChoices):
     AGE_GROUP = "age_group", _("年龄组")
     STAY_CLASS = "stay_class", _("居住时长")
     ORIGIN_PROVINCE = "origin_province", _("户籍省份")
+    # The partner region of the exchange a person's cases are with (parity/exchange).
+    PARTNER = "partner", _("合作地区")
 
 
 class AgeGroup(models.TextChoices):

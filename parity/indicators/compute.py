@@ -163,6 +163,11 @@ def _dimension_columns(as_of: dt.date, dimensions: list[str]) -> dict[str, Any]:
         Dimension.STAY_CLASS: stay_class_expression("arrived_city_on", as_of),
         Dimension.ORIGIN_PROVINCE: Substr("hukou_code", 1, 2),
     }
+    if Dimension.PARTNER in dimensions:
+        # deferred: another app's dimension, read only for an indicator that keeps it
+        from parity.exchange.indicators import partner_expression
+
+        expressions[Dimension.PARTNER] = partner_expression()
     return {f"g_{d}": expressions[Dimension(d)] for d in dimensions}
 
 

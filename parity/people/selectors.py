@@ -159,4 +159,15 @@ def person_programme_links(person, on) -> list[tuple[str, str]]:
         links.append((_("婚育证明"), reverse("certificates:person", args=[person.pk])))
     if person.status == Status.INFLOW:
         links.append((_("居住证"), reverse("certificates:permit", args=[person.pk])))
+    # Notices sent to and received from other regions about the person, and 协查: for
+    # the floating, and for anyone a partner region has told us about.
+    if person.status != Status.REGISTERED or _has_received_notices(person):
+        links.append((_("区域协作通报"), reverse("exchange:notices", args=[person.pk])))
     return links
+
+
+def _has_received_notices(person) -> bool:
+    # deferred: another app's module, needed on this path only
+    from parity.exchange.models import InboxMessage
+
+    return InboxMessage.objects.filter(person=person).exists()

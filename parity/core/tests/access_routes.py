@@ -506,6 +506,27 @@ ROUTES: dict[str, dict[str, Door]] = {
     "exchange:notices": {"GET": read(kw=lambda s, w: {"person_id": s.woman.pk})},
     # The queues and the two-way table are for officials who assess.
     "exchange:partners": {"GET": lst(ASSESS)},
+    # Registering a partner (its address and key) is a city-wide administrator's; the
+    # world has no partner, so editing one is a 404 for the administrator
+    # (parity/exchange/tests/test_partner_form.py covers real ones, and a district's admin).
+    "exchange:partner_new": {
+        "GET": lst(DEFINE),
+        "POST": write(
+            DEFINE,
+            data=fixed(
+                code="420102",
+                url="https://wh.example.cn",
+                key='{"kty": "OKP", "crv": "Ed25519", '
+                '"x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}',
+            ),
+        ),
+    },
+    "exchange:partner_edit": {
+        "GET": read(DEFINE, kw=fixed(pk=987654), ok=(404,)),
+        "POST": write(
+            DEFINE, kw=fixed(pk=987654), data=fixed(url="https://wh.example.cn"), ok=(404,)
+        ),
+    },
     "exchange:assessment": {"GET": lst(ASSESS)},
     # --- reports and indicators -------------------------------------------------------
     "reports:report": {"GET": lst(query=area)},

@@ -73,3 +73,22 @@ def post_inbox(client):
 
 
 TODAY = dt.date.today
+
+
+EXCHANGE_INDICATORS = (
+    "exchange_notice_rate",
+    "exchange_feedback_rate",
+    "exchange_timely_feedback_rate",
+    "exchange_free_service_rate",
+)
+
+
+@pytest.fixture
+def exchange_indicators(db, catalog):
+    """The built-in exchange indicators (parity/indicators/data/indicators.yaml), loaded as
+    ``parity load_indicators`` loads them."""
+    from parity.indicators.catalog import load_builtin
+    from parity.indicators.models import Indicator
+
+    load_builtin(dt.date.today())
+    return list(Indicator.objects.filter(code__in=EXCHANGE_INDICATORS).order_by("code"))

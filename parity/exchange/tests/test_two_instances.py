@@ -158,6 +158,22 @@ residence_close(acting_user=admin, person=child, departed_on=dt.date(2025, 8, 1)
     destination_code="150203")
 """
 
+HENAN_OUTFLOW = """
+import datetime as dt
+from parity.accounts.models import User
+from parity.areas.models import Area
+from parity.people.actions import person_register
+person_register(acting_user=User.objects.get(username="henan-admin"), id_number={id!r},
+    name="刘丽", grid=Area.objects.get(code="410102001001001"), outflow_region_code="150000",
+    outflow_since=dt.date(2026, 2, 20))
+"""
+
+HENAN_PERSON = """
+from parity.people.models import Person
+p = Person.objects.by_id_number({id!r}).get()
+print(p.status, p.outflow_region_code, p.outflow_since.isoformat())
+"""
+
 ANSWER = """
 import datetime as dt
 from django.utils import timezone
@@ -222,10 +238,12 @@ def test_two_instances_exchange_notices_requests_and_a_child_s_vaccinations(
     from parity.immunization.models import DoseDue
 
     schedule_load(acting_user=None)
-    # 1. An arrival registered in Baotou produces a notice the origin receives.
-    woman = register(
-        id_number=make_id(HENAN, "19960510", 22), name="刘丽", arrived_on=dt.date(2026, 3, 2)
-    )
+    # 1. An arrival registered in Baotou produces a notice the origin receives; there she
+    # is one of their outflow people, known to have gone to Inner Mongolia: her record
+    # now names the district she lives in.
+    woman_id = make_id(HENAN, "19960510", 22)
+    henan.python(HENAN_OUTFLOW.format(id=woman_id))
+    woman = register(id_number=woman_id, name="刘丽", arrived_on=dt.date(2026, 3, 2))
     notice = OutboxMessage.objects.get(type=MessageType.ARRIVAL, person=woman)
     assert delivery.deliver(henan.partner.pk).sent == 1
     notice.refresh_from_db()
@@ -234,6 +252,11 @@ def test_two_instances_exchange_notices_requests_and_a_child_s_vaccinations(
         _henan_count(henan, "InboxMessage.objects.filter(type='arrival', status='applied').count()")
         == "1"
     )
+    assert henan.python(HENAN_PERSON.format(id=woman_id)).split() == [
+        "outflow",
+        woman.area_code[:6],
+        "2026-02-20",
+    ]
 
     # 2. Two 协查 about her: one answered in time, one late.
     urgent = request_send(

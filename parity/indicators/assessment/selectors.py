@@ -30,9 +30,11 @@ Two-way assessment (双向考核)
     for the exchange app (cases from other regions: on-time feedback, free services to
     their migrants). Each item enters the area's score like a target: its weight in
     Σ(weight), weight × achievement (capped to 0–1) in the numerator; an item whose
-    achievement is ``None`` is "no data" and left out. The registry is empty until the
-    exchange app registers a source (``TWO_WAY_SOURCES.append(source)`` in its
-    ``AppConfig.ready``).
+    achievement is ``None`` is "no data" and left out. The exchange app registers its
+    source in its ``AppConfig.ready`` (``parity.exchange.indicators.assessment_source``:
+    通报率, 反馈率, 及时反馈率 and the free-service rate of the partner's people, over
+    the year's monthly cycles); a source with a ``many(year, codes)`` attribute is asked
+    once for all the areas of a ranking.
 """
 
 from __future__ import annotations
@@ -91,8 +93,10 @@ DEFINITIONS: list[tuple[object, object]] = [
     (
         _("双向考核"),
         _(
-            "对其他地区转来案件的办理情况(按时反馈、免费服务)按同样方法计入得分;"
-            "区域协作模块接入前暂无此类项目。"
+            "对其他地区的案件的办理情况按同样方法计入得分,每项权重为1:通报率(按期通报并经"
+            "对方确认÷应通报)、协查反馈率(已反馈÷收到)、协查及时反馈率(按期反馈÷已反馈)、"
+            "合作地区流入育龄妇女免费服务率,按全年各统计月(上月21日至本月20日)合计;"
+            "没有案件的项目不计分;该地区对相应区域协作指标另设目标时按目标计分,不重复计入。"
         ),
     ),
 ]
@@ -258,8 +262,14 @@ def area_scores(
             measures = Measures(target.indicator, target.area.code, *found)
             actual = measures.value_of(target.measure)
         by_area[target.area_id].results.append(TargetResult(target=target, actual=actual))
-    for area in areas:
-        for source in TWO_WAY_SOURCES:
+    for source in TWO_WAY_SOURCES:
+        many = getattr(source, "many", None)
+        if many is not None and len({len(a.code) for a in areas}) == 1:
+            found = many(year, [a.code for a in areas])
+            for area in areas:
+                by_area[area.pk].extra.extend(found.get(area.code, []))
+            continue
+        for area in areas:
             by_area[area.pk].extra.extend(source(year, area.code))
     return [by_area[a.pk] for a in areas]
 

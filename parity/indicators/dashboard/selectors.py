@@ -376,6 +376,11 @@ DIMENSION_CHOICES = {
 def category_name(dimension: str, category: str) -> str:
     if dimension == Dimension.ORIGIN_PROVINCE:
         return province_name(category)
+    if dimension == Dimension.PARTNER:
+        # deferred: another app's dimension, read only for an indicator that keeps it
+        from parity.exchange.indicators import partner_label
+
+        return partner_label(category)
     labels = dict(DIMENSION_CHOICES.get(Dimension(dimension), []))
     return str(labels.get(category, category or _("未填写")))
 
@@ -406,7 +411,7 @@ def breakdowns(snapshot: Snapshot, indicator: Indicator, node: Area) -> list[Bre
     result = []
     for dimension in dimensions:
         rows = by_dimension[dimension]
-        if dimension == Dimension.ORIGIN_PROVINCE:
+        if dimension in (Dimension.ORIGIN_PROVINCE, Dimension.PARTNER):
             rows.sort(key=lambda r: -(r[1].floating_den + r[1].registered_den))
         else:
             order = {c: i for i, (c, _l) in enumerate(DIMENSION_CHOICES[Dimension(dimension)])}
@@ -425,6 +430,11 @@ def in_category(
         if not category:
             return people.filter(hukou_code="")
         return people.filter(hukou_code__startswith=category)
+    if dimension == Dimension.PARTNER:
+        # deferred: another app's dimension, read only for an indicator that keeps it
+        from parity.exchange.indicators import partner_expression
+
+        return people.annotate(_partner=partner_expression()).filter(_partner=category)
     if dimension == Dimension.STAY_CLASS:
         return people.annotate(_stay=stay_class_expression("arrived_city_on", as_of)).filter(
             _stay=category

@@ -223,8 +223,10 @@ def test_two_way_sources_are_summed_into_the_score(areas, a, snapshot, monkeypat
     assert ranking[QINGSHAN].score is None
 
 
-def test_the_registry_of_two_way_sources_is_empty_until_the_exchange_app_fills_it():
-    assert assessment.TWO_WAY_SOURCES == []
+def test_the_exchange_app_registers_its_two_way_source_once():
+    from parity.exchange.indicators import assessment_source
+
+    assert [assessment_source] == assessment.TWO_WAY_SOURCES
 
 
 def test_the_ranking_reads_a_fixed_number_of_queries(
@@ -233,7 +235,10 @@ def test_the_ranking_reads_a_fixed_number_of_queries(
     for code in (DONGHE, KUNDULUN):
         put(snapshot, a, code, (50, 100))
         target(areas, code, a, 90)
-    with django_assert_num_queries(5) as few:
+    # Five for the targets and values, one for the exchange's two-way source (no partner
+    # region registered: it looks no further; with partners it reads a fixed five more,
+    # parity/exchange/tests/test_indicators.py).
+    with django_assert_num_queries(6) as few:
         district_ranking(YEAR, CITY)
     for code in ("150205", "150206", "150207", QINGSHAN):
         put(snapshot, a, code, (50, 100))
