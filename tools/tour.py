@@ -173,6 +173,8 @@ def main() -> int:
     env = environment()
     if not (args.keep and (VAR / "parity.sqlite3").exists()):
         build(env)
+    else:  # the kept database, with the stylesheets and scripts as they are now
+        parity(env, "collectstatic", "--noinput", "-v0")
     port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/parity"), "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -6,17 +6,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
 from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.params import query_id
+from parity.core.sorting import sort_list
 from parity.core.sql import SubqueryCount
 from parity.people import actions
 from parity.people import forms as people_forms
 from parity.people.filters import HouseholdFilterSet
 from parity.people.models import Household, HouseholdMember, Person
+
+HOUSEHOLD_SORTS = {
+    "head": (_lazy("户主"), ("head__name",)),
+    "area": (_lazy("住址"), ("area_code",)),
+}
 
 
 @login_required
@@ -31,12 +38,14 @@ def household_list(request):
         .order_by("area_code", "id")
     )
     filterset = HouseholdFilterSet(request.GET, queryset=households)
+    households, sorting = sort_list(request.GET, filtered(filterset), HOUSEHOLD_SORTS)
     return render(
         request,
         "people/household_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filtered(filterset)),
+            "page": paginate(request, households),
+            "sorting": sorting,
             "can_create": allows(request.user, CHANGE),
         },
     )

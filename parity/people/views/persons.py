@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, scope_code
@@ -19,6 +20,7 @@ from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
+from parity.core.sorting import sort_list
 from parity.core.views import area_choices, form_page, handle_form, person_for
 from parity.dedup.selectors import duplicate_warnings, survivor_for
 from parity.people import actions
@@ -29,6 +31,13 @@ from parity.people.filters import PersonFilterSet
 from parity.people.models import Employment, HouseholdMember, Person, Residence
 from parity.people.selectors import person_programme_links
 from parity.services.views.person import person_services
+
+# The people list's sortable columns (each backed by an index: ``Person.Meta.indexes``).
+PERSON_SORTS = {
+    "name": (_lazy("姓名"), ("name",)),
+    "birth_date": (_lazy("出生日期"), ("birth_date",)),
+    "area": (_lazy("网格"), ("area_code", "name")),
+}
 
 
 def _area_choices(user) -> list[tuple[str, str]]:
@@ -41,7 +50,7 @@ def _area_choices(user) -> list[tuple[str, str]]:
 def person_list(request):
     # The search box may hold an ID or phone number: it is posted, never put in the URL.
     if request.method == "POST":
-        fields = [name for name in PersonFilterSet.base_filters if name != "q"]
+        fields = [name for name in PersonFilterSet.base_filters if name != "q"] + ["sort"]
         return search_redirect(request, reverse("web:person_list"), text_field="q", fields=fields)
     people = (
         Person.objects.restrict(request.user, VIEW)
@@ -56,11 +65,17 @@ def person_list(request):
         form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
-    page = paginate(request, filtered(filterset))
+    people, sorting = sort_list(request.GET, filtered(filterset), PERSON_SORTS)
+    page = paginate(request, people)
     response = render(
         request,
         "people/person_list.html",
-        {"filter": filterset, "page": page, "can_register": allows(request.user, CHANGE)},
+        {
+            "filter": filterset,
+            "page": page,
+            "sorting": sorting,
+            "can_register": allows(request.user, CHANGE),
+        },
     )
     if data.get("q"):
         response["Cache-Control"] = "private, no-store"  # the page shows what was searched
