@@ -16,6 +16,7 @@ from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, 
 from parity.areas.choices import Level
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
+from parity.core.error_codes import ErrorCode
 from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
@@ -154,25 +155,45 @@ def person_reveal(request, pk: int, field: str):
 
 @login_required
 def person_register(request):
+    """Registration in two parts on two tabs: someone living here (``?kind=``, the
+    default) or a registered resident living elsewhere (``?kind=outflow``)."""
     if not allows(request.user, CHANGE):
         raise PermissionDenied
+    outflow = request.GET.get("kind") == "outflow"
     initial = {}
-    if request.GET.get("dwelling"):
+    if request.GET.get("dwelling") and not outflow:
         initial["dwelling"] = request.GET["dwelling"]
-    form = people_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
+    form_class = people_forms.PersonOutflowForm if outflow else people_forms.PersonArrivalForm
+    form = form_class(request.POST or None, user=request.user, initial=initial)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_register(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            number = form.cleaned_data["id_number"]  # before the error takes it away
             apply_errors(form, exc)
+            existing = _registered_already(request.user, exc, number)
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
             for warning in duplicate_warnings(request.user, person):
                 messages.warning(request, warning)
             return redirect("web:person_detail", pk=person.pk)
-    return form_page(request, form, title=_("人员登记"), submit=_("登记"))
+    return render(
+        request,
+        "people/person_register.html",
+        {"form": form, "outflow": outflow, "existing": existing},
+    )
+
+
+def _registered_already(user, error: ValidationError, id_number: str) -> Person | None:
+    """The person already registered with the number, when the action refused it as a
+    duplicate and the user may see them (the action says nothing about anyone else's)."""
+    errors = getattr(error, "error_dict", {}).get("id_number", [])
+    if not any(e.code == ErrorCode.ID_DUPLICATE for e in errors):
+        return None
+    return Person.objects.restrict(user, VIEW).by_id_number(id_number).first()
 
 
 def _edit_initial(person: Person) -> dict:

@@ -23,7 +23,9 @@ def people(register, colleague):
     """Four people: two named alike (the id decides between them), in two grids."""
     return [
         register(id_number=make_id(birth="19900101", seq=1), name="王五", by=colleague),
-        register(id_number=make_id(birth="19800101", seq=2), name="李四", grid=SISTER_GRID, by=colleague),
+        register(
+            id_number=make_id(birth="19800101", seq=2), name="李四", grid=SISTER_GRID, by=colleague
+        ),
         register(id_number=make_id(birth="20000101", seq=3), name="王五", by=colleague),
         register(id_number=make_id(birth="19700101", seq=4), name="赵六", by=colleague),
     ]
