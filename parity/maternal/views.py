@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.core.pagination import paginate
+from parity.core.sorting import sort_list
 from parity.core.views import (
     as_of,
     handle_form,
@@ -191,8 +193,34 @@ def child_check_record(request, pk: int):
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request, template: str, rows, *, title: str, export, area_field: str = "area_code"):
+# Sortable columns of the two overdue lists: each is computed whole for its own order
+# (the earliest overdue first), so any of its columns sorts as cheaply.
+PREGNANCY_OVERDUE_SORTS = {
+    "name": (_lazy("姓名"), ("person__name",)),
+    "expected_delivery": (_lazy("预产期"), ("expected_delivery_on",)),
+    "overdue_since": (_lazy("逾期起始日"), ("overdue_since",)),
+}
+CHILD_OVERDUE_SORTS = {
+    "name": (_lazy("姓名"), ("name",)),
+    "birth_date": (_lazy("出生日期"), ("birth_date",)),
+    "overdue_since": (_lazy("逾期起始日"), ("overdue_since",)),
+}
+
+
+def _list(
+    request,
+    template: str,
+    rows,
+    *,
+    title: str,
+    export,
+    area_field: str = "area_code",
+    sorts: dict | None = None,
+):
     rows = in_chosen_area(request, rows, area_field)
+    sorting = None
+    if sorts:
+        rows, sorting = sort_list(request.GET, rows, sorts)
     if wants_xlsx(request):
         return xlsx_response(
             request,
@@ -210,7 +238,7 @@ def _list(request, template: str, rows, *, title: str, export, area_field: str =
         if lmp is not None:
             row.gestational_week = schedule.gestational_week(lmp, on)
             row.expected_delivery = schedule.expected_delivery(lmp)
-    return render(request, template, list_context(request, page, title))
+    return render(request, template, {**list_context(request, page, title), "sorting": sorting})
 
 
 @login_required
@@ -233,6 +261,7 @@ def overdue_list(request):
         rows,
         title=_("产检逾期孕产妇"),
         area_field="person__area_code",
+        sorts=PREGNANCY_OVERDUE_SORTS,
         export=(
             headers,
             lambda p: [
@@ -301,6 +330,7 @@ def children_overdue_list(request):
         "maternal/children_overdue_list.html",
         rows,
         title=_("儿童健康检查逾期"),
+        sorts=CHILD_OVERDUE_SORTS,
         export=(
             headers,
             lambda p: [
