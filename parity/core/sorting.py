@@ -7,7 +7,9 @@ Filters and pagination keep ``sort`` (their links are built from the query strin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -18,6 +20,8 @@ from parity.core.error_codes import ErrorCode
 from parity.core.params import BadParameter
 
 PARAM = "sort"
+
+Rows = TypeVar("Rows", bound=QuerySet)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class Sorting:
         return "descending" if self.descending else "ascending"
 
 
-def sort_value(raw: str, columns: dict[str, object]) -> tuple[str, bool]:
+def sort_value(raw: str, columns: Mapping[str, object]) -> tuple[str, bool]:
     """``"-name"`` as ``("name", True)``; a key not in ``columns`` is a ValidationError."""
     text = raw.strip()
     descending = text.startswith("-")
@@ -66,8 +70,8 @@ def sort_value(raw: str, columns: dict[str, object]) -> tuple[str, bool]:
 
 
 def sort_list(
-    params: QueryDict, queryset: QuerySet, columns: dict[str, tuple[str, tuple[str, ...]]]
-) -> tuple[QuerySet, Sorting]:
+    params: QueryDict, queryset: Rows, columns: Mapping[str, tuple[Any, tuple[str, ...]]]
+) -> tuple[Rows, Sorting]:
     """The list in the order ``?sort=`` asks for (its own order when absent), with the id
     last: ``columns`` maps each sortable key to its label and the fields it orders by."""
     labels = {key: str(label) for key, (label, _fields) in columns.items()}

@@ -41,13 +41,13 @@ def dwelling_list(request):
         .order_by("area_code", "address", "id")
     )
     filterset = DwellingFilterSet(request.GET, queryset=dwellings)
-    dwellings, sorting = sort_list(request.GET, filtered(filterset), DWELLING_SORTS)
+    rows, sorting = sort_list(request.GET, filtered(filterset), DWELLING_SORTS)
     return render(
         request,
         "housing/dwelling_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, dwellings),
+            "page": paginate(request, rows),
             "sorting": sorting,
             "can_create": allows(request.user, CHANGE),
         },

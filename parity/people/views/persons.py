@@ -66,8 +66,8 @@ def person_list(request):
         form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
-    people, sorting = sort_list(request.GET, filtered(filterset), PERSON_SORTS)
-    page = paginate(request, people)
+    rows, sorting = sort_list(request.GET, filtered(filterset), PERSON_SORTS)
+    page = paginate(request, rows)
     response = render(
         request,
         "people/person_list.html",
@@ -193,7 +193,7 @@ def _registered_already(user, error: ValidationError, id_number: str) -> Person 
     errors = getattr(error, "error_dict", {}).get("id_number", [])
     if not any(e.code == ErrorCode.ID_DUPLICATE for e in errors):
         return None
-    return Person.objects.restrict(user, VIEW).by_id_number(id_number).first()
+    return Person.objects.by_id_number(id_number).restrict(user, VIEW).first()
 
 
 def _edit_initial(person: Person) -> dict:
