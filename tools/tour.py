@@ -142,12 +142,15 @@ def tour(base: str, limit: int) -> list[str]:
                     where = f"{language} {size} {path}"
                     if response is None or response.status >= 400:
                         failures.append(f"{where}: status {response and response.status}")
+                        print(f"FAIL {failures[-1]}", flush=True)
                         continue
                     name = re.sub(r"[^a-zA-Z0-9]+", "_", path).strip("_") or "home"
                     page.screenshot(
                         path=str(shots / f"{language}-{size}-{name}.png"), full_page=True
                     )
                     found = problems_of(page) + [f"console: {e}" for e in errors]
+                    for problem in found:  # as found, and again in the summary at the end
+                        print(f"FAIL {where}: {problem}", flush=True)
                     failures += [f"{where}: {problem}" for problem in found]
                     for href in page.eval_on_selector_all("a[href]", "a => a.map(x => x.href)"):
                         url = urlparse(urljoin(base + path, href))
