@@ -33,7 +33,7 @@ LANGUAGES = ("zh-hans", "en")
 USERNAME, PASSWORD = "tour", "tour-Parity-2026!"
 SKIP = re.compile(
     r"/(accounts/logout|admin|api|metrics|health|static|media)/|[?&](format|export)=|/export|"
-    r"/download|/template|\.(xlsx|csv|docx|md|pdf)$"
+    r"/download|/template|\.(xlsx|csv|docx|md|pdf)(\?|$)"
 )
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 DASHES = "---------"
