@@ -197,3 +197,45 @@ def code_for_place(text: str) -> str | None:
             if rest.startswith(name) or (len(_short(name)) >= 2 and rest.startswith(_short(name))):
                 return code6
     return best
+
+
+@lru_cache(maxsize=1)
+def _place_labels() -> tuple[tuple[str, str], ...]:
+    """Every code of the table with its full name today (「河南省郑州市金水区」)."""
+    codes = {
+        key.split("|", 1)[0]
+        for prefectures in _places().values()
+        for counties in prefectures.values()
+        for key in counties
+    }
+    labels = []
+    for code in sorted(codes):
+        origin = lookup(code)
+        if origin.known and origin.county != "市辖区":
+            labels.append((code, origin.label))
+    return tuple(labels)
+
+
+def search_places(text: str, limit: int = 20) -> list[tuple[str, str]]:
+    """Places (code, full name) whose name holds every word of ``text`` (「郑州 金水」), or
+    whose code starts with it: what a place picker offers as the user types."""
+    words = str(text or "").split()
+    if not words:
+        return []
+    if len(words) == 1 and words[0].isascii() and words[0].isdigit():
+        found = [(c, n) for c, n in _place_labels() if c.startswith(words[0])]
+    else:
+        found = [(c, n) for c, n in _place_labels() if all(w in n for w in words)]
+    # Provinces and prefectures before counties, each in code order.
+    found.sort(key=lambda item: (item[0][4:] != "00", item[0][2:] != "0000", item[0]))
+    return found[:limit]
+
+
+def place_value(text: str) -> str:
+    """What a place picker sends, as a code: 「410105」, 「410105 河南省郑州市金水区」 (a
+    picked suggestion) or a name written out; ``""`` when no place can be told."""
+    value = str(text or "").strip()
+    match = re.match(r"^([0-9]{6})(?:\s|$)", value)
+    if match:
+        return match.group(1)
+    return code_for_place(value) or "" if value else ""

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
@@ -47,8 +47,8 @@ def person_page(request, pk: int):
 certificate_record = record_form_view(
     forms.CertificateRecordForm,
     actions.certificate_record,
-    title=gettext_lazy("登记婚育证明"),
-    success=gettext_lazy("已登记婚育证明"),
+    title=_lazy("登记婚育证明"),
+    success=_lazy("已登记婚育证明"),
     back="certificates:person",
     permission=SERVE,
     form_user=True,
@@ -58,8 +58,8 @@ certificate_record = record_form_view(
 certificate_check = record_form_view(
     forms.CertificateCheckForm,
     actions.certificate_check,
-    title=gettext_lazy("查验婚育证明"),
-    success=gettext_lazy("已查验"),
+    title=_lazy("查验婚育证明"),
+    success=_lazy("已查验"),
     back="certificates:person",
     permission=SERVE,
     record=MarriageCertificate,
@@ -100,8 +100,8 @@ def permit_page(request, pk: int):
 permit_apply = record_form_view(
     forms.PermitApplyForm,
     actions.permit_apply,
-    title=gettext_lazy("申领居住证"),
-    success=gettext_lazy("已受理居住证申领"),
+    title=_lazy("申领居住证"),
+    success=_lazy("已受理居住证申领"),
     back="certificates:permit",
     permission=SERVE,
     form_user=True,
@@ -111,8 +111,8 @@ permit_apply = record_form_view(
 permit_issue = record_form_view(
     forms.PermitIssueForm,
     actions.permit_issue,
-    title=gettext_lazy("发放居住证"),
-    success=gettext_lazy("已发证"),
+    title=_lazy("发放居住证"),
+    success=_lazy("已发证"),
     back="certificates:permit",
     permission=SERVE,
     record=ResidencePermit,
@@ -124,8 +124,8 @@ permit_issue = record_form_view(
 permit_endorse = record_form_view(
     forms.PermitEndorseForm,
     actions.permit_endorse,
-    title=gettext_lazy("居住证签注"),
-    success=gettext_lazy("已签注"),
+    title=_lazy("居住证签注"),
+    success=_lazy("已签注"),
     back="certificates:permit",
     permission=SERVE,
     record=ResidencePermit,

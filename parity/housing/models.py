@@ -43,7 +43,13 @@ class Dwelling(TimeStamped):
         verbose_name = _("房屋")
         verbose_name_plural = _("房屋")
         ordering = ["area_code", "address"]
-        indexes = [area_code_index("housing_dwelling_area")]
+        indexes = [
+            area_code_index("housing_dwelling_area"),
+            # The list's order, and its ``?sort=area`` / ``?sort=address`` (either way):
+            # a page is 50 rows of an index, not a sort of every dwelling of the scope.
+            models.Index(fields=["area_code", "address", "id"], name="housing_dwelling_list"),
+            models.Index(fields=["address", "id"], name="housing_dwelling_address"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["grid", "address"], name="%(app_label)s_%(class)s_unique_address"

@@ -6,17 +6,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
+from parity.core.sorting import sort_list
 from parity.core.sql import SubqueryCount
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
 from parity.housing.forms import DwellingRegisterForm
 from parity.housing.models import Dwelling
 from parity.people.models import Residence
+
+# Sortable columns, each read from an index (``Dwelling.Meta.indexes``).
+DWELLING_SORTS = {
+    "address": (_lazy("地址"), ("address",)),
+    "area": (_lazy("网格"), ("area_code", "address")),
+}
 
 
 @login_required
@@ -33,12 +41,14 @@ def dwelling_list(request):
         .order_by("area_code", "address", "id")
     )
     filterset = DwellingFilterSet(request.GET, queryset=dwellings)
+    rows, sorting = sort_list(request.GET, filtered(filterset), DWELLING_SORTS)
     return render(
         request,
         "housing/dwelling_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filtered(filterset)),
+            "page": paginate(request, rows),
+            "sorting": sorting,
             "can_create": allows(request.user, CHANGE),
         },
     )

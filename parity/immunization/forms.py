@@ -15,7 +15,7 @@ from parity.accounts.choices import HEALTH_SITE_KINDS
 from parity.accounts.models import Department
 from parity.core.forms import DateInput, blank
 from parity.immunization.choices import DEFAULT_ROUTE, InjectionSite, Route
-from parity.immunization.models import ScheduleDose, Vaccine
+from parity.immunization.models import ScheduleDose, Vaccine, dose_label
 from parity.immunization.rules import FRESH_DAYS
 from parity.immunization.selectors import ChildScheduleView
 
@@ -57,7 +57,7 @@ class VaccinationForm(forms.Form):
         now = [(f"{p.vaccine.code}:{p.pending.dose}", p.label) for p in view.valid_today]
         listed = {value for value, _label in now}
         others = [
-            (f"{d.vaccine.code}:{d.dose}", f"{d.vaccine.name} 第{d.dose}剂")
+            (f"{d.vaccine.code}:{d.dose}", dose_label(d.vaccine.display_name, d.dose))
             for d in ScheduleDose.objects.filter(edition__code=view.result.edition.code)
             .select_related("vaccine")
             .order_by("vaccine__sort_order", "dose")

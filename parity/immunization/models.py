@@ -3,11 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from parity.accounts.permissions import scope_code
+from parity.core.i18n import in_language
 from parity.core.models import RestrictedQuerySet, area_code_index
 from parity.immunization.choices import InjectionSite, Route, Series
+
+
+def dose_label(vaccine: str, dose: int) -> str:
+    """「乙肝疫苗 第1剂」, "Hepatitis B vaccine dose 1" in English."""
+    return gettext("%(vaccine)s 第%(dose)s剂") % {"vaccine": vaccine, "dose": dose}
 
 
 class Vaccine(models.Model):
@@ -18,6 +25,7 @@ class Vaccine(models.Model):
 
     code = models.CharField(_("代码"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True, default="")
     series = models.CharField(_("程序系列"), max_length=16, choices=Series.choices)
     live = models.BooleanField(_("减毒活疫苗"), default=False)
     injectable = models.BooleanField(_("注射类"), default=True)
@@ -35,7 +43,12 @@ class Vaccine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when English is active)."""
+        return in_language(self.name, self.name_en)
 
 
 class ScheduleEdition(models.Model):
@@ -46,6 +59,7 @@ class ScheduleEdition(models.Model):
 
     code = models.CharField(_("代码"), max_length=16, unique=True)
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=160, blank=True, default="")
     effective_from = models.DateField(_("施行日期"), unique=True)
     grace_months = models.PositiveSmallIntegerField(_("逾期宽限(月)"), default=1)
     catch_up_until_months = models.PositiveSmallIntegerField(_("补种截止年龄(月)"), default=216)
@@ -57,7 +71,11 @@ class ScheduleEdition(models.Model):
         ordering = ["effective_from"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 class ScheduleDose(models.Model):
@@ -108,7 +126,7 @@ class ScheduleDose(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.vaccine.name} 第{self.dose}剂"
+        return dose_label(self.vaccine.display_name, self.dose)
 
 
 class CampaignQuerySet(RestrictedQuerySet):
@@ -371,8 +389,12 @@ class VaccinationRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        dose = f" 第{self.dose}剂" if self.dose else ""
-        return f"{self.date} {self.vaccine.name}{dose}"
+        what = (
+            dose_label(self.vaccine.display_name, self.dose)
+            if self.dose
+            else self.vaccine.display_name
+        )
+        return f"{self.date} {what}"
 
 
 class DoseDueQuerySet(RestrictedQuerySet):

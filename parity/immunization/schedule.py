@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
+from parity.core.i18n import in_language
 from parity.immunization.choices import ALTERNATIVE_SERIES, DoseStatus, Series
 from parity.immunization.error_codes import ImmunizationError
 
@@ -125,10 +126,15 @@ class VaccineInfo:
     live: bool = False
     injectable: bool = True
     preferred: bool = False
+    name_en: str = ""
 
     @property
     def live_injectable(self) -> bool:
         return self.live and self.injectable
+
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +158,12 @@ class Edition:
     grace: Span = Span(1)
     catch_up_until: Span = Span(216)
     live_spacing_days: int = 28
+    name_en: str = ""
     by_key: dict[tuple[str, int], DoseRule] = field(init=False, repr=False)
+
+    @property
+    def display_name(self) -> str:
+        return in_language(self.name, self.name_en)
 
     def __post_init__(self) -> None:
         self.by_key = {(d.vaccine, d.dose): d for d in self.doses}
@@ -262,6 +273,7 @@ class Schedule:
                 live=bool(v.get("live", False)),
                 injectable=bool(v.get("injectable", True)),
                 preferred=bool(v.get("preferred", False)),
+                name_en=str(v.get("name_en") or ""),
             )
             for v in data["vaccines"]
         ]
@@ -280,6 +292,7 @@ class Schedule:
             editions[str(raw["code"])] = Edition(
                 code=str(raw["code"]),
                 name=raw["name"],
+                name_en=str(raw.get("name_en") or ""),
                 effective_from=_as_date(raw["effective_from"]),
                 doses=tuple(doses),
                 grace=Span.parse(raw.get("grace")) or (base.grace if base else Span(1)),
@@ -410,7 +423,7 @@ class Schedule:
                     _("%(date)s 施行的免疫程序中没有%(vaccine)s第%(dose)s剂")
                     % {
                         "date": date.isoformat(),
-                        "vaccine": info.name if info else vaccine,
+                        "vaccine": info.display_name if info else vaccine,
                         "dose": dose,
                     },
                 )
@@ -420,7 +433,8 @@ class Schedule:
                 Problem(
                     "dose",
                     ImmunizationError.DOSE_DUPLICATE,
-                    _("%(vaccine)s第%(dose)s剂已有接种记录") % {"vaccine": info.name, "dose": dose},
+                    _("%(vaccine)s第%(dose)s剂已有接种记录")
+                    % {"vaccine": info.display_name, "dose": dose},
                 )
             ]
         problems: list[Problem] = []
@@ -433,7 +447,7 @@ class Schedule:
                 and self.vaccines.get(g.vaccine, info).series == info.series
             ]
             if other:
-                started = self.vaccines[other[-1].vaccine].name
+                started = self.vaccines[other[-1].vaccine].display_name
                 problems.append(
                     Problem(
                         "vaccine",
@@ -449,7 +463,8 @@ class Schedule:
                 Problem(
                     "date",
                     ImmunizationError.AGE_LIMIT,
-                    _("接种日期时儿童年龄已超过%(vaccine)s的接种年龄") % {"vaccine": info.name},
+                    _("接种日期时儿童年龄已超过%(vaccine)s的接种年龄")
+                    % {"vaccine": info.display_name},
                 )
             )
         mine = [
@@ -480,7 +495,7 @@ class Schedule:
                     ImmunizationError.TOO_YOUNG,
                     _("%(vaccine)s第%(dose)s剂最早在%(age)s接种(%(date)s起)")
                     % {
-                        "vaccine": info.name,
+                        "vaccine": info.display_name,
                         "dose": dose,
                         "age": rule.age.as_age(),
                         "date": min_date.isoformat(),
@@ -496,7 +511,7 @@ class Schedule:
                     ImmunizationError.INTERVAL_TOO_SHORT,
                     _("与上一剂(%(prev)s,%(prev_date)s)间隔不足%(interval)s,最早可在%(next)s接种")
                     % {
-                        "prev": self.vaccines[last.vaccine].name,
+                        "prev": self.vaccines[last.vaccine].display_name,
                         "prev_date": last.date.isoformat(),
                         "interval": rule.interval.as_interval(),
                         "next": rule.interval.after(last.date).isoformat(),
@@ -523,8 +538,8 @@ class Schedule:
                                 "未同时接种时应间隔%(days)s天以上"
                             )
                             % {
-                                "vaccine": info.name,
-                                "other": other_info.name,
+                                "vaccine": info.display_name,
+                                "other": other_info.display_name,
                                 "other_date": g.date.isoformat(),
                                 "days": gap,
                             },

@@ -51,6 +51,10 @@ def _months_only(span: Span | None) -> int | None:
     return span.months
 
 
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
 def apply_schedule(data: dict[str, Any], Vaccine, ScheduleEdition, ScheduleDose) -> LoadResult:
     """Create or update the vaccines, editions and doses in ``data``; remove doses of those
     editions that the data no longer lists. Model classes are passed in so that a
@@ -68,6 +72,8 @@ def apply_schedule(data: dict[str, Any], Vaccine, ScheduleEdition, ScheduleDose)
             "preferred": info.preferred,
             "sort_order": order * 10,
         }
+        if _has_field(Vaccine, "name_en"):  # not in the historical model of 0002
+            fields["name_en"] = info.name_en
         vaccine, created = Vaccine.objects.get_or_create(code=info.code, defaults=fields)
         if not created and any(getattr(vaccine, k) != v for k, v in fields.items()):
             for key, value in fields.items():
@@ -85,6 +91,8 @@ def apply_schedule(data: dict[str, Any], Vaccine, ScheduleEdition, ScheduleDose)
             "catch_up_until_months": _months_only(edition.catch_up_until),
             "live_spacing_days": edition.live_spacing_days,
         }
+        if _has_field(ScheduleEdition, "name_en"):
+            fields["name_en"] = edition.name_en
         row, created = ScheduleEdition.objects.get_or_create(code=edition.code, defaults=fields)
         if not created and any(getattr(row, k) != v for k, v in fields.items()):
             for key, value in fields.items():
@@ -132,7 +140,7 @@ def _span(months: int | None, days: int = 0) -> Span | None:
 def schedule_from_db() -> Schedule:
     """The engine over the tables: two queries."""
     vaccines = [
-        VaccineInfo(v.code, v.name, v.series, v.live, v.injectable, v.preferred)
+        VaccineInfo(v.code, v.name, v.series, v.live, v.injectable, v.preferred, v.name_en)
         for v in Vaccine.objects.all()
     ]
     doses: dict[int, list[DoseRule]] = {}
@@ -161,6 +169,7 @@ def schedule_from_db() -> Schedule:
             grace=Span(e.grace_months),
             catch_up_until=Span(e.catch_up_until_months),
             live_spacing_days=e.live_spacing_days,
+            name_en=e.name_en,
         )
         for e in by_id.values()
     ]

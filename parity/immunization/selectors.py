@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from parity.areas.models import Area
+from parity.core.i18n import english_active, in_language
 from parity.immunization.due import person_given
 from parity.immunization.models import (
     Campaign,
@@ -31,6 +32,7 @@ from parity.immunization.models import (
     ScheduleDose,
     VaccinationRecord,
     Vaccine,
+    dose_label,
 )
 from parity.immunization.schedule import ChildSchedule, Pending, add_months
 from parity.immunization.schedule_data import schedule_from_db
@@ -45,7 +47,7 @@ class PendingRow:
 
     @property
     def label(self) -> str:
-        return f"{self.vaccine.name} 第{self.pending.dose}剂"
+        return dose_label(self.vaccine.display_name, self.pending.dose)
 
 
 @dataclass
@@ -180,11 +182,12 @@ def overdue_dose_labels(person_ids: list[int], on: dt.date) -> dict[int, str]:
     rows = (
         overdue_doses(on, DoseDue.objects.filter(person_id__in=person_ids))
         .order_by("person_id", "-overdue_on", "vaccine__sort_order")
-        .values_list("person_id", "vaccine__name", "dose")
+        .values_list("person_id", "vaccine__name", "vaccine__name_en", "dose")
     )
-    for person_id, name, dose in rows:
-        labels.setdefault(person_id, []).append(f"{name} 第{dose}剂")
-    return {pk: "、".join(names) for pk, names in labels.items()}
+    for person_id, name, name_en, dose in rows:
+        labels.setdefault(person_id, []).append(dose_label(in_language(name, name_en), dose))
+    separator = ", " if english_active() else "、"
+    return {pk: separator.join(names) for pk, names in labels.items()}
 
 
 def children_overdue(

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
@@ -18,6 +19,7 @@ from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.params import query_id
+from parity.core.sorting import sort_list
 from parity.core.views import person_for
 from parity.immunization import actions, exports
 from parity.immunization.filters import OverdueFilterSet
@@ -68,7 +70,8 @@ def child_page(request, pk: int):
         else:
             messages.success(
                 request,
-                _("已记录 %(vaccine)s 第%(dose)s剂") % {"vaccine": vaccine.name, "dose": dose},
+                _("已记录 %(vaccine)s 第%(dose)s剂")
+                % {"vaccine": vaccine.display_name, "dose": dose},
             )
             return redirect("immunization:person", pk=person.pk)
     return render(
@@ -107,11 +110,22 @@ def _overdue_people(request):
     return today, area, children_overdue(today, people=chosen)
 
 
+# Sortable columns: the list is computed whole for its urgency order anyway (the
+# children of the scope with an overdue dose), so any of its columns sorts as cheaply.
+OVERDUE_SORTS = {
+    "name": (_lazy("姓名"), ("name",)),
+    "birth_date": (_lazy("出生日期"), ("birth_date",)),
+    "overdue_since": (_lazy("最早逾期日期"), ("overdue_since",)),
+    "overdue_count": (_lazy("逾期剂次"), ("overdue_count",)),
+}
+
+
 @login_required
 def overdue_list(request):
     """Children overdue for a vaccine (a key group), in the user's area."""
     today, area, people = _overdue_people(request)
     areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
+    people, sorting = sort_list(request.GET, people, OVERDUE_SORTS)
     page = paginate(request, people)
     labels = overdue_dose_labels([p.pk for p in page.object_list], today)
     for child in page.object_list:
@@ -119,7 +133,7 @@ def overdue_list(request):
     return render(
         request,
         "immunization/overdue_list.html",
-        {"page": page, "today": today, "area": area, "areas": areas},
+        {"page": page, "today": today, "area": area, "areas": areas, "sorting": sorting},
     )
 
 

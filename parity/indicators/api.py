@@ -30,8 +30,8 @@ class IndicatorSerializer(ModelSerializer):
     class Meta:
         model = Indicator
         fields = [
-            "code", "name", "name_en", "category", "description", "unit", "period",
-            "denominator", "numerator", "dimensions", "in_index", "builtin", "is_active",
+            "code", "name", "name_en", "category", "description", "description_en", "unit",
+            "period", "denominator", "numerator", "dimensions", "in_index", "builtin", "is_active",
         ]  # fmt: skip
 
 

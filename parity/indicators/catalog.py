@@ -43,6 +43,10 @@ def _service_definitions(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "name_en": f"{service.name_en or service.code} coverage",
             "category": SERVICE_CATEGORY,
             "description": f"按「{service.name}」的享受条件应享的人员中,已享受的比例。",
+            "description_en": (
+                f"Of the people eligible for {service.name_en or service.code}, "
+                "the share who received it."
+            ),
             "denominator": {"service": service.code},
             "numerator": {"service": service.code},
             "dimensions": [],
@@ -75,10 +79,14 @@ def _dose_definitions(on: dt.date) -> list[dict[str, Any]]:
             {
                 "code": f"dose-{vaccine.code.lower()}-{dose}",
                 "name": f"{vaccine.name}第{dose}剂接种率",
-                "name_en": f"{vaccine.code} dose {dose} coverage",
+                "name_en": f"{vaccine.name_en or vaccine.code} dose {dose} coverage",
                 "category": DOSE_CATEGORY,
                 "description": (
                     f"7岁以下、已过{vaccine.name}第{dose}剂应种月龄的儿童中,已接种该剂次的比例。"
+                ),
+                "description_en": (
+                    f"Of children under 7 past the age for {vaccine.name_en or vaccine.code} "
+                    f"dose {dose}, the share who received that dose."
                 ),
                 "denominator": {"predicates": [{"name": "dose_due", **params}]},
                 "numerator": {"predicates": [{"name": "dose_received", **params}]},
@@ -97,6 +105,7 @@ def _save_builtin(entry: dict[str, Any], order: int) -> tuple[Indicator, bool]:
         "name_en": entry.get("name_en", ""),
         "category": entry["category"],
         "description": entry.get("description", ""),
+        "description_en": entry.get("description_en", ""),
         "unit": entry.get("unit", "person"),
         "denominator": entry.get("denominator", {}),
         "numerator": entry.get("numerator", {}),

@@ -22,7 +22,10 @@ def _services():
 
 class IndicatorDefineForm(FieldsetsMixin, forms.Form):
     fieldsets = [
-        (_("指标"), ["code", "name", "name_en", "category", "description", "period"]),
+        (
+            _("指标"),
+            ["code", "name", "name_en", "category", "description", "description_en", "period"],
+        ),
         (
             _("分母:统计哪些人"),
             [
@@ -56,6 +59,9 @@ class IndicatorDefineForm(FieldsetsMixin, forms.Form):
     category = forms.CharField(label=_("类别"), max_length=32, initial="custom")
     description = forms.CharField(
         label=_("口径说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description_en = forms.CharField(
+        label=_("英文口径说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     period = forms.ChoiceField(label=_("统计周期"), choices=PeriodType.choices)
 

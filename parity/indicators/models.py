@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from parity.core.i18n import in_language
 from parity.core.models import RestrictedQuerySet
 from parity.indicators.choices import Measure, PeriodType, RefreshStatus, Unit, category_label
 
@@ -42,6 +42,7 @@ class Indicator(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=150, blank=True)
     category = models.CharField(_("类别"), max_length=32)
     description = models.TextField(_("口径说明"), blank=True)
+    description_en = models.TextField(_("英文口径说明"), blank=True, default="")
     unit = models.CharField(_("计数单位"), max_length=8, choices=Unit.choices, default=Unit.PERSON)
     denominator = models.JSONField(_("分母"), default=dict, blank=True)
     numerator = models.JSONField(_("分子"), default=dict, blank=True)
@@ -84,8 +85,12 @@ class Indicator(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = get_language() or ""
-        return self.name_en if language.startswith("en") and self.name_en else self.name
+        return in_language(self.name, self.name_en)
+
+    @property
+    def display_description(self) -> str:
+        """The description in the active language (English when English is active)."""
+        return in_language(self.description, self.description_en)
 
     @property
     def category_name(self) -> str:

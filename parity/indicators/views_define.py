@@ -50,6 +50,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
             "name_en": form.cleaned_data["name_en"],
             "category": form.cleaned_data["category"],
             "description": form.cleaned_data["description"],
+            "description_en": form.cleaned_data["description_en"],
             "period": form.cleaned_data["period"],
             "dimensions": list(form.cleaned_data["dimensions"]),
             "in_index": form.cleaned_data["in_index"],

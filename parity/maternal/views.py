@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.core.pagination import paginate
+from parity.core.sorting import sort_list
 from parity.core.views import (
     as_of,
     in_chosen_area,
@@ -73,8 +74,8 @@ def person_page(request, pk: int):
 pregnancy_register = record_form_view(
     forms.PregnancyRegisterForm,
     actions.pregnancy_register,
-    title=gettext_lazy("孕产妇建册"),
-    success=gettext_lazy("已建册"),
+    title=_lazy("孕产妇建册"),
+    success=_lazy("已建册"),
     back="maternal:person",
     permission=SERVE,
 )
@@ -83,8 +84,8 @@ pregnancy_register = record_form_view(
 antenatal_visit_record = record_form_view(
     forms.AntenatalVisitForm,
     actions.antenatal_visit_record,
-    title=gettext_lazy("记录产前检查"),
-    success=gettext_lazy("已记录产前检查"),
+    title=_lazy("记录产前检查"),
+    success=_lazy("已记录产前检查"),
     back="maternal:person",
     permission=SERVE,
     record=Pregnancy,
@@ -96,8 +97,8 @@ antenatal_visit_record = record_form_view(
 delivery_record = record_form_view(
     forms.DeliveryForm,
     actions.delivery_record,
-    title=gettext_lazy("分娩登记"),
-    success=gettext_lazy("已登记分娩"),
+    title=_lazy("分娩登记"),
+    success=_lazy("已登记分娩"),
     back="maternal:person",
     permission=SERVE,
     record=Pregnancy,
@@ -109,8 +110,8 @@ delivery_record = record_form_view(
 pregnancy_end = record_form_view(
     forms.PregnancyEndForm,
     actions.pregnancy_end,
-    title=gettext_lazy("终止妊娠登记"),
-    success=gettext_lazy("已登记终止妊娠"),
+    title=_lazy("终止妊娠登记"),
+    success=_lazy("已登记终止妊娠"),
     back="maternal:person",
     permission=SERVE,
     record=Pregnancy,
@@ -121,8 +122,8 @@ pregnancy_end = record_form_view(
 postpartum_visit_record = record_form_view(
     forms.PostpartumVisitForm,
     actions.postpartum_visit_record,
-    title=gettext_lazy("记录产后访视"),
-    success=gettext_lazy("已记录产后访视"),
+    title=_lazy("记录产后访视"),
+    success=_lazy("已记录产后访视"),
     back="maternal:person",
     permission=SERVE,
     record=Pregnancy,
@@ -158,8 +159,8 @@ def child_checks(request, pk: int):
 child_check_record = record_form_view(
     forms.ChildCheckForm,
     actions.child_check_record,
-    title=gettext_lazy("记录儿童健康检查"),
-    success=gettext_lazy("已记录儿童健康检查"),
+    title=_lazy("记录儿童健康检查"),
+    success=_lazy("已记录儿童健康检查"),
     back="maternal:child_checks",
     permission=SERVE,
     arg="child",
@@ -170,8 +171,34 @@ child_check_record = record_form_view(
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request, template: str, rows, *, title: str, export, area_field: str = "area_code"):
+# Sortable columns of the two overdue lists: each is computed whole for its own order
+# (the earliest overdue first), so any of its columns sorts as cheaply.
+PREGNANCY_OVERDUE_SORTS = {
+    "name": (_lazy("姓名"), ("person__name",)),
+    "expected_delivery": (_lazy("预产期"), ("expected_delivery_on",)),
+    "overdue_since": (_lazy("逾期起始日"), ("overdue_since",)),
+}
+CHILD_OVERDUE_SORTS = {
+    "name": (_lazy("姓名"), ("name",)),
+    "birth_date": (_lazy("出生日期"), ("birth_date",)),
+    "overdue_since": (_lazy("逾期起始日"), ("overdue_since",)),
+}
+
+
+def _list(
+    request,
+    template: str,
+    rows,
+    *,
+    title: str,
+    export,
+    area_field: str = "area_code",
+    sorts: dict | None = None,
+):
     rows = in_chosen_area(request, rows, area_field)
+    sorting = None
+    if sorts:
+        rows, sorting = sort_list(request.GET, rows, sorts)
     if wants_xlsx(request):
         return xlsx_response(
             request,
@@ -189,7 +216,7 @@ def _list(request, template: str, rows, *, title: str, export, area_field: str =
         if lmp is not None:
             row.gestational_week = schedule.gestational_week(lmp, on)
             row.expected_delivery = schedule.expected_delivery(lmp)
-    return render(request, template, list_context(request, page, title))
+    return render(request, template, {**list_context(request, page, title), "sorting": sorting})
 
 
 @login_required
@@ -212,6 +239,7 @@ def overdue_list(request):
         rows,
         title=_("产检逾期孕产妇"),
         area_field="person__area_code",
+        sorts=PREGNANCY_OVERDUE_SORTS,
         export=(
             headers,
             lambda p: [
@@ -280,6 +308,7 @@ def children_overdue_list(request):
         "maternal/children_overdue_list.html",
         rows,
         title=_("儿童健康检查逾期"),
+        sorts=CHILD_OVERDUE_SORTS,
         export=(
             headers,
             lambda p: [

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parity.areas.forms import grid_field, preselect_single_grid
+from parity.areas.forms import PlaceField, grid_field, preselect_single_grid
 from parity.areas.models import Area
 from parity.core.concurrency import VersionedForm
 from parity.core.forms import DateInput, FieldsetsMixin, blank
@@ -98,20 +98,18 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
     marital_status = forms.ChoiceField(
         label=_("婚姻状况"), choices=blank(MaritalStatus.choices), required=False
     )
-    hukou_code = forms.CharField(
-        label=_("户籍地代码"),
-        max_length=6,
+    hukou_code = PlaceField(
+        label=_("户籍地"),
         required=False,
-        help_text=_("6位行政区划代码;留空则取身份证号码前6位"),
+        help_text=_("输入地名从提示中选择,或填写6位行政区划代码;留空则取身份证号码前6位"),
     )
     hukou_type = forms.ChoiceField(
         label=_("户口性质"), choices=blank(HukouType.choices), required=False
     )
-    outflow_region_code = forms.CharField(
-        label=_("流向地代码"),
-        max_length=6,
+    outflow_region_code = PlaceField(
+        label=_("流向地"),
         required=False,
-        help_text=_("仅登记流出人口(本市户籍、在外居住)时填写"),
+        help_text=_("本市户籍人员外出居住的地方:输入地名从提示中选择,或填写6位行政区划代码"),
     )
     outflow_since = forms.DateField(label=_("流出日期"), required=False, widget=DateInput())
 
@@ -159,6 +157,51 @@ class PersonRegisterForm(FieldsetsMixin, ResidenceFieldsMixin, forms.Form):
         return cleaned
 
 
+ARRIVAL_FIELDS = ["arrived_on", "housing_type", "dwelling", "address", "move_reason"]
+OUTFLOW_FIELDS = ["outflow_region_code", "outflow_since"]
+
+
+class PersonArrivalForm(PersonRegisterForm):
+    """Registration of someone living here (arrived, or registered and at home): the
+    registration form without the outflow part (its own page, ``PersonOutflowForm``)."""
+
+    fieldsets = [
+        (_("身份"), ["id_number", "name", "phone"]),
+        (_("居住登记"), ["grid", *ARRIVAL_FIELDS]),
+        (
+            _("个人信息"),
+            ["ethnicity", "education", "marital_status", "hukou_code", "hukou_type"],
+        ),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in OUTFLOW_FIELDS:
+            del self.fields[name]
+
+
+class PersonOutflowForm(PersonRegisterForm):
+    """Registration of a registered resident living elsewhere (流出人口): where they went
+    and since when, managed at a grid; no arrival, housing or dwelling."""
+
+    fieldsets = [
+        (_("身份"), ["id_number", "name", "phone"]),
+        (_("流出情况"), ["outflow_region_code", "outflow_since", "grid"]),
+        (
+            _("个人信息"),
+            ["ethnicity", "education", "marital_status", "hukou_code", "hukou_type"],
+        ),
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ARRIVAL_FIELDS:
+            del self.fields[name]
+        self.fields["outflow_region_code"].required = True
+        self.fields["grid"].label = _("管理网格")
+        self.fields["grid"].help_text = _("户籍所在地的网格,由其负责联系和服务")
+
+
 class PersonEditForm(VersionedForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(
@@ -174,11 +217,11 @@ class PersonEditForm(VersionedForm):
     marital_status = forms.ChoiceField(
         label=_("婚姻状况"), choices=blank(MaritalStatus.choices), required=False
     )
-    hukou_code = forms.CharField(label=_("户籍地代码"), max_length=6)
+    hukou_code = PlaceField(label=_("户籍地"))
     hukou_type = forms.ChoiceField(
         label=_("户口性质"), choices=blank(HukouType.choices), required=False
     )
-    outflow_region_code = forms.CharField(label=_("流向地代码"), max_length=6, required=False)
+    outflow_region_code = PlaceField(label=_("流向地"), required=False)
     outflow_since = forms.DateField(label=_("流出日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, person: Person, **kwargs):

@@ -6,12 +6,13 @@ from django.urls import path
 from parity.housing.urls import pages as housing_pages
 from parity.indicators.dashboard.urls import pages as dashboard_pages
 from parity.people.urls import pages as people_pages
-from parity.web.views import exports, home
+from parity.web.views import exports, home, places
 
 app_name = "web"
 urlpatterns = [
     path("", home.home, name="home"),
     path("areas/", home.area_detail, name="area_root"),
+    path("areas/places/", places.place_search, name="place_search"),
     path("areas/<str:code>/", home.area_detail, name="area_detail"),
     path("audit/", home.audit_list, name="audit_list"),
     path("exports/", exports.export_list, name="export_list"),

@@ -177,3 +177,25 @@ def test_the_certificate_list_filters_by_area(client, owner, woman):
 
     assert 'name="area"' in client.get(url).content.decode()
     assert woman.name not in client.get(url, {"area": OTHER_GRID}).content.decode()
+
+
+def test_the_overdue_lists_sort_by_their_columns_and_refuse_other_keys(
+    client_as, owner, register, catalog
+):
+    _women(owner, register, 3)
+    client = client_as(owner)
+    url = reverse("maternal:overdue_list")
+    rows = client.get(url, {"on": "2025-06-10", "sort": "-name"}).context["page"].object_list
+    names = [p.person.name for p in rows]
+    assert len(names) == 3 and names == sorted(names, reverse=True)
+    page = client.get(url, {"on": "2025-06-10", "sort": "name"}).content.decode()
+    assert 'aria-sort="ascending"' in page
+    assert client.get(url, {"sort": "person__id_hash"}).status_code == 400
+    for i in range(2):
+        register(
+            id_number=make_id(birth=f"2024011{i}", seq=700 + i), arrived_on=dt.date(2024, 1, 12)
+        )
+    url = reverse("maternal:children_overdue_list")
+    rows = client.get(url, {"on": "2024-02-15", "sort": "-birth_date"}).context["page"].object_list
+    assert [p.birth_date for p in rows] == [dt.date(2024, 1, 11), dt.date(2024, 1, 10)]
+    assert client.get(url, {"sort": "phone_hash"}).status_code == 400

@@ -9,17 +9,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.origins import lookup
 from parity.core.concurrency import is_stale, show_conflict, version_of
+from parity.core.error_codes import ErrorCode
 from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
+from parity.core.sorting import sort_list
 from parity.core.views import area_choices, form_page, person_for, record_form_view
 from parity.dedup.selectors import duplicate_warnings, survivor_for
 from parity.people import actions
@@ -30,6 +32,13 @@ from parity.people.filters import PersonFilterSet
 from parity.people.models import Employment, HouseholdMember, Person, Residence
 from parity.people.selectors import person_programme_links
 from parity.services.views.person import person_services
+
+# The people list's sortable columns (each backed by an index: ``Person.Meta.indexes``).
+PERSON_SORTS = {
+    "name": (_lazy("姓名"), ("name",)),
+    "birth_date": (_lazy("出生日期"), ("birth_date",)),
+    "area": (_lazy("网格"), ("area_code", "name")),
+}
 
 
 def _area_choices(user) -> list[tuple[str, str]]:
@@ -42,7 +51,7 @@ def _area_choices(user) -> list[tuple[str, str]]:
 def person_list(request):
     # The search box may hold an ID or phone number: it is posted, never put in the URL.
     if request.method == "POST":
-        fields = [name for name in PersonFilterSet.base_filters if name != "q"]
+        fields = [name for name in PersonFilterSet.base_filters if name != "q"] + ["sort"]
         return search_redirect(request, reverse("web:person_list"), text_field="q", fields=fields)
     people = (
         Person.objects.restrict(request.user, VIEW)
@@ -57,11 +66,17 @@ def person_list(request):
         form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
     for name in ("floating", "grid", "hukou_province"):
         form.fields[name].widget = forms.HiddenInput()
-    page = paginate(request, filtered(filterset))
+    rows, sorting = sort_list(request.GET, filtered(filterset), PERSON_SORTS)
+    page = paginate(request, rows)
     response = render(
         request,
         "people/person_list.html",
-        {"filter": filterset, "page": page, "can_register": allows(request.user, CHANGE)},
+        {
+            "filter": filterset,
+            "page": page,
+            "sorting": sorting,
+            "can_register": allows(request.user, CHANGE),
+        },
     )
     if data.get("q"):
         response["Cache-Control"] = "private, no-store"  # the page shows what was searched
@@ -140,25 +155,45 @@ def person_reveal(request, pk: int, field: str):
 
 @login_required
 def person_register(request):
+    """Registration in two parts on two tabs: someone living here (``?kind=``, the
+    default) or a registered resident living elsewhere (``?kind=outflow``)."""
     if not allows(request.user, CHANGE):
         raise PermissionDenied
+    outflow = request.GET.get("kind") == "outflow"
     initial = {}
-    if request.GET.get("dwelling"):
+    if request.GET.get("dwelling") and not outflow:
         initial["dwelling"] = request.GET["dwelling"]
-    form = people_forms.PersonRegisterForm(request.POST or None, user=request.user, initial=initial)
+    form_class = people_forms.PersonOutflowForm if outflow else people_forms.PersonArrivalForm
+    form = form_class(request.POST or None, user=request.user, initial=initial)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
+    existing = None
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_register(acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
+            number = form.cleaned_data["id_number"]  # before the error takes it away
             apply_errors(form, exc)
+            existing = _registered_already(request.user, exc, number)
         else:
             messages.success(request, _("已登记 %(name)s") % {"name": person.name})
             for warning in duplicate_warnings(request.user, person):
                 messages.warning(request, warning)
             return redirect("web:person_detail", pk=person.pk)
-    return form_page(request, form, title=_("人员登记"), submit=_("登记"))
+    return render(
+        request,
+        "people/person_register.html",
+        {"form": form, "outflow": outflow, "existing": existing},
+    )
+
+
+def _registered_already(user, error: ValidationError, id_number: str) -> Person | None:
+    """The person already registered with the number, when the action refused it as a
+    duplicate and the user may see them (the action says nothing about anyone else's)."""
+    errors = getattr(error, "error_dict", {}).get("id_number", [])
+    if not any(e.code == ErrorCode.ID_DUPLICATE for e in errors):
+        return None
+    return Person.objects.by_id_number(id_number).restrict(user, VIEW).first()
 
 
 def _edit_initial(person: Person) -> dict:
@@ -199,8 +234,8 @@ def person_edit(request, pk: int):
 residence_move = record_form_view(
     people_forms.ResidenceMoveForm,
     actions.residence_move,
-    title=gettext_lazy("迁居登记"),
-    success=gettext_lazy("已登记迁居"),
+    title=_lazy("迁居登记"),
+    success=_lazy("已登记迁居"),
     back="web:person_detail",
     permission=CHANGE,
     form_user=True,
@@ -210,8 +245,8 @@ residence_move = record_form_view(
 residence_close = record_form_view(
     people_forms.ResidenceCloseForm,
     actions.residence_close,
-    title=gettext_lazy("离开登记"),
-    success=gettext_lazy("已登记离开"),
+    title=_lazy("离开登记"),
+    success=_lazy("已登记离开"),
     back="web:person_detail",
     permission=CHANGE,
 )
@@ -220,8 +255,8 @@ residence_close = record_form_view(
 employment_record = record_form_view(
     people_forms.EmploymentForm,
     actions.employment_record,
-    title=gettext_lazy("就业登记"),
-    success=gettext_lazy("已记录就业信息"),
+    title=_lazy("就业登记"),
+    success=_lazy("已记录就业信息"),
     back="web:person_detail",
     permission=CHANGE,
 )

@@ -56,6 +56,8 @@ def test_the_catalog_reads_rules_in_plain_chinese(login, official, women, health
     assert "最近365天内有服务记录" in html
     detail = login(official).get(reverse("services:catalog_detail", args=["folic_acid"]))
     assert "2009-01-01 起施行" in detail.content.decode()
+    # The service's internal code is in the address, not in the page's text.
+    assert "<dt>代码</dt>" not in detail.content.decode()
 
 
 def test_coverage_compares_floating_and_registered_people_with_links_to_them(

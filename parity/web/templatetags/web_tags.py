@@ -55,3 +55,30 @@ def audit_action(action: str) -> str:
 @register.filter
 def audit_object(object_type: str) -> str:
     return object_label(object_type)
+
+
+@register.inclusion_tag("web/_sort_header.html", takes_context=True)
+def sort_header(context, sorting, key: str, label: str, css: str = ""):
+    """A column header that sorts the list by ``key`` (``parity.core.sorting``): a link
+    that keeps the filters, goes back to page 1, and marks the current order."""
+    return {
+        "request": context.get("request"),
+        "key": key,
+        "label": label,
+        "css": css,
+        "state": sorting.state(key) if sorting else "",
+        "next": sorting.next_value(key) if sorting else key,
+    }
+
+
+@register.inclusion_tag("web/_sort_chooser.html", takes_context=True)
+def sort_chooser(context, sorting):
+    """On a phone (where tables are cards without headers): the list's orders as a menu."""
+    request = context.get("request")
+    kept = [
+        (key, value)
+        for key, values in (request.GET.lists() if request else [])
+        if key not in ("sort", "page")
+        for value in values
+    ]
+    return {"sorting": sorting, "kept": kept}
