@@ -63,13 +63,15 @@ def psql(sql: str, database: str = "postgres") -> str:
     return out.stdout.strip()
 
 
-def city_ready(source: str) -> None:
-    generating = subprocess.run(["pgrep", "-f", "gencity|parity demo"], capture_output=True)
-    if generating.returncode == 0:
-        sys.exit("the demo city is still being generated (pgrep gencity / parity demo)")
+def city_ready(source: str, min_people: int) -> None:
+    if source == "parity_city1":
+        # Only the city itself is generated in place; a copy of it is finished.
+        generating = subprocess.run(["pgrep", "-f", "gencity|parity demo"], capture_output=True)
+        if generating.returncode == 0:
+            sys.exit("the demo city is still being generated (pgrep gencity / parity demo)")
     people = int(psql("select count(*) from people_person", source))
-    if people < CITY_MIN_PEOPLE:
-        sys.exit(f"{source} has {people:,} people: not the scale-1 city yet")
+    if people < min_people:
+        sys.exit(f"{source} has {people:,} people: not the scale-1 city yet (--min-people)")
 
 
 def copy_city(source: str, target: str) -> float:
@@ -222,23 +224,27 @@ def plant(per_kind: int, seed: int) -> dict[str, set[frozenset[int]]]:
     return planted
 
 
-def evaluate(planted: dict[str, set[frozenset[int]]]) -> dict:
-    from parity.dedup.models import DuplicatePair
+def kind_of(reasons) -> str:
+    return REASON_KIND.get(reasons[0], reasons[0]) if reasons else "?"
 
+
+def evaluate(planted: dict[str, set[frozenset[int]]], rows) -> tuple[dict, dict]:
+    """Recall and precision per kind from the reported pairs ``rows`` (low, high, reasons);
+    and the false pairs per kind (a pair of people the bench did not plant)."""
     truth = {pair: kind for kind, pairs in planted.items() for pair in pairs}
-    reported = Counter()
-    correct = Counter()
+    reported: Counter = Counter()
+    correct: Counter = Counter()
     found_planted: dict[str, int] = Counter()
-    rows = DuplicatePair.objects.values_list("low_id", "high_id", "reasons").iterator(
-        chunk_size=10_000
-    )
+    false: dict[str, list[tuple[int, int, tuple]]] = defaultdict(list)
     for low, high, reasons in rows:
         pair = frozenset((low, high))
-        kind = REASON_KIND.get(reasons[0], reasons[0]) if reasons else "?"
+        kind = kind_of(reasons)
         reported[kind] += 1
         if pair in truth:
             correct[kind] += 1
             found_planted[truth[pair]] += 1
+        else:
+            false[kind].append((low, high, tuple(reasons)))
     table = {}
     for kind in sorted(set(KINDS) | set(reported)):
         planted_n = len(planted.get(kind, ()))
@@ -259,7 +265,94 @@ def evaluate(planted: dict[str, set[frozenset[int]]]) -> dict:
         "reported": total_reported,
         "precision": round(sum(correct.values()) / total_reported, 4) if total_reported else None,
     }
-    return table
+    return table, false
+
+
+def moved_recall(planted: dict[str, set[frozenset[int]]], facts: dict) -> dict[str, float | None]:
+    """Per kind, the share of planted pairs still queued had the copy been registered in
+    another grid (its grid and area taken away): the bench writes every copy into the
+    original's grid, so this is what the grid evidence is worth."""
+    from dataclasses import replace
+
+    from parity.dedup import rules
+
+    out: dict[str, float | None] = {}
+    for kind, pairs in planted.items():
+        held = total = 0
+        for pair in pairs:
+            low, high = sorted(pair)
+            if low not in facts or high not in facts:
+                continue
+            total += 1
+            moved = replace(facts[high], grid_id=None, area_code="")
+            held += rules.is_candidate(rules.match(facts[low], moved))
+        out[kind] = round(held / total, 4) if total else None
+    return out
+
+
+def describe(a, b) -> str:
+    """One false pair, for reading: what agrees and where the ID numbers differ (masked)."""
+    from parity.core import crypto
+
+    x, y = a.id_number, b.id_number
+    where = [i for i in range(min(len(x), len(y))) if x[i] != y[i]] if len(x) == len(y) else []
+    agree = [
+        label
+        for label, same in (
+            ("sex", a.sex == b.sex),
+            ("birth", a.birth_date == b.birth_date),
+            ("origin", bool(a.hukou_code) and a.hukou_code == b.hukou_code),
+            ("grid", a.grid_id is not None and a.grid_id == b.grid_id),
+            ("phone", bool(a.phone_hash) and a.phone_hash == b.phone_hash),
+        )
+        if same
+    ]
+    return (
+        f"{a.name}/{b.name} {a.birth_date}/{b.birth_date} "
+        f"{crypto.mask_id_number(x) if x else '-'}/{crypto.mask_id_number(y) if y else '-'} "
+        f"id differs at {where} agree={','.join(agree)}"
+    )
+
+
+def print_samples(false: dict, facts: dict, n: int) -> None:
+    for kind, pairs in sorted(false.items()):
+        print(f"\n-- false pairs reported as {kind}: {len(pairs)}")
+        for low, high, reasons in pairs[:n]:
+            if low in facts and high in facts:
+                print(f"  {'+'.join(reasons)}: {describe(facts[low], facts[high])}")
+
+
+def print_table(table: dict) -> None:
+    print("\n| kind | planted | found | recall | reported | precision |")
+    print("|---|---|---|---|---|---|")
+    for kind, row in table.items():
+        print(
+            f"| {kind} | {row['planted']} | {row['found']} | {row['recall']} | "
+            f"{row['reported']} | {row['precision']} |"
+        )
+
+
+def rescore(path: str, samples: int) -> None:
+    """Score a dump's pairs again with the rules as they are now (no database)."""
+    import pickle
+
+    from parity.dedup import rules
+
+    with open(path, "rb") as fh:
+        dump = pickle.load(fh)
+    planted, pairs = dump["planted"], dump["pairs"]
+    facts = {f.pk: f for pair in pairs.values() for f in pair}
+    facts.update(dump["planted_facts"])
+    rows = []
+    for (low, high), (a, b) in pairs.items():
+        found = rules.match(a, b)
+        if rules.is_candidate(found):
+            assert found is not None
+            rows.append((low, high, found.reasons))
+    table, false = evaluate(planted, rows)
+    print_table(table)
+    print("recall had the copy been registered in another grid:", moved_recall(planted, facts))
+    print_samples(false, facts, samples)
 
 
 def main() -> None:
@@ -268,23 +361,39 @@ def main() -> None:
     parser.add_argument("--target", default="parity_dedup")
     parser.add_argument("--per-kind", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--min-people", type=int, default=CITY_MIN_PEOPLE)
     parser.add_argument("--skip-copy", action="store_true", help="reuse the target as it is")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
+    parser.add_argument("--samples", type=int, default=0, help="print N false pairs per kind")
+    parser.add_argument(
+        "--dump",
+        metavar="PATH",
+        help="sweep with a low threshold (not queued) and save the pairs and their facts",
+    )
+    parser.add_argument(
+        "--rescore", metavar="PATH", help="score a --dump's pairs with the rules as they are now"
+    )
     args = parser.parse_args()
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if args.rescore:
+        import django
+
+        django.setup()
+        rescore(args.rescore, args.samples)
+        return
     if not args.skip_copy:
-        city_ready(args.source)
+        city_ready(args.source, args.min_people)
         seconds = copy_city(args.source, args.target)
         print(f"copy of {args.source}: {seconds:.1f} s", flush=True)
     os.environ["DATABASE_URL"] = f"postgresql://postgres@127.0.0.1:5432/{args.target}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    from parity.dedup import actions
+    from parity.dedup import actions, candidates
     from parity.dedup.models import DuplicatePair
     from parity.people.models import Person
 
@@ -302,6 +411,33 @@ def main() -> None:
 
     (people, _chars), baseline = timed("baseline: plain full scan of people_person", scan)
     planted, plant_seconds = timed("planting", lambda: plant(args.per_kind, args.seed))
+    planted_facts = candidates.facts_for(
+        {pk for pairs in planted.values() for p in pairs for pk in p}
+    )
+    if args.dump:
+        import pickle
+
+        # Every pair any rule holds for (any score), to score again offline.
+        result, _s = timed("sweep (dump)", lambda: candidates.sweep(min_score=0.0))
+        pairs = {}
+        for low, high in result.found:
+            pairs[(low, high)] = (planted_facts.get(low), planted_facts.get(high))
+        missing = {
+            pk for pair, fs in pairs.items() for pk, f in zip(pair, fs, strict=True) if f is None
+        }
+        more = candidates.facts_for(missing)
+        pairs = {
+            (low, high): (a or more[low], b or more[high]) for (low, high), (a, b) in pairs.items()
+        }
+        with open(args.dump, "wb") as fh:
+            pickle.dump({"planted": planted, "pairs": pairs, "planted_facts": planted_facts}, fh)
+        print(f"dumped {len(pairs):,} pairs to {args.dump}")
+        rescore(args.dump, args.samples)
+        if not args.keep:
+            connection.close()
+            psql(f"DROP DATABASE IF EXISTS {args.target}")
+        return
+
     import resource
 
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
@@ -312,7 +448,10 @@ def main() -> None:
     sweep_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
         cpu_after.ru_stime - cpu_before.ru_stime
     )
-    table = evaluate(planted)
+    rows = DuplicatePair.objects.values_list("low_id", "high_id", "reasons").iterator(
+        chunk_size=10_000
+    )
+    table, false = evaluate(planted, rows)
 
     # The registration check: the same screen every registration runs, on planted copies.
     sample = [min(pair) for pairs in planted.values() for pair in list(pairs)[:40]]
@@ -334,16 +473,14 @@ def main() -> None:
         "candidates": report.candidates,
         "registration_check_ms": round(screen_ms, 1),
         "load_average": [round(x, 1) for x in load],
+        "recall_if_copy_in_another_grid": moved_recall(planted, planted_facts),
         "kinds": table,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    print("\n| kind | planted | found | recall | reported | precision |")
-    print("|---|---|---|---|---|---|")
-    for kind, row in table.items():
-        print(
-            f"| {kind} | {row['planted']} | {row['found']} | {row['recall']} | "
-            f"{row['reported']} | {row['precision']} |"
-        )
+    print_table(table)
+    if args.samples:
+        wanted = {pk for pairs in false.values() for p in pairs[: args.samples] for pk in p[:2]}
+        print_samples(false, candidates.facts_for(wanted), args.samples)
     if not args.keep:
         connection.close()
         psql(f"DROP DATABASE IF EXISTS {args.target}")

@@ -9,12 +9,22 @@ ID numbers are compared on their 17-digit body (the check character follows from
 one-character typo that an old system "repaired" by recomputing the check character still
 counts as one character. A 15-digit number is compared through its 18-digit form.
 
-A typo in the sequence code alone (the last three digits of the body: the place and the
-birth date agree) is not enough: people with the same name, born the same day in the same
-county, whose sequence numbers are one digit apart are common (common names, and a
-county's registrations of a day numbered one after another). Such a pair is queued only
-with corroborating evidence that the two records are one person: the same phone number or
-the same grid of residence.
+Some evidence is what different people often share, so it queues a pair only when
+corroborated by the same phone number or the same grid of residence (``weak`` in
+``match``):
+
+- a one-digit difference in the sequence code alone (the place and the birth date agree):
+  a county numbers a day's registrations one after another, so namesakes born the same day
+  there are often one digit apart;
+- any ID near-miss or the same birth date and sex, when the names agreeing is a **common
+  name** — surname and one character (王伟, 李娜), the names most people share: namesakes
+  born a few days apart in one county get the same sequence code often enough that their
+  numbers are one digit apart (0630 / 0610), and namesakes born the same day are common;
+- an ID near-miss between names one character apart (王小明 / 王大明): two different
+  errors in one record, and names one character apart are as common as a shared name.
+
+A shared phone number alone is not enough either: a family often registers one number for
+all its members. With names that agree (or are one character apart) it queues the pair.
 """
 
 from __future__ import annotations
@@ -155,6 +165,15 @@ def maybe_pair(a: Facts, b: Facts) -> bool:
     return bool(name_readings(a.name) & name_readings(b.name)) or name_one_char(a.name, b.name)
 
 
+def common_name(a: str, b: str) -> bool:
+    """A surname and one character (王伟, 李娜): the names many different people share."""
+    return min(len(a), len(b)) <= 2
+
+
+# A pair resting on weak evidence alone scores at most this (below the queue).
+_WEAK_CAP = 0.45
+
+
 def match(a: Facts, b: Facts) -> Match | None:
     """The score (0-1) and the reasons that two people are one, or None if no rule holds."""
     if a.pk == b.pk:
@@ -164,8 +183,11 @@ def match(a: Facts, b: Facts) -> Match | None:
     homophone = name_homophone(a.name, b.name)
     one_char = name_one_char(a.name, b.name)
     names_agree = same_name or homophone
+    common = common_name(a.name, b.name)
     facts_agree = a.birth_date == b.birth_date and a.sex == b.sex
     same_origin = bool(a.hukou_code) and a.hukou_code == b.hukou_code
+    # Evidence different people often share: capped below the queue unless corroborated.
+    weak = False
     score = 0.0
 
     if id_fifteen(a.id_number, b.id_number):
@@ -177,27 +199,28 @@ def match(a: Facts, b: Facts) -> Match | None:
         )
         # The typo may be in the birth date or the sex digit: the name must agree.
         score = 0.9 if names_agree else (0.6 if one_char else 0.2)
-        if (
-            Reason.ID_ONE_CHAR in reasons
-            and id_sequence_only(a.id_number, b.id_number)
-            and not (same_phone(a, b) or same_grid(a, b))
-        ):
-            # Namesakes numbered one after another: below the queue even with the same
-            # place of registration (0.3 + 0.15 < MIN_SCORE).
-            score = 0.3 if names_agree else 0.1
+        weak = (
+            (names_agree and common)
+            or one_char
+            or (Reason.ID_ONE_CHAR in reasons and id_sequence_only(a.id_number, b.id_number))
+        )
     elif facts_agree and same_name and (not a.id_number or a.id_number != b.id_number):
         reasons.append(Reason.SAME_NAME_BIRTH_SEX)
         score = 0.45
+        weak = common
     elif facts_agree and homophone:
         reasons.append(Reason.NAME_HOMOPHONE)
         score = 0.45
+        weak = common
     elif facts_agree and one_char:
         reasons.append(Reason.NAME_ONE_CHAR)
         score = 0.3
 
+    # One number for a whole family: a shared phone alone needs names that agree.
+    family_phone = not reasons and not (names_agree or one_char)
     if same_phone(a, b):
-        reasons.append(Reason.SAME_PHONE)
         score = max(score + 0.2, 0.5)
+        reasons.append(Reason.SAME_PHONE)
     elif phones_differ(a, b) and Reason.ID_FIFTEEN not in reasons:
         score -= 0.15
     if same_origin and reasons:
@@ -205,6 +228,10 @@ def match(a: Facts, b: Facts) -> Match | None:
         score += 0.15
     if same_grid(a, b) and reasons:
         reasons.append(Reason.SAME_GRID)
+    if weak and not (same_phone(a, b) or same_grid(a, b)):
+        score = min(score, _WEAK_CAP)
+    if family_phone:
+        score = min(score, _WEAK_CAP)
     if not reasons:
         return None
     return Match(score=round(min(max(score, 0.0), 1.0), 3), reasons=tuple(str(r) for r in reasons))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from parity.conftest import make_id
@@ -140,6 +141,72 @@ def test_a_sequence_typo_in_the_same_grid_is_queued():
     assert not rules.is_candidate(phones)
 
 
+COMMON = "范飞"  # surname and one character: a name many people share
+COMMON_ID = make_id("150205", "20040630", 77)
+
+
+def common(pk: int, name: str = COMMON, **extra) -> Facts:
+    values: dict[str, Any] = {
+        "birth_date": dt.date(2004, 6, 30),
+        "hukou_code": "150205",
+        "id_number": COMMON_ID,
+    }
+    values.update(extra)
+    return facts(pk, name, **values)
+
+
+def test_namesakes_with_a_common_name_born_days_apart_are_not_queued():
+    """Seen on the demo city: 范飞 born 2004-06-30 and 范飞 born 2004-06-10 in one county,
+    both with sequence 077 (a county numbers each day from the start): one digit apart."""
+    other_day = make_id("150205", "20040610", 77)
+    assert rules.id_one_char(COMMON_ID, other_day)
+    found = rules.match(common(1), common(2, id_number=other_day, birth_date=dt.date(2004, 6, 10)))
+    assert found is not None and Reason.ID_ONE_CHAR in found.reasons
+    assert not rules.is_candidate(found)
+    # The same with the year swapped (2004 / 2040 is no date; 0630 / 0603 is).
+    swapped = make_id("150205", "20040603", 77)
+    assert rules.id_transposed(COMMON_ID, swapped)
+    found = rules.match(common(1), common(2, id_number=swapped, birth_date=dt.date(2004, 6, 3)))
+    assert not rules.is_candidate(found)
+
+
+def test_a_typo_with_a_common_name_is_queued_with_corroboration():
+    other_day = make_id("150205", "20040610", 77)
+    moved = {"id_number": other_day, "birth_date": dt.date(2004, 6, 10)}
+    grid = rules.match(common(1, grid_id=3), common(2, grid_id=3, **moved))
+    assert rules.is_candidate(grid) and Reason.SAME_GRID in grid.reasons
+    phone = rules.match(common(1, phone_hash="h"), common(2, phone_hash="h", **moved))
+    assert rules.is_candidate(phone) and Reason.SAME_PHONE in phone.reasons
+    # A longer name is rarer: the typo and the name suffice.
+    long = rules.match(common(1, name="范小飞"), common(2, name="范小飞", **moved))
+    assert rules.is_candidate(long)
+
+
+def test_namesakes_with_a_common_name_born_the_same_day_are_not_queued():
+    """李娜 and 李娜, born the same day in the same county under other numbers: common."""
+    other = make_id("150205", "20040630", 555)
+    for name_b in ("李娜", "李那"):  # the same name, a homophone
+        found = rules.match(common(1, name="李娜"), common(2, name=name_b, id_number=other))
+        assert found is not None and Reason.SAME_ORIGIN in found.reasons
+        assert not rules.is_candidate(found), name_b
+    # ... unless they live in the same grid or share a phone number.
+    grid = rules.match(
+        common(1, name="李娜", grid_id=3), common(2, name="李那", id_number=other, grid_id=3)
+    )
+    assert rules.is_candidate(grid)
+
+
+def test_a_typo_between_names_one_character_apart_needs_corroboration():
+    """王小明 / 王大明 with numbers one digit apart: two errors at once, or two people."""
+    typo = one_char_typo(ID, 8)
+    found = rules.match(facts(1), facts(2, name="王大明", id_number=typo))
+    assert found is not None and Reason.ID_ONE_CHAR in found.reasons
+    assert not rules.is_candidate(found)
+    assert rules.is_candidate(
+        rules.match(facts(1, grid_id=5), facts(2, name="王大明", id_number=typo, grid_id=5))
+    )
+
+
 def test_a_typo_in_the_id_number_of_someone_else_is_not_a_candidate():
     other = facts(2, name="李强", id_number=one_char_typo(ID, 15), hukou_code="410102")
     assert not rules.is_candidate(rules.match(facts(1), other))
@@ -200,12 +267,25 @@ def test_one_character_apart_alone_is_below_the_queue():
     assert not rules.is_candidate(found)
 
 
-def test_the_same_phone_number_is_a_candidate():
+def test_the_same_phone_number_with_the_name_is_a_candidate():
+    """Born on another day (or a date mistyped), no ID number: the phone and the name."""
+    a = facts(1, phone_hash="h")
+    b = facts(2, birth_date=dt.date(1991, 5, 5), id_number="", phone_hash="h")
+    found = rules.match(a, b)
+    assert rules.is_candidate(found)
+    assert found.reasons[0] == Reason.SAME_PHONE
+    homophone = facts(2, name="王晓明", birth_date=dt.date(1970, 5, 5), phone_hash="h")
+    assert rules.is_candidate(rules.match(a, replace(homophone, id_number="")))
+
+
+def test_a_phone_shared_by_a_family_is_not_a_candidate():
+    """One number for the whole family: the same phone and origin, other names."""
     a = facts(1, phone_hash="h")
     b = facts(2, name="赵四", sex="F", birth_date=dt.date(1970, 5, 5), id_number="", phone_hash="h")
     found = rules.match(a, b)
-    assert rules.is_candidate(found)
-    assert Reason.SAME_PHONE in found.reasons
+    assert found is not None and Reason.SAME_PHONE in found.reasons
+    assert Reason.SAME_ORIGIN in found.reasons
+    assert not rules.is_candidate(found)
 
 
 def test_different_phone_numbers_are_no_candidate_by_themselves():

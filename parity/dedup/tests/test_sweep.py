@@ -86,9 +86,17 @@ def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(register
 
 
 def test_the_same_phone_is_found_across_blocks(register):
+    """Born on other days, from other places, under names read alike: only the phone
+    block brings them together."""
     a = register(id_number=make_id("150203", "19850315", 321), name="王晓明", phone="13812345678")
-    b = register(id_number=make_id("410102", "19700101", 444), name="赵四", phone="13812345678")
+    b = register(id_number=make_id("410102", "19700101", 444), name="王小明", phone="13812345678")
     assert Reason.SAME_PHONE in _found(candidates.sweep())[frozenset((a.pk, b.pk))]
+
+
+def test_a_family_sharing_one_phone_is_not_queued(register):
+    a = register(id_number=make_id("150203", "19850315", 321), name="王晓明", phone="13812345678")
+    b = register(id_number=make_id("150203", "19870101", 444), name="赵丽丽", phone="13812345678")
+    assert frozenset((a.pk, b.pk)) not in _found(candidates.sweep())
 
 
 def test_the_command_queues_the_pairs_once_and_keeps_decisions(register, capsys):
