@@ -11,8 +11,13 @@ people), so only people who share a block are compared, and a pair must share at
   where the first block no longer holds;
 - **phone number** (its blind index), grouped in the database.
 
-Inside a birth-date block, names and ID numbers are compared all against all with
-rapidfuzz's ``cdist`` (C, not Python loops); ``rules.match`` scores what gets through.
+Inside a birth-date block, names are compared all against all with rapidfuzz's ``cdist``
+(C, not Python loops) and people sharing a name reading, a phone number or an ID number
+body are paired; ``rules.match`` scores what gets through. ID numbers one typo apart under
+unrelated names are not paired there: no rule queues them without a phone number in common,
+and those meet in the phone block. (In a county's day of births the sequence codes run one
+after another, so most people of a birth-date block have numbers one digit apart: comparing
+them all was most of the sweep's work.)
 """
 
 from __future__ import annotations
@@ -92,19 +97,24 @@ def pairs_in_block(block: list[Facts]) -> Iterator[tuple[Facts, Facts]]:
                 if rules.maybe_pair(block[i], block[j]):
                     yield block[i], block[j]
         return
+    # Names of three or more characters one apart (``rules.name_one_char``); names that
+    # agree share a reading, below. ``rules.maybe_pair`` in bulk.
     names = [f.name for f in block]
     near = process.cdist(names, names, scorer=Levenshtein.distance, score_cutoff=1) <= 1
-    # A person without an ID number gets a body no other can be near.
-    bodies = [rules.id_body(f.id_number) or f"#{i:016d}" for i, f in enumerate(block)]
-    near |= process.cdist(bodies, bodies, scorer=OSA.distance, score_cutoff=1) <= 1
+    long = np.array([len(name) >= 3 for name in names])
+    near &= np.logical_and.outer(long, long)
     readings: dict[str, list[int]] = defaultdict(list)
     phones: dict[str, list[int]] = defaultdict(list)
+    bodies: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(block):
         for reading in rules.name_readings(f.name):
             readings[reading].append(i)
         if f.phone_hash:
             phones[f.phone_hash].append(i)
-    for group in (*readings.values(), *phones.values()):
+        body = rules.id_body(f.id_number)
+        if body:
+            bodies[body].append(i)
+    for group in (*readings.values(), *phones.values(), *bodies.values()):
         if len(group) > 1:
             idx = np.array(group)
             near[np.ix_(idx, idx)] = True

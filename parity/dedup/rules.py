@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import product
 
 from pypinyin import Style, pinyin
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from parity.dedup.choices import Reason
 
@@ -112,13 +112,21 @@ def id_transposed(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=50_000)
+def _char_readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of one character, the most common first."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")
+    return tuple(dict.fromkeys(found[0])) if found else (char,)
+
+
 @lru_cache(maxsize=400_000)
 def name_readings(name: str) -> frozenset[str]:
     """The toneless pinyin readings of a name: every reading of the surname (单 is dan,
-    shan or chan; 曾 is zeng or ceng) and of each given-name character, capped."""
-    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
+    shan or chan; 曾 is zeng or ceng) and of each given-name character, capped. Read
+    character by character (a name is no phrase; and a city has a few thousand characters
+    in its names but hundreds of thousands of names)."""
     combos: list[str] = []
-    for parts in product(*readings):
+    for parts in product(*(_char_readings(char) for char in name)):
         combos.append(" ".join(parts))
         if len(combos) >= _MAX_READINGS:
             break
@@ -156,11 +164,14 @@ def phones_differ(a: Facts, b: Facts) -> bool:
 
 
 def maybe_pair(a: Facts, b: Facts) -> bool:
-    """A cheap test for blocks: could any rule hold? (``match`` decides.)"""
+    """A cheap test for blocks: could ``match`` queue the pair? Names that agree or are one
+    character apart, the same phone, or the same ID number body (the 15-digit form). An ID
+    number one typo apart under unrelated names scores below the queue without a phone
+    in common, and pairs with a phone in common are compared through the phone block."""
     if a.name == b.name or same_phone(a, b):
         return True
     x, y = id_body(a.id_number), id_body(b.id_number)
-    if x and y and OSA.distance(x, y, score_cutoff=1) <= 1:
+    if x and x == y:
         return True
     return bool(name_readings(a.name) & name_readings(b.name)) or name_one_char(a.name, b.name)
 
