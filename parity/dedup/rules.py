@@ -25,6 +25,13 @@ corroborated by the same phone number or the same grid of residence (``weak`` in
 
 A shared phone number alone is not enough either: a family often registers one number for
 all its members. With names that agree (or are one character apart) it queues the pair.
+And twins are never queued by their ID numbers: born the same day in the same place and
+numbered one after another, they live in one grid with one phone, often under names one
+character apart (方晶璐 / 方莉璐): a sequence-code difference needs names that agree.
+
+Names are compared by their characters and by their pinyin: every reading of a surname
+that has several (单 is shan, dan or chan), the common reading of every other character
+(a rare one — 王 read yu, 郝 read shi — made strangers homophones).
 """
 
 from __future__ import annotations
@@ -32,7 +39,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import product
 
 from pypinyin import Style, pinyin
 from rapidfuzz.distance import Levenshtein
@@ -41,8 +47,7 @@ from parity.dedup.choices import Reason
 
 # Pairs scoring below this are not queued for review (the sweep and the registration check).
 MIN_SCORE = 0.5
-# At most this many readings of one name are compared (a surname with several readings
-# times given-name characters with several): enough for 单 / 曾 / 解 / 区 and the like.
+# At most this many readings of one name are compared (a surname's readings).
 _MAX_READINGS = 8
 
 
@@ -112,25 +117,63 @@ def id_transposed(a: str, b: str) -> bool:
     )
 
 
+# Surnames read otherwise than their characters' common reading (单 as a surname is shan,
+# but dan and chan are heard too; 曾 is zeng, ceng elsewhere): every reading a clerk may
+# have heard or typed. Other surnames and every given-name character are read one way.
+SURNAME_READINGS: dict[str, tuple[str, ...]] = {
+    "单": ("shan", "dan", "chan"),
+    "曾": ("zeng", "ceng"),
+    "解": ("xie", "jie"),
+    "区": ("ou", "qu"),
+    "仇": ("qiu", "chou"),
+    "查": ("zha", "cha"),
+    "朴": ("piao", "pu"),
+    "盖": ("ge", "gai"),
+    "尉": ("yu", "wei"),
+    "乐": ("yue", "le"),
+    "覃": ("qin", "tan"),
+    "缪": ("miao", "mou"),
+    "员": ("yun", "yuan"),
+    "召": ("shao", "zhao"),
+    "秘": ("bi", "mi"),
+    "种": ("chong", "zhong"),
+    "折": ("she", "zhe"),
+    "翟": ("zhai", "di"),
+    "谌": ("chen", "shen"),
+    "隗": ("wei", "kui"),
+    "句": ("gou", "ju"),
+    "繁": ("po", "fan"),
+    "宿": ("su", "xiu"),
+    "柏": ("bai", "bo"),
+    "那": ("na", "nuo"),
+    "粘": ("nian", "zhan"),
+    "能": ("nai", "neng"),
+    "藏": ("zang", "cang"),
+    "重": ("chong", "zhong"),
+    "沈": ("shen", "chen"),
+}
+
+
 @lru_cache(maxsize=50_000)
-def _char_readings(char: str) -> tuple[str, ...]:
-    """Every toneless reading of one character, the most common first."""
-    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors="default")
-    return tuple(dict.fromkeys(found[0])) if found else (char,)
+def _char_reading(char: str) -> str:
+    """A character's common toneless reading (pypinyin's first): a rare or literary one
+    (王 as yu, 郝 as shi, 俊 as dun) would make strangers' names homophones."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=False, errors="default")
+    return found[0][0] if found else char
 
 
 @lru_cache(maxsize=400_000)
 def name_readings(name: str) -> frozenset[str]:
-    """The toneless pinyin readings of a name: every reading of the surname (单 is dan,
-    shan or chan; 曾 is zeng or ceng) and of each given-name character, capped. Read
+    """The toneless pinyin readings of a name: every reading of the surname
+    (``SURNAME_READINGS``) with the common reading of each given-name character. Read
     character by character (a name is no phrase; and a city has a few thousand characters
     in its names but hundreds of thousands of names)."""
-    combos: list[str] = []
-    for parts in product(*(_char_readings(char) for char in name)):
-        combos.append(" ".join(parts))
-        if len(combos) >= _MAX_READINGS:
-            break
-    return frozenset(combos)
+    if not name:
+        return frozenset({""})
+    surname = SURNAME_READINGS.get(name[0], (_char_reading(name[0]),))
+    given = " ".join(_char_reading(char) for char in name[1:])
+    combos = [f"{reading} {given}" if given else reading for reading in surname]
+    return frozenset(combos[:_MAX_READINGS])
 
 
 @lru_cache(maxsize=400_000)
@@ -198,7 +241,7 @@ def match(a: Facts, b: Facts) -> Match | None:
     facts_agree = a.birth_date == b.birth_date and a.sex == b.sex
     same_origin = bool(a.hukou_code) and a.hukou_code == b.hukou_code
     # Evidence different people often share: capped below the queue unless corroborated.
-    weak = False
+    weak = twins = False
     score = 0.0
 
     if id_fifteen(a.id_number, b.id_number):
@@ -215,6 +258,9 @@ def match(a: Facts, b: Facts) -> Match | None:
             or one_char
             or (Reason.ID_ONE_CHAR in reasons and id_sequence_only(a.id_number, b.id_number))
         )
+        # Twins: born the same day in the same place, numbered one after another, living
+        # together (one grid, one phone), names alike but not the same (方晶璐 / 方莉璐).
+        twins = not names_agree and id_sequence_only(a.id_number, b.id_number)
     elif facts_agree and same_name and (not a.id_number or a.id_number != b.id_number):
         reasons.append(Reason.SAME_NAME_BIRTH_SEX)
         score = 0.45
@@ -241,7 +287,7 @@ def match(a: Facts, b: Facts) -> Match | None:
         reasons.append(Reason.SAME_GRID)
     if weak and not (same_phone(a, b) or same_grid(a, b)):
         score = min(score, _WEAK_CAP)
-    if family_phone:
+    if family_phone or twins:
         score = min(score, _WEAK_CAP)
     if not reasons:
         return None

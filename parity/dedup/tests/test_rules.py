@@ -86,6 +86,20 @@ def test_surnames_with_several_readings_match_each_reading():
     assert rules.name_homophone("曾红", "增红")  # 曾 read zeng
 
 
+def test_rare_readings_of_characters_make_no_homophones():
+    """Seen on the demo city with every reading of every character: 王 read yu made 王军浩
+    and 余军浩 homophones, 郝 read shi and 俊 read jun/dun made 史俊俊 and 郝军俊 one."""
+    for a, b in (
+        ("王军浩", "余军浩"),
+        ("史俊俊", "郝军俊"),
+        ("白萍", "潘萍"),
+        ("韦琳娜", "于琳娜"),
+    ):
+        assert not rules.name_homophone(a, b), (a, b)
+    # A surname's readings still count where they are a surname's (单 / 善, 曾 / 增).
+    assert "shan wei" in rules.name_readings("单伟") and "dan wei" in rules.name_readings("单伟")
+
+
 def test_names_read_differently_are_no_homophones():
     assert not rules.name_homophone("王小明", "王大明")
     assert not rules.name_homophone("王小明", "王小明")
@@ -205,6 +219,20 @@ def test_a_typo_between_names_one_character_apart_needs_corroboration():
     assert rules.is_candidate(
         rules.match(facts(1, grid_id=5), facts(2, name="王大明", id_number=typo, grid_id=5))
     )
+
+
+def test_twins_are_not_queued_even_in_one_grid_with_one_phone():
+    """Seen on the demo city: 方晶璐 / 方莉璐, born the same day in the same place, numbered
+    one after another, in one grid: twins, not a typo."""
+    sister = {"name": "王大明", "id_number": make_id("150203", "19900101", 125)}
+    found = rules.match(
+        facts(1, grid_id=4, phone_hash="h"), facts(2, grid_id=4, phone_hash="h", **sister)
+    )
+    assert found is not None and Reason.ID_ONE_CHAR in found.reasons
+    assert not rules.is_candidate(found)
+    # The same name in one grid is still queued (a sequence typo, corroborated).
+    same = rules.match(facts(1, grid_id=4), facts(2, grid_id=4, id_number=sister["id_number"]))
+    assert rules.is_candidate(same)
 
 
 def test_a_typo_in_the_id_number_of_someone_else_is_not_a_candidate():
