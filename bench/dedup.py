@@ -368,7 +368,8 @@ def main() -> None:
     parser.add_argument(
         "--dump",
         metavar="PATH",
-        help="sweep with a low threshold (not queued) and save the pairs and their facts",
+        help="sweep with no threshold (nothing queued) and save the pairs and their facts "
+        "(names and ID numbers in clear: the demo city only; delete it afterwards)",
     )
     parser.add_argument(
         "--rescore", metavar="PATH", help="score a --dump's pairs with the rules as they are now"
