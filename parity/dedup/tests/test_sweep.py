@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from parity.conftest import make_id
 from parity.core import crypto
@@ -129,3 +131,19 @@ def test_the_sweep_runs_as_a_background_task(register):
     _copy(base, id_number="150203850315321")
     result = dedup_sweep.call(0.5)
     assert result["new"] == 1
+
+
+def test_the_sweep_leaves_the_planner_settings_as_they_were(register):
+    """The whole-table read sets its own plan (``candidates._read_whole_table``) and
+    puts the session's settings back after it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings: PostgreSQL only")
+    register(id_number=make_id("150203", "19850315", 321), name="王晓明")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_indexscan")
+        before = cursor.fetchone()[0]
+        candidates.sweep()
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == before == "on"
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone()[0] == "0.1"
