@@ -113,17 +113,55 @@ def homophone_of(name: str, rng: random.Random) -> str | None:
     return None
 
 
-def plant(per_kind: int, seed: int) -> dict[str, set[frozenset[int]]]:
+PLACEMENTS = ("same_grid", "same_district", "other_district")
+
+
+def placement(a, b) -> str:
+    """Where two people live relative to each other: one grid, two grids of one district
+    (the first six digits of the area code), or two districts."""
+    if a.grid_id is not None and a.grid_id == b.grid_id:
+        return "same_grid"
+    if a.area_code[:6] and a.area_code[:6] == b.area_code[:6]:
+        return "same_district"
+    return "other_district"
+
+
+def plant(
+    per_kind: int, seed: int, other_grid_share: float = 0.5, other_district_share: float = 0.5
+) -> dict[str, set[frozenset[int]]]:
     """Copies of randomly drawn people, ``per_kind`` of each kind, written as an old
-    register's import would have: straight into the table, sealed like any other."""
+    register's import would have: straight into the table, sealed like any other.
+
+    ``other_grid_share`` of the copies of people who live in a grid are registered in
+    another grid, as after a move within the city; of those, ``other_district_share`` in
+    a grid of another district (drawn at random), the rest in another grid of the same
+    district. The others live in the original's grid."""
     from django.db import transaction
 
+    from parity.areas.choices import Level
+    from parity.areas.models import Area
     from parity.core import crypto
     from parity.dedup.rules import id_body
     from parity.people.idnumber import IDNumberError, parse, with_check_digit
     from parity.people.models import Person
 
     rng = random.Random(seed)
+    grids: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pk, code in Area.objects.filter(level=Level.GRID).values_list("pk", "code"):
+        grids[code[:6]].append((pk, code))
+    districts = sorted(grids)
+
+    def moved_grid(person) -> tuple[int | None, str]:
+        """The grid (and area code) the copy is registered in."""
+        if person.grid_id is None or rng.random() >= other_grid_share:
+            return person.grid_id, person.area_code
+        home = person.area_code[:6]
+        others = [d for d in districts if d != home]
+        if others and rng.random() < other_district_share:
+            return rng.choice(grids[rng.choice(others)])
+        options = [g for g in grids.get(home, []) if g[0] != person.grid_id]
+        return rng.choice(options) if options else (person.grid_id, person.area_code)
+
     max_pk = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     wanted = per_kind * len(KINDS) * 3
     drawn = sorted({rng.randrange(1, max_pk + 1) for _ in range(wanted)})
@@ -186,6 +224,7 @@ def plant(per_kind: int, seed: int) -> dict[str, set[frozenset[int]]]:
             if index in taken or id_body(new_number) == "":
                 continue
             taken.add(index)
+            grid_id, area_code = moved_grid(person)
             copy = Person(
                 name=name,
                 sex=sex,
@@ -196,8 +235,8 @@ def plant(per_kind: int, seed: int) -> dict[str, set[frozenset[int]]]:
                 hukou_code=person.hukou_code,
                 hukou_type=person.hukou_type,
                 status=person.status,
-                area_code=person.area_code,
-                grid_id=person.grid_id,
+                area_code=area_code,
+                grid_id=grid_id,
                 outflow_region_code=person.outflow_region_code,
                 outflow_since=person.outflow_since,
                 arrived_city_on=person.arrived_city_on,
@@ -268,6 +307,25 @@ def evaluate(planted: dict[str, set[frozenset[int]]], rows) -> tuple[dict, dict]
     return table, false
 
 
+def evaluate_placements(planted: dict[str, set[frozenset[int]]], rows, facts: dict) -> dict:
+    """``evaluate`` for all pairs and for each placement (``placement``): the planted pairs
+    whose two people live there, and the reported pairs whose two people live there."""
+    rows = list(rows)
+
+    def where(pair) -> str | None:
+        low, high = sorted(pair)
+        if low not in facts or high not in facts:
+            return None
+        return placement(facts[low], facts[high])
+
+    tables = {"all placements": evaluate(planted, rows)[0]}
+    for place in PLACEMENTS:
+        kept = {k: {p for p in pairs if where(p) == place} for k, pairs in planted.items()}
+        kept_rows = [r for r in rows if where((r[0], r[1])) == place]
+        tables[place] = evaluate(kept, kept_rows)[0]
+    return tables
+
+
 def moved_recall(planted: dict[str, set[frozenset[int]]], facts: dict) -> dict[str, float | None]:
     """Per kind, the share of planted pairs still queued had the copy been registered in
     another grid (its grid and area taken away): the bench writes every copy into the
@@ -322,7 +380,9 @@ def print_samples(false: dict, facts: dict, n: int) -> None:
                 print(f"  {'+'.join(reasons)}: {describe(facts[low], facts[high])}")
 
 
-def print_table(table: dict) -> None:
+def print_table(table: dict, title: str = "") -> None:
+    if title:
+        print(f"\n{title}")
     print("\n| kind | planted | found | recall | reported | precision |")
     print("|---|---|---|---|---|---|")
     for kind, row in table.items():
@@ -335,14 +395,26 @@ def print_table(table: dict) -> None:
 def rescore(path: str, samples: int) -> None:
     """Score a dump's pairs again with the rules as they are now (no database)."""
     import pickle
+    from dataclasses import replace
 
     from parity.dedup import rules
 
     with open(path, "rb") as fh:
         dump = pickle.load(fh)
     planted, pairs = dump["planted"], dump["pairs"]
+    holders = dump.get("name_holders", {})
+    if holders:
+        pairs = {
+            key: tuple(replace(f, name_holders=holders.get(f.name, 0)) for f in fs)
+            for key, fs in pairs.items()
+        }
     facts = {f.pk: f for pair in pairs.values() for f in pair}
-    facts.update(dump["planted_facts"])
+    facts.update(
+        {
+            pk: replace(f, name_holders=holders.get(f.name, 0))
+            for pk, f in dump["planted_facts"].items()
+        }
+    )
     rows = []
     for (low, high), (a, b) in pairs.items():
         found = rules.match(a, b)
@@ -350,8 +422,8 @@ def rescore(path: str, samples: int) -> None:
             assert found is not None
             rows.append((low, high, found.reasons))
     table, false = evaluate(planted, rows)
-    print_table(table)
-    print("recall had the copy been registered in another grid:", moved_recall(planted, facts))
+    for title, placed in evaluate_placements(planted, rows, facts).items():
+        print_table(placed, title)
     print_samples(false, facts, samples)
 
 
@@ -364,6 +436,18 @@ def main() -> None:
     parser.add_argument("--min-people", type=int, default=CITY_MIN_PEOPLE)
     parser.add_argument("--skip-copy", action="store_true", help="reuse the target as it is")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
+    parser.add_argument(
+        "--other-grid-share",
+        type=float,
+        default=0.5,
+        help="the share of copies registered in another grid than the original's (a move)",
+    )
+    parser.add_argument(
+        "--other-district-share",
+        type=float,
+        default=0.5,
+        help="of those, the share in a grid of another district (the rest: same district)",
+    )
     parser.add_argument("--samples", type=int, default=0, help="print N false pairs per kind")
     parser.add_argument(
         "--dump",
@@ -411,7 +495,10 @@ def main() -> None:
             return cursor.fetchone()
 
     (people, _chars), baseline = timed("baseline: plain full scan of people_person", scan)
-    planted, plant_seconds = timed("planting", lambda: plant(args.per_kind, args.seed))
+    planted, plant_seconds = timed(
+        "planting",
+        lambda: plant(args.per_kind, args.seed, args.other_grid_share, args.other_district_share),
+    )
     planted_facts = candidates.facts_for(
         {pk for pairs in planted.values() for p in pairs for pk in p}
     )
@@ -431,7 +518,15 @@ def main() -> None:
             (low, high): (a or more[low], b or more[high]) for (low, high), (a, b) in pairs.items()
         }
         with open(args.dump, "wb") as fh:
-            pickle.dump({"planted": planted, "pairs": pairs, "planted_facts": planted_facts}, fh)
+            pickle.dump(
+                {
+                    "planted": planted,
+                    "pairs": pairs,
+                    "planted_facts": planted_facts,
+                    "name_holders": candidates.name_holders(Person.objects.all()),
+                },
+                fh,
+            )
         print(f"dumped {len(pairs):,} pairs to {args.dump}")
         rescore(args.dump, args.samples)
         if not args.keep:
@@ -449,10 +544,11 @@ def main() -> None:
     sweep_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (
         cpu_after.ru_stime - cpu_before.ru_stime
     )
-    rows = DuplicatePair.objects.values_list("low_id", "high_id", "reasons").iterator(
-        chunk_size=10_000
-    )
+    rows = list(DuplicatePair.objects.values_list("low_id", "high_id", "reasons"))
     table, false = evaluate(planted, rows)
+    row_facts = candidates.facts_for({pk for row in rows for pk in row[:2]})
+    row_facts.update(planted_facts)
+    placed = evaluate_placements(planted, rows, row_facts)
 
     # The registration check: the same screen every registration runs, on planted copies.
     sample = [min(pair) for pairs in planted.values() for pair in list(pairs)[:40]]
@@ -474,11 +570,15 @@ def main() -> None:
         "candidates": report.candidates,
         "registration_check_ms": round(screen_ms, 1),
         "load_average": [round(x, 1) for x in load],
+        "other_grid_share": args.other_grid_share,
+        "other_district_share": args.other_district_share,
         "recall_if_copy_in_another_grid": moved_recall(planted, planted_facts),
         "kinds": table,
+        "placements": {k: v for k, v in placed.items() if k != "all placements"},
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    print_table(table)
+    for title, part in placed.items():
+        print_table(part, title)
     if args.samples:
         wanted = {pk for pairs in false.values() for p in pairs[: args.samples] for pk in p[:2]}
         print_samples(false, candidates.facts_for(wanted), args.samples)

@@ -58,7 +58,9 @@ _SMALL_BLOCK = 12
 CHUNK = 20_000
 
 
-def facts_from_row(row: tuple) -> Facts:
+def facts_from_row(row: tuple, holders: dict[str, int] | None = None) -> Facts:
+    """A person's facts from a row of ``FACT_COLUMNS``; ``holders`` gives how many people
+    of the registry hold each name (``name_holders``), left 0 (not counted) without it."""
     pk, name, sex, birth_date, hukou_code, sealed, phone_hash, area_code, grid_id = row
     return Facts(
         pk=pk,
@@ -70,20 +72,29 @@ def facts_from_row(row: tuple) -> Facts:
         phone_hash=phone_hash,
         area_code=area_code,
         grid_id=grid_id,
+        name_holders=holders.get(name, 0) if holders is not None else 0,
     )
+
+
+def name_holders(people=None) -> dict[str, int]:
+    """How many people hold each name, counted in the database (one ``GROUP BY``): what
+    ``rules.common_name`` weighs a name agreeing by."""
+    people = people if people is not None else Person.objects.all()
+    rows = people.order_by().values("name").annotate(n=Count("id")).values_list("name", "n")
+    return dict(rows.iterator(chunk_size=CHUNK))
 
 
 def facts_of(person: Person) -> Facts:
     return facts_from_row(tuple(getattr(person, c) for c in FACT_COLUMNS))
 
 
-def facts_for(pks: Iterable[int]) -> dict[int, Facts]:
+def facts_for(pks: Iterable[int], holders: dict[str, int] | None = None) -> dict[int, Facts]:
     wanted = sorted(set(pks))
     found: dict[int, Facts] = {}
     for start in range(0, len(wanted), 2000):
         rows = Person.objects.filter(pk__in=wanted[start : start + 2000]).values_list(*FACT_COLUMNS)
         for row in rows:
-            found[row[0]] = facts_from_row(row)
+            found[row[0]] = facts_from_row(row, holders)
     return found
 
 
@@ -160,6 +171,8 @@ def sweep(
 ) -> SweepResult:
     """Every candidate pair among ``queryset`` (all people by default), scored."""
     people = queryset if queryset is not None else Person.objects.all()
+    # Names weighed by how common they are in the whole registry, not just the part swept.
+    holders = name_holders()
     result = SweepResult()
     key_hashes = array("q")
     key_pks = array("q")
@@ -172,7 +185,7 @@ def sweep(
     # WITH HOLD, which reads the whole table into a temporary store before the first row.
     with transaction.atomic(), _read_whole_table(queryset is None):
         for row in rows.iterator(chunk_size=CHUNK):
-            f = facts_from_row(row)
+            f = facts_from_row(row, holders)
             result.people += 1
             if (f.birth_date, f.sex) != block_key:
                 for a, b in pairs_in_block(block):
@@ -202,7 +215,7 @@ def sweep(
         pairs.update((x, y) for i, x in enumerate(group) for y in group[i + 1 :])
     pairs = {(x, y) if x < y else (y, x) for x, y in pairs}
     pairs -= set(result.found)
-    facts = facts_for({pk for pair in pairs for pk in pair})
+    facts = facts_for({pk for pair in pairs for pk in pair}, holders)
     for low, high in sorted(pairs):
         if low in facts and high in facts:
             _keep(result, facts[low], facts[high], min_score)

@@ -64,6 +64,8 @@ class Facts:
     phone_hash: str = ""
     area_code: str = ""
     grid_id: int | None = None
+    # How many people in the registry hold this name (0: not counted).
+    name_holders: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +221,35 @@ def maybe_pair(a: Facts, b: Facts) -> bool:
     return bool(name_readings(a.name) & name_readings(b.name)) or name_one_char(a.name, b.name)
 
 
-def common_name(a: str, b: str) -> bool:
-    """A surname and one character (王伟, 李娜): the names many different people share."""
-    return min(len(a), len(b)) <= 2
+# A name held by at least this many people of the registry is common: in a city of
+# millions, two of its holders born the same day in the same county are to be expected.
+COMMON_NAME_HOLDERS = 30
+
+
+def common_name(a: Facts, b: Facts) -> bool:
+    """Names many different people share: held by ``COMMON_NAME_HOLDERS`` or more people of
+    the registry (either of the two), as the sweep counts them; when not counted (0), a
+    surname and one character (王伟, 李娜), the names most people share."""
+    if a.name_holders and b.name_holders:
+        return max(a.name_holders, b.name_holders) >= COMMON_NAME_HOLDERS
+    return min(len(a.name), len(b.name)) <= 2
+
+
+def same_district(a: Facts, b: Facts) -> bool:
+    """Managed in one district (the first six digits of the area code)."""
+    return len(a.area_code) >= 6 and a.area_code[:6] == b.area_code[:6]
+
+
+# Which places corroborate weak evidence: the same grid, or any grid of the same district
+# (a move inside a district is the commonest move; across districts, only a phone).
+CORROBORATING_PLACE = "district"
+
+
+def corroborated(a: Facts, b: Facts) -> bool:
+    """Weak evidence counts with the same phone number, or living in the same place."""
+    if same_phone(a, b) or same_grid(a, b):
+        return True
+    return CORROBORATING_PLACE == "district" and same_district(a, b)
 
 
 # A pair resting on weak evidence alone scores at most this (below the queue).
@@ -237,7 +265,7 @@ def match(a: Facts, b: Facts) -> Match | None:
     homophone = name_homophone(a.name, b.name)
     one_char = name_one_char(a.name, b.name)
     names_agree = same_name or homophone
-    common = common_name(a.name, b.name)
+    common = common_name(a, b)
     facts_agree = a.birth_date == b.birth_date and a.sex == b.sex
     same_origin = bool(a.hukou_code) and a.hukou_code == b.hukou_code
     # Evidence different people often share: capped below the queue unless corroborated.
@@ -253,11 +281,9 @@ def match(a: Facts, b: Facts) -> Match | None:
         )
         # The typo may be in the birth date or the sex digit: the name must agree.
         score = 0.9 if names_agree else (0.6 if one_char else 0.2)
-        weak = (
-            (names_agree and common)
-            or one_char
-            or (Reason.ID_ONE_CHAR in reasons and id_sequence_only(a.id_number, b.id_number))
-        )
+        # A sequence-code typo is weak under a common name only: namesakes born the same
+        # day in one county are numbered one after another, rare names' holders are not.
+        weak = (names_agree and common) or one_char
         # Twins: born the same day in the same place, numbered one after another, living
         # together (one grid, one phone), names alike but not the same (方晶璐 / 方莉璐).
         twins = not names_agree and id_sequence_only(a.id_number, b.id_number)
@@ -285,7 +311,9 @@ def match(a: Facts, b: Facts) -> Match | None:
         score += 0.15
     if same_grid(a, b) and reasons:
         reasons.append(Reason.SAME_GRID)
-    if weak and not (same_phone(a, b) or same_grid(a, b)):
+    elif same_district(a, b) and reasons:
+        reasons.append(Reason.SAME_DISTRICT)
+    if weak and not corroborated(a, b):
         score = min(score, _WEAK_CAP)
     if family_phone or twins:
         score = min(score, _WEAK_CAP)

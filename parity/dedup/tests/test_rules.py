@@ -125,34 +125,90 @@ def test_a_typo_in_the_place_or_date_part_needs_no_more_evidence():
 
 
 def test_namesakes_numbered_one_apart_in_the_same_county_are_not_queued():
-    """Same name, day, sex and place of registration; sequence 123 / 124 (or 133): common
-    among different people, so the one-digit difference alone does not queue them."""
+    """Same common name, day, sex and place of registration; sequence 123 / 124 (or 133):
+    common among different people, so the one-digit difference alone does not queue them."""
     for other in (make_id("150203", "19900101", 125), one_char_typo(ID, 15)):
-        found = rules.match(facts(1), facts(2, id_number=other))
+        found = rules.match(held(1, 500), held(2, 500, id_number=other))
         assert found is not None and Reason.ID_ONE_CHAR in found.reasons
         assert Reason.SAME_ORIGIN in found.reasons
         assert not rules.is_candidate(found)
 
 
+def test_a_sequence_typo_under_a_rare_name_is_queued_anywhere():
+    """A name few people hold: its holders born the same day in one county are rare, so a
+    copy registered in another district without a phone is still found."""
+    for other in (make_id("150203", "19900101", 125), one_char_typo(ID, 15)):
+        found = rules.match(
+            held(1, 3, area_code="150203001001001", grid_id=1),
+            held(2, 3, id_number=other, area_code="150204001001001", grid_id=2),
+        )
+        assert rules.is_candidate(found)
+        assert Reason.SAME_GRID not in found.reasons
+        assert Reason.SAME_DISTRICT not in found.reasons
+
+
 def test_a_sequence_typo_with_the_same_phone_is_queued():
     found = rules.match(
-        facts(1, phone_hash="p1"), facts(2, id_number=one_char_typo(ID, 15), phone_hash="p1")
+        held(1, 500, phone_hash="p1"),
+        held(2, 500, id_number=one_char_typo(ID, 15), phone_hash="p1"),
     )
     assert rules.is_candidate(found)
     assert Reason.SAME_PHONE in found.reasons
 
 
 def test_a_sequence_typo_in_the_same_grid_is_queued():
-    found = rules.match(facts(1, grid_id=7), facts(2, id_number=one_char_typo(ID, 16), grid_id=7))
+    found = rules.match(
+        held(1, 500, grid_id=7), held(2, 500, id_number=one_char_typo(ID, 16), grid_id=7)
+    )
     assert rules.is_candidate(found)
     assert Reason.SAME_GRID in found.reasons
-    # Another grid, or phones that differ, is no corroboration.
-    apart = rules.match(facts(1, grid_id=7), facts(2, id_number=one_char_typo(ID, 16), grid_id=8))
+    # Another district, or phones that differ, is no corroboration.
+    apart = rules.match(
+        held(1, 500, grid_id=7, area_code="150203001001001"),
+        held(2, 500, id_number=one_char_typo(ID, 16), grid_id=8, area_code="150204001001001"),
+    )
     assert not rules.is_candidate(apart)
     phones = rules.match(
-        facts(1, phone_hash="p1"), facts(2, id_number=one_char_typo(ID, 14), phone_hash="p2")
+        held(1, 500, phone_hash="p1"),
+        held(2, 500, id_number=one_char_typo(ID, 14), phone_hash="p2"),
     )
     assert not rules.is_candidate(phones)
+
+
+def test_weak_evidence_is_corroborated_by_another_grid_of_the_same_district():
+    """Moved within a district: another grid, the same first six digits of the area code."""
+    found = rules.match(
+        held(1, 500, grid_id=7, area_code="150203001001001"),
+        held(2, 500, id_number=one_char_typo(ID, 16), grid_id=8, area_code="150203002003001"),
+    )
+    assert rules.is_candidate(found)
+    assert Reason.SAME_DISTRICT in found.reasons and Reason.SAME_GRID not in found.reasons
+
+
+def held(pk: int, holders: int, **extra) -> Facts:
+    """``facts`` with the name held by ``holders`` people of the registry (as swept)."""
+    return facts(pk, name_holders=holders, **extra)
+
+
+def test_a_name_is_common_by_how_many_hold_it_when_counted():
+    many, few = rules.COMMON_NAME_HOLDERS, rules.COMMON_NAME_HOLDERS - 1
+    # Three characters held by many people: common; two characters held by few: not.
+    assert rules.common_name(held(1, many), held(2, 1))
+    assert not rules.common_name(held(1, few), held(2, few))
+    assert not rules.common_name(facts(1, "欧阳", name_holders=2), facts(2, "欧阳", name_holders=2))
+    # Not counted (the registration check): two characters stand for a common name.
+    assert rules.common_name(facts(1, "李娜"), facts(2, "李娜"))
+    assert not rules.common_name(facts(1), facts(2))
+
+
+def test_a_common_three_character_name_needs_corroboration():
+    """王小明 held by thousands: namesakes born the same day in one county are expected."""
+    other = make_id("150203", "19900101", 555)
+    lone = rules.match(held(1, 4000), held(2, 4000, id_number=other))
+    assert lone is not None and Reason.SAME_NAME_BIRTH_SEX in lone.reasons
+    assert not rules.is_candidate(lone)
+    rare = rules.match(held(1, 4), held(2, 4, id_number=other))
+    assert rules.is_candidate(rare)
 
 
 COMMON = "范飞"  # surname and one character: a name many people share

@@ -58,22 +58,33 @@ def test_the_sweep_finds_each_kind(register):
     assert not any(stranger.pk in pair for pair in found)
 
 
-def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(register, areas):
+def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(
+    register, areas, monkeypatch
+):
+    """Under a name the sweep counts as common (held by 3 or more here), a sequence typo
+    needs the same phone or district; under a rare one it does not."""
     from parity.conftest import OTHER_GRID, SISTER_GRID
+    from parity.dedup import rules
 
+    monkeypatch.setattr(rules, "COMMON_NAME_HOLDERS", 3)
     base = register(id_number=make_id("150203", "19850315", 321), name="王晓明")
     base.set_phone("13812345678")
     base.save()
+    no_phone = {"phone_enc": "", "phone_hash": ""}
     namesake = _copy(
         base,
         id_number=make_id("150203", "19850315", 323),
+        grid=areas[OTHER_GRID],
+        area_code=OTHER_GRID,
+        **no_phone,
+    )
+    same_grid = _copy(base, id_number=make_id("150203", "19850315", 341), **no_phone)
+    same_district = _copy(
+        base,
+        id_number=make_id("150203", "19850315", 329),
         grid=areas[SISTER_GRID],
         area_code=SISTER_GRID,
-        phone_enc="",
-        phone_hash="",
-    )
-    same_grid = _copy(
-        base, id_number=make_id("150203", "19850315", 341), phone_enc="", phone_hash=""
+        **no_phone,
     )
     same_phone = _copy(
         base,
@@ -81,10 +92,20 @@ def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(register
         grid=areas[OTHER_GRID],
         area_code=OTHER_GRID,
     )
+    rare = register(id_number=make_id("150203", "19850315", 521), name="欧阳明")
+    rare_moved = _copy(
+        rare,
+        id_number=make_id("150203", "19850315", 527),
+        grid=areas[OTHER_GRID],
+        area_code=OTHER_GRID,
+        **no_phone,
+    )
     found = _found(candidates.sweep())
     assert frozenset((base.pk, namesake.pk)) not in found
     assert Reason.SAME_GRID in found[frozenset((base.pk, same_grid.pk))]
+    assert Reason.SAME_DISTRICT in found[frozenset((base.pk, same_district.pk))]
     assert Reason.SAME_PHONE in found[frozenset((base.pk, same_phone.pk))]
+    assert Reason.ID_ONE_CHAR in found[frozenset((rare.pk, rare_moved.pk))]
 
 
 def test_the_same_phone_is_found_across_blocks(register):
