@@ -437,6 +437,12 @@ def main() -> None:
     parser.add_argument("--skip-copy", action="store_true", help="reuse the target as it is")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
     parser.add_argument(
+        "--city-max-id",
+        type=int,
+        help="with --skip-copy: the city's last person (people after it were planted by an "
+        "earlier run and are deleted); by default the source's",
+    )
+    parser.add_argument(
         "--other-grid-share",
         type=float,
         default=0.5,
@@ -486,7 +492,9 @@ def main() -> None:
     DuplicatePair.objects.all().delete()
     if args.skip_copy:
         # People planted by an earlier run: everyone after the city's last person.
-        city_max = int(psql("select coalesce(max(id), 0) from people_person", args.source))
+        city_max = args.city_max_id or int(
+            psql("select coalesce(max(id), 0) from people_person", args.source)
+        )
         Person.objects.filter(pk__gt=city_max).delete()
 
     def scan():
