@@ -24,7 +24,6 @@ class Reason(models.TextChoices):
     SAME_PHONE = "same_phone", _("联系电话相同")
     SAME_ORIGIN = "same_origin", _("户籍地相同")
     SAME_GRID = "same_grid", _("居住网格相同")
-    SAME_DISTRICT = "same_district", _("居住区县相同")
     MERGED_ID = "merged_id", _("该身份证号码的人员已合并至此人")
 
 

@@ -11,17 +11,23 @@ counts as one character. A 15-digit number is compared through its 18-digit form
 
 Some evidence is what different people often share, so it queues a pair only when
 corroborated by the same phone number or the same grid of residence (``weak`` in
-``match``):
+``match``). A grid corroborates only what a copy registered in another grid after a move
+can do without (the bench plants half its copies in another grid, bench/README):
 
-- a one-digit difference in the sequence code alone (the place and the birth date agree):
-  a county numbers a day's registrations one after another, so namesakes born the same day
-  there are often one digit apart;
-- any ID near-miss or the same birth date and sex, when the names agreeing is a **common
-  name** — surname and one character (王伟, 李娜), the names most people share: namesakes
-  born a few days apart in one county get the same sequence code often enough that their
-  numbers are one digit apart (0630 / 0610), and namesakes born the same day are common;
+- an ID number one digit apart under a **common name** (held by ``COMMON_NAME_HOLDERS``
+  or more people of the registry, counted once per sweep; when not counted, a surname and
+  one character), where namesakes' numbers differ: the tens or units of the sequence code
+  (a county numbers a day's registrations one after another) or one digit of the birth
+  date (namesakes born days apart, numbered from the same code: 0630 / 0610). A swap, the
+  hundreds of the code or the place part is a typo far more often;
+- an ID near-miss whose place part differs while the origins recorded differ too;
 - an ID near-miss between names one character apart (王小明 / 王大明): two different
   errors in one record, and names one character apart are as common as a shared name.
+
+The same name (or a homophone), birth date and sex under another number is queued with
+the same origin, however common the name: a copy registered after a move looks exactly
+like namesakes born the same day in one county, and only a reviewer can tell them apart
+(on the demo city, whose names are few, most of the pairs the queue holds in excess).
 
 A shared phone number alone is not enough either: a family often registers one number for
 all its members. With names that agree (or are one character apart) it queues the pair.
@@ -235,21 +241,30 @@ def common_name(a: Facts, b: Facts) -> bool:
     return min(len(a.name), len(b.name)) <= 2
 
 
-def same_district(a: Facts, b: Facts) -> bool:
-    """Managed in one district (the first six digits of the area code)."""
-    return len(a.area_code) >= 6 and a.area_code[:6] == b.area_code[:6]
+def id_namesake_difference(a: str, b: str) -> bool:
+    """Where the numbers of namesakes from one county differ by one digit: in the tens or
+    units of the sequence code (a county numbers a day's registrations one after another),
+    or in one digit of the birth date (born days or years apart, the day numbered from the
+    same code). Not a transposition, not the hundreds of the code (numbers far apart), not
+    the place part: those are where a typo is likelier than a namesake (on the scale-1 city
+    a common name one digit apart in the units of the code was another person in 158 of
+    167 pairs, in the hundreds in none of 13)."""
+    x, y = id_body(a), id_body(b)
+    if len(x) != 17 or len(y) != 17 or id_transposed(a, b):
+        return False
+    diff = [i for i in range(17) if x[i] != y[i]]
+    return len(diff) == 1 and (diff[0] >= 15 or 6 <= diff[0] < 14)
 
 
-# Which places corroborate weak evidence: the same grid, or any grid of the same district
-# (a move inside a district is the commonest move; across districts, only a phone).
-CORROBORATING_PLACE = "district"
+def id_place_elsewhere(a: Facts, b: Facts) -> bool:
+    """The place part of the numbers differs and so do the places of registration: the
+    number does not point to the county the record says the person is from."""
+    return a.id_number[:6] != b.id_number[:6] and a.hukou_code != b.hukou_code
 
 
 def corroborated(a: Facts, b: Facts) -> bool:
-    """Weak evidence counts with the same phone number, or living in the same place."""
-    if same_phone(a, b) or same_grid(a, b):
-        return True
-    return CORROBORATING_PLACE == "district" and same_district(a, b)
+    """Weak evidence counts with the same phone number or the same grid of residence."""
+    return same_phone(a, b) or same_grid(a, b)
 
 
 # A pair resting on weak evidence alone scores at most this (below the queue).
@@ -281,20 +296,21 @@ def match(a: Facts, b: Facts) -> Match | None:
         )
         # The typo may be in the birth date or the sex digit: the name must agree.
         score = 0.9 if names_agree else (0.6 if one_char else 0.2)
-        # A sequence-code typo is weak under a common name only: namesakes born the same
-        # day in one county are numbered one after another, rare names' holders are not.
-        weak = (names_agree and common) or one_char
+        # Under a common name, a difference where namesakes' numbers differ is weak.
+        weak = (
+            one_char
+            or (names_agree and common and id_namesake_difference(a.id_number, b.id_number))
+            or id_place_elsewhere(a, b)
+        )
         # Twins: born the same day in the same place, numbered one after another, living
         # together (one grid, one phone), names alike but not the same (方晶璐 / 方莉璐).
         twins = not names_agree and id_sequence_only(a.id_number, b.id_number)
     elif facts_agree and same_name and (not a.id_number or a.id_number != b.id_number):
         reasons.append(Reason.SAME_NAME_BIRTH_SEX)
         score = 0.45
-        weak = common
     elif facts_agree and homophone:
         reasons.append(Reason.NAME_HOMOPHONE)
         score = 0.45
-        weak = common
     elif facts_agree and one_char:
         reasons.append(Reason.NAME_ONE_CHAR)
         score = 0.3
@@ -311,8 +327,6 @@ def match(a: Facts, b: Facts) -> Match | None:
         score += 0.15
     if same_grid(a, b) and reasons:
         reasons.append(Reason.SAME_GRID)
-    elif same_district(a, b) and reasons:
-        reasons.append(Reason.SAME_DISTRICT)
     if weak and not corroborated(a, b):
         score = min(score, _WEAK_CAP)
     if family_phone or twins:

@@ -61,8 +61,8 @@ def test_the_sweep_finds_each_kind(register):
 def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(
     register, areas, monkeypatch
 ):
-    """Under a name the sweep counts as common (held by 3 or more here), a sequence typo
-    needs the same phone or district; under a rare one it does not."""
+    """Under a name the sweep counts as common (held by 3 or more here), a typo in the
+    units of the sequence code needs the same phone or grid; under a rare one it does not."""
     from parity.conftest import OTHER_GRID, SISTER_GRID
     from parity.dedup import rules
 
@@ -79,7 +79,7 @@ def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(
         **no_phone,
     )
     same_grid = _copy(base, id_number=make_id("150203", "19850315", 341), **no_phone)
-    same_district = _copy(
+    sister_grid = _copy(
         base,
         id_number=make_id("150203", "19850315", 329),
         grid=areas[SISTER_GRID],
@@ -103,7 +103,7 @@ def test_namesakes_numbered_one_apart_are_found_only_with_corroboration(
     found = _found(candidates.sweep())
     assert frozenset((base.pk, namesake.pk)) not in found
     assert Reason.SAME_GRID in found[frozenset((base.pk, same_grid.pk))]
-    assert Reason.SAME_DISTRICT in found[frozenset((base.pk, same_district.pk))]
+    assert frozenset((base.pk, sister_grid.pk)) not in found
     assert Reason.SAME_PHONE in found[frozenset((base.pk, same_phone.pk))]
     assert Reason.ID_ONE_CHAR in found[frozenset((rare.pk, rare_moved.pk))]
 
