@@ -11,8 +11,13 @@ people), so only people who share a block are compared, and a pair must share at
   where the first block no longer holds;
 - **phone number** (its blind index), grouped in the database.
 
-Inside a birth-date block, names and ID numbers are compared all against all with
-rapidfuzz's ``cdist`` (C, not Python loops); ``rules.match`` scores what gets through.
+Inside a birth-date block, names are compared all against all with rapidfuzz's ``cdist``
+(C, not Python loops) and people sharing a name reading, a phone number or an ID number
+body are paired; ``rules.match`` scores what gets through. ID numbers one typo apart under
+unrelated names are not paired there: no rule queues them without a phone number in common,
+and those meet in the phone block. (In a county's day of births the sequence codes run one
+after another, so most people of a birth-date block have numbers one digit apart: comparing
+them all was most of the sweep's work.)
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ import logging
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -52,7 +58,9 @@ _SMALL_BLOCK = 12
 CHUNK = 20_000
 
 
-def facts_from_row(row: tuple) -> Facts:
+def facts_from_row(row: tuple, holders: dict[str, int] | None = None) -> Facts:
+    """A person's facts from a row of ``FACT_COLUMNS``; ``holders`` gives how many people
+    of the registry hold each name (``name_holders``), left 0 (not counted) without it."""
     pk, name, sex, birth_date, hukou_code, sealed, phone_hash, area_code, grid_id = row
     return Facts(
         pk=pk,
@@ -64,20 +72,29 @@ def facts_from_row(row: tuple) -> Facts:
         phone_hash=phone_hash,
         area_code=area_code,
         grid_id=grid_id,
+        name_holders=holders.get(name, 0) if holders is not None else 0,
     )
+
+
+def name_holders(people=None) -> dict[str, int]:
+    """How many people hold each name, counted in the database (one ``GROUP BY``): what
+    ``rules.common_name`` weighs a name agreeing by."""
+    people = people if people is not None else Person.objects.all()
+    rows = people.order_by().values("name").annotate(n=Count("id")).values_list("name", "n")
+    return dict(rows.iterator(chunk_size=CHUNK))
 
 
 def facts_of(person: Person) -> Facts:
     return facts_from_row(tuple(getattr(person, c) for c in FACT_COLUMNS))
 
 
-def facts_for(pks: Iterable[int]) -> dict[int, Facts]:
+def facts_for(pks: Iterable[int], holders: dict[str, int] | None = None) -> dict[int, Facts]:
     wanted = sorted(set(pks))
     found: dict[int, Facts] = {}
     for start in range(0, len(wanted), 2000):
         rows = Person.objects.filter(pk__in=wanted[start : start + 2000]).values_list(*FACT_COLUMNS)
         for row in rows:
-            found[row[0]] = facts_from_row(row)
+            found[row[0]] = facts_from_row(row, holders)
     return found
 
 
@@ -92,19 +109,24 @@ def pairs_in_block(block: list[Facts]) -> Iterator[tuple[Facts, Facts]]:
                 if rules.maybe_pair(block[i], block[j]):
                     yield block[i], block[j]
         return
+    # Names of three or more characters one apart (``rules.name_one_char``); names that
+    # agree share a reading, below. ``rules.maybe_pair`` in bulk.
     names = [f.name for f in block]
     near = process.cdist(names, names, scorer=Levenshtein.distance, score_cutoff=1) <= 1
-    # A person without an ID number gets a body no other can be near.
-    bodies = [rules.id_body(f.id_number) or f"#{i:016d}" for i, f in enumerate(block)]
-    near |= process.cdist(bodies, bodies, scorer=OSA.distance, score_cutoff=1) <= 1
+    long = np.array([len(name) >= 3 for name in names])
+    near &= np.logical_and.outer(long, long)
     readings: dict[str, list[int]] = defaultdict(list)
     phones: dict[str, list[int]] = defaultdict(list)
+    bodies: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(block):
         for reading in rules.name_readings(f.name):
             readings[reading].append(i)
         if f.phone_hash:
             phones[f.phone_hash].append(i)
-    for group in (*readings.values(), *phones.values()):
+        body = rules.id_body(f.id_number)
+        if body:
+            bodies[body].append(i)
+    for group in (*readings.values(), *phones.values(), *bodies.values()):
         if len(group) > 1:
             idx = np.array(group)
             near[np.ix_(idx, idx)] = True
@@ -149,6 +171,8 @@ def sweep(
 ) -> SweepResult:
     """Every candidate pair among ``queryset`` (all people by default), scored."""
     people = queryset if queryset is not None else Person.objects.all()
+    # Names weighed by how common they are in the whole registry, not just the part swept.
+    holders = name_holders()
     result = SweepResult()
     key_hashes = array("q")
     key_pks = array("q")
@@ -159,9 +183,9 @@ def sweep(
     rows = people.order_by("birth_date", "sex", "pk").values_list(*FACT_COLUMNS)
     # Inside a transaction PostgreSQL streams the cursor; outside one Django declares it
     # WITH HOLD, which reads the whole table into a temporary store before the first row.
-    with transaction.atomic():
+    with transaction.atomic(), _read_whole_table(queryset is None):
         for row in rows.iterator(chunk_size=CHUNK):
-            f = facts_from_row(row)
+            f = facts_from_row(row, holders)
             result.people += 1
             if (f.birth_date, f.sex) != block_key:
                 for a, b in pairs_in_block(block):
@@ -191,7 +215,7 @@ def sweep(
         pairs.update((x, y) for i, x in enumerate(group) for y in group[i + 1 :])
     pairs = {(x, y) if x < y else (y, x) for x, y in pairs}
     pairs -= set(result.found)
-    facts = facts_for({pk for pair in pairs for pk in pair})
+    facts = facts_for({pk for pair in pairs for pk in pair}, holders)
     for low, high in sorted(pairs):
         if low in facts and high in facts:
             _keep(result, facts[low], facts[high], min_score)
@@ -200,6 +224,29 @@ def sweep(
         extra={"people": result.people, "compared": result.compared, "pairs": len(result.found)},
     )
     return result
+
+
+_WHOLE_TABLE = {"cursor_tuple_fraction": "1.0", "work_mem": "'64MB'", "enable_indexscan": "off"}
+
+
+@contextmanager
+def _read_whole_table(whole: bool) -> Iterator[None]:
+    """Plan the sweep's cursor for reading every row, not the first few: PostgreSQL plans a
+    cursor for its first tenth (``cursor_tuple_fraction``) and picks the birth-date index,
+    whose order is not the table's: 2.5 million random page reads, 63 s on the scale-1
+    city, against 24 s for a sequential scan and a sort (EXPLAIN ANALYZE, bench/README).
+    Set for the sweep's read of the whole table only (``SET LOCAL``, then ``RESET``): a
+    part of it is better read through an index."""
+    if not whole or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        for name, value in _WHOLE_TABLE.items():
+            cursor.execute(f"SET LOCAL {name} = {value}")
+    yield
+    with connection.cursor() as cursor:
+        for name in _WHOLE_TABLE:
+            cursor.execute(f"RESET {name}")
 
 
 def _near_in_groups(

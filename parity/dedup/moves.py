@@ -49,6 +49,12 @@ class Undo:
         )
 
 
+def _json_key(pk: Any) -> Any:
+    """A primary key as the undo record keeps it: an integer, or a string (an exchange
+    message's UUID)."""
+    return pk if isinstance(pk, int | str) else str(pk)
+
+
 def row_state(obj: models.Model, names: list[str] | None = None) -> dict[str, Any]:
     """Concrete field values by attname, as JSON-safe strings (``Field.value_to_string``)."""
     fields = obj._meta.concrete_fields
@@ -86,14 +92,14 @@ class Mover:
         attname = model._meta.get_field(field_name).attname
         by_old: dict[Any, list[Any]] = {}
         for pk, old in queryset.values_list("pk", attname):
-            by_old.setdefault(old, []).append(pk)
+            by_old.setdefault(old, []).append(_json_key(pk))
         for old, pks in by_old.items():
             self.undo.moved.append([model._meta.label, attname, old, pks])
             model._default_manager.filter(pk__in=pks).update(**{attname: to})
         return sum(len(p) for p in by_old.values())
 
     def change(self, obj: models.Model, **values: Any) -> None:
-        self.undo.changed.append([obj._meta.label, obj.pk, row_state(obj, list(values))])
+        self.undo.changed.append([obj._meta.label, _json_key(obj.pk), row_state(obj, list(values))])
         type(obj)._default_manager.filter(pk=obj.pk).update(**values)
 
     def remove(self, obj: models.Model) -> None:
