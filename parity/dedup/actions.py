@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.core.actions import ensure_can, snapshot
+from parity.core.jobs import job
 from parity.core.models import audit
 from parity.dedup import candidates, rules
 from parity.dedup.choices import MergeState, PairStatus
@@ -30,7 +32,10 @@ from parity.dedup.moves import (
     row_state,
     serialize_row,
 )
-from parity.people.models import Person
+from parity.dedup.selectors import possible_duplicates, warning_text
+from parity.immunization.due import dose_due_refresh_person
+from parity.immunization.models import ScheduleDose, VaccinationRecord
+from parity.people.models import Person, Residence
 
 # What a reviewer chooses field by field, and the columns each choice carries along.
 FIELD_GROUPS: dict[str, tuple[str, ...]] = {
@@ -91,7 +96,6 @@ class SweepReport:
 def pairs_sweep(*, acting_user, min_score: float = rules.MIN_SCORE, progress=None) -> SweepReport:
     """Compare everyone with everyone in their blocks (``candidates.sweep``) and queue the
     pairs found. For the whole city: run by ``parity dedup sweep`` or the worker."""
-    from parity.core.jobs import job
 
     if acting_user is not None:
         ensure_can(acting_user, "change", settings.PARITY_CITY_CODE)
@@ -119,7 +123,6 @@ def pairs_sweep(*, acting_user, min_score: float = rules.MIN_SCORE, progress=Non
 def person_screen(*, acting_user, person: Person) -> list[tuple[Person, rules.Match]]:
     """Check a person just registered or imported against the registry: the likely
     duplicates, best first, each queued for review. Never refuses anything."""
-    from parity.dedup.selectors import possible_duplicates
 
     found = possible_duplicates(person)
     if found:
@@ -147,10 +150,10 @@ def import_screen(*, acting_user, since: dt.datetime, area_code: str) -> list[st
     """Check the people an import created (since ``since``, in ``area_code``) as a
     registration is checked: one warning line per likely duplicate. A large import is left
     to a background sweep, which the worker runs."""
-    from parity.dedup.selectors import warning_text
 
     created = Person.objects.filter(created_at__gte=since, area_code__startswith=area_code)
     if created.count() > IMPORT_SCREEN_MAX:
+        # deferred: dedup.tasks imports this module (the sweep job runs an action)
         from parity.dedup.tasks import dedup_sweep
 
         dedup_sweep.enqueue(rules.MIN_SCORE)
@@ -203,9 +206,6 @@ def pair_dismiss(*, acting_user, pair: DuplicatePair, note: str = "") -> Duplica
 
 
 def _refresh_dues(person: Person, had_dues: bool) -> None:
-    from parity.immunization.due import dose_due_refresh_person
-    from parity.immunization.models import ScheduleDose, VaccinationRecord
-
     if not ScheduleDose.objects.exists():
         return
     if had_dues or VaccinationRecord.objects.filter(person=person).exists():
@@ -238,7 +238,6 @@ def pair_merge(
         )
     before = {"survivor": snapshot(survivor), "merged": snapshot(merged)}
     survivor_state = row_state(survivor)
-    from parity.people.models import Residence
 
     open_residences = sorted(
         Residence.objects.filter(person__in=[survivor, merged], departed_on__isnull=True),
@@ -342,7 +341,6 @@ def pair_unmerge(*, acting_user, merge: Merge) -> Merge:
     undo = Undo.from_json(merge.undo)
     restore_state(Person, survivor.pk, merge.undo["survivor"])
     reinsert(merge.undo["merged_row"])
-    from django.apps import apps
 
     for label, attname, old, pks in reversed(undo.moved):
         apps.get_model(label)._default_manager.filter(pk__in=pks).update(**{attname: old})

@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.permissions import scope_code
 from parity.dedup.choices import MergeState, PairStatus
 
 
 def _both_in_scope(queryset, user, action: str, *fields: str):
     """Rows whose every area code in ``fields`` lies in the user's scope (two people)."""
-    from parity.accounts.permissions import scope_code
 
     code = scope_code(user, action)
     if code is None:

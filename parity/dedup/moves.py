@@ -15,11 +15,16 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext as _
 
+from parity.certificates.models import ACTIVE_PERMIT, ResidencePermit
 from parity.dedup.error_codes import DedupError
-from parity.people.models import Person
+from parity.immunization.models import DoseDue, VaccinationRecord
+from parity.maternal.choices import PregnancyStatus
+from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
+from parity.people.models import HouseholdMember, Person, Residence, TransferRequest
 
 
 @dataclass
@@ -120,7 +125,6 @@ def serialize_row(obj: models.Model) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    from django.core.serializers.json import DjangoJSONEncoder
 
     if isinstance(value, str | int | float | bool | type(None)):
         return value
@@ -150,7 +154,6 @@ def reinsert(data: dict[str, Any]) -> None:
 
 
 def _household_member(m: Mover) -> None:
-    from parity.people.models import HouseholdMember
 
     theirs = HouseholdMember.objects.filter(person=m.merged).first()
     if theirs is None:
@@ -164,7 +167,6 @@ def _household_member(m: Mover) -> None:
 
 def _residences(m: Mover) -> None:
     """Two open residences: the later arrival stays open, the earlier closes on that day."""
-    from parity.people.models import Residence
 
     open_ = list(
         Residence.objects.filter(person__in=[m.survivor, m.merged], departed_on__isnull=True)
@@ -184,7 +186,6 @@ def _keep_earlier(m: Mover, ours: models.Model, theirs: models.Model, date: str)
 
 def _vaccinations(m: Mover) -> None:
     """The same dose (or campaign round) recorded twice: the earlier dose is kept."""
-    from parity.immunization.models import VaccinationRecord
 
     ours = list(VaccinationRecord.objects.filter(person=m.survivor))
     by_dose = {(r.vaccine_id, r.dose): r for r in ours if r.dose is not None}
@@ -199,7 +200,6 @@ def _vaccinations(m: Mover) -> None:
 
 def _dose_dues(m: Mover) -> None:
     """Derived rows: dropped for both and computed again for the survivor."""
-    from parity.immunization.models import DoseDue
 
     dues = DoseDue.objects.filter(person__in=[m.survivor, m.merged])
     m.undo.dues_removed = dues.exists()
@@ -224,9 +224,6 @@ def _once_per(label: str, key: str) -> Callable[[Mover], None]:
 def _pregnancies(m: Mover) -> None:
     """Two pregnancies with the same LMP are one: the one further on (delivered or ended
     before open), else the one registered first, is kept and gets the other's visits."""
-    from parity.maternal.choices import PregnancyStatus
-    from parity.maternal.models import AntenatalVisit, PostpartumVisit, Pregnancy
-
     ours = {p.lmp: p for p in Pregnancy.objects.filter(person=m.survivor)}
     for theirs in Pregnancy.objects.filter(person=m.merged):
         twin = ours.get(theirs.lmp)
@@ -261,7 +258,6 @@ def _pregnancies(m: Mover) -> None:
 
 
 def _child_checks(m: Mover) -> None:
-    from parity.maternal.models import ChildHealthCheck
 
     ours = {
         c.point: c for c in ChildHealthCheck.objects.filter(person=m.survivor).exclude(point="")
@@ -274,7 +270,6 @@ def _child_checks(m: Mover) -> None:
 
 
 def _permits(m: Mover) -> None:
-    from parity.certificates.models import ACTIVE_PERMIT, ResidencePermit
 
     active = ResidencePermit.objects.filter(
         person__in=[m.survivor, m.merged], status__in=[s.value for s in ACTIVE_PERMIT]
@@ -288,7 +283,6 @@ def _permits(m: Mover) -> None:
 
 
 def _transfers(m: Mover) -> None:
-    from parity.people.models import TransferRequest
 
     pending = TransferRequest.objects.pending().filter(person__in=[m.survivor, m.merged])
     if pending.count() > 1:

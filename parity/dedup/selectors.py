@@ -9,10 +9,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from parity.accounts.permissions import in_scope
+from parity.certificates.models import MarriageCertificate, ResidencePermit
 from parity.dedup import candidates, rules
 from parity.dedup.choices import MergeState, PairStatus, Reason
 from parity.dedup.models import DuplicatePair, Merge
+from parity.immunization.models import VaccinationRecord
+from parity.maternal.models import Pregnancy
 from parity.people.models import Person
+from parity.services.models import ServiceEvent, Visit
 
 # A registration is checked against at most this many people of its birth-date block.
 _SCREEN_LIMIT = 2000
@@ -50,7 +55,6 @@ def possible_duplicates(
 def warning_text(user, other: Person) -> str:
     """「可能与 张三(150203********1234) 为同一人」, naming the other person only to a user
     who may see them."""
-    from parity.accounts.permissions import in_scope
 
     if in_scope(user, other.area_code, "view"):
         return _("可能与 %(person)s 为同一人,已列入疑似重复核查") % {"person": str(other)}
@@ -97,11 +101,6 @@ class Side:
 
 def records_of(person: Person) -> dict[str, list[Any]]:
     """A person's records by kind, for the side-by-side page."""
-    from parity.certificates.models import MarriageCertificate, ResidencePermit
-    from parity.immunization.models import VaccinationRecord
-    from parity.maternal.models import Pregnancy
-    from parity.services.models import ServiceEvent, Visit
-
     return {
         _("居住登记"): list(person.residences.select_related("grid")),
         _("服务记录"): list(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from parity.dedup import actions, rules
+from parity.dedup.tasks import dedup_sweep
 
 
 class Command(BaseCommand):
@@ -20,8 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, what: str, min_score: float, background: bool, **options) -> None:
         if background:
-            from parity.dedup.tasks import dedup_sweep
-
             result = dedup_sweep.enqueue(min_score)
             self.stdout.write(f"queued: task {result.id}")
             return
