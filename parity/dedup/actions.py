@@ -205,7 +205,10 @@ def pair_dismiss(*, acting_user, pair: DuplicatePair, note: str = "") -> Duplica
 def _refresh_dues(person: Person, had_dues: bool) -> None:
     from parity.immunization.due import dose_due_refresh_person
     from parity.immunization.models import ScheduleDose, VaccinationRecord
+    from parity.maternal.due import is_child, refresh_child
 
+    if is_child(person.birth_date):
+        refresh_child(person)
     if not ScheduleDose.objects.exists():
         return
     if had_dues or VaccinationRecord.objects.filter(person=person).exists():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from parity.areas.models import Area
+from parity.core.pagination import rows_with_figures
 from parity.immunization.due import person_given
 from parity.immunization.models import (
     Campaign,
@@ -217,6 +219,30 @@ def children_overdue(
         )
         .order_by("band", "-overdue_latest", "id")
     )
+
+
+def children_overdue_rows(
+    on: dt.date,
+    *,
+    people: QuerySet[Person] | None = None,
+    limits: AgeLimits | None = None,
+):
+    """The list of ``children_overdue`` as narrow rows (``pk``, ``overdue_since``,
+    ``overdue_latest``, ``overdue_count``, ``band``), in the same order: the pending doses
+    are grouped by child id and birth date alone, so a district's or the city's list groups
+    and sorts a few columns instead of every child's whole row. A page of them becomes
+    people with ``children_for_rows``."""
+    return children_overdue(on, people=people, limits=limits).values("pk", *OVERDUE_FIGURES)
+
+
+OVERDUE_FIGURES = ("overdue_since", "overdue_latest", "overdue_count", "band")
+
+
+def children_for_rows(rows, people: QuerySet[Person] | None = None) -> list[Any]:
+    """The people of a page of ``children_overdue_rows``, in its order, each carrying its
+    row's figures: one query by primary key."""
+    people = people if people is not None else Person.objects.all()
+    return rows_with_figures(rows, people, OVERDUE_FIGURES)
 
 
 def doses_due(on: dt.date, *, queryset: QuerySet[DoseDue] | None = None) -> QuerySet[DoseDue]:
