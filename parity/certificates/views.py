@@ -187,7 +187,6 @@ def missing_list(request):
             _("应查验期限届满次日"),
         ],
         row=lambda p: [p.name, p.id_masked, p.hukou_code, p.grid_name, p.arrived_city_on, p.since],
-        narrow=("since",),
     )
 
 

@@ -40,8 +40,11 @@ def test_the_rows_and_their_children_match_the_whole_row_query(children):
     narrow = children_for_rows(children_overdue_rows(today))
     assert _figures(narrow) == _figures(whole)
     # A page of them, as the paginator cuts it.
-    page = children_for_rows(children_overdue_rows(today)[3:8])
-    assert _figures(page) == _figures(whole[3:8])
+    # Pages as the paginator cuts them, across the age bands (4 children under two).
+    for start, stop in ((0, 3), (3, 8), (5, 9), (9, 40)):
+        page = children_for_rows(children_overdue_rows(today)[start:stop])
+        assert _figures(page) == _figures(whole[start:stop]), (start, stop)
+    assert len(children_overdue_rows(today)) == len(whole)
 
 
 def test_the_page_and_the_api_list_the_same_children_in_the_same_order(client, owner, children):
