@@ -3,7 +3,7 @@ and the API, against gunicorn on PostgreSQL, next to a static file served under 
 load in the same run (the baseline: what the server answers when no page is computed).
 
     .venv/bin/python bench/load.py [--users 50] [--duration 120] [--workers 3]
-        [--spawn-rate 10] [--only ROLE ...] [--max-p95 1.0]
+        [--spawn-rate 10] [--only ROLE ...] [--max-p95 1.0] [--think 0.1 1.0]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_city1), a
 database that ``parity demo --scale 1`` filled (``bench/report.py --source demo`` keeps
@@ -12,7 +12,8 @@ one). Everything stays on 127.0.0.1: gunicorn on a free port, locust (headless, 
 realistic scope — a grid worker of the most populous grid, that grid's community officer,
 its district's official and a city official — logged in through a session made here
 (two-factor verified where the deployment requires it) and picks its role's pages at
-random with one second or less between them.
+random with ``--think`` seconds between them (by default 0.1 to 1: a stress, not a person
+reading a page).
 
 It prints p50 / p95 / p99 and the failures per page and per role, and exits 1 when any
 request failed or (with ``--max-p95``) any page's p95 exceeds the bound. Not a test: it
@@ -159,7 +160,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--only", nargs="*", choices=sorted(ROLE_PAGES), help="roles to run")
     parser.add_argument("--max-p95", type=float, default=None, help="fail above (seconds)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.1, 1.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a user waits between two pages (default 0.1 1.0; a person reading a "
+        "page takes several seconds)",
+    )
     args = parser.parse_args()
+    if not 0 <= args.think[0] <= args.think[1] <= 600:
+        raise SystemExit("--think wants MIN <= MAX, both between 0 and 600 seconds")
     if not 1 <= args.duration <= 1800:
         raise SystemExit("--duration must be between 1 and 1800 seconds")
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -174,7 +186,8 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
     workdir = Path(tempfile.mkdtemp(prefix="parity-load-"))
     plan = workdir / "plan.json"
-    plan.write_text(json.dumps({"sessions": sessions, "static": STATIC}), encoding="utf-8")
+    content = {"sessions": sessions, "static": STATIC, "think": args.think}
+    plan.write_text(json.dumps(content), encoding="utf-8")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
          "-w", str(args.workers), "--timeout", "120", "--log-level", "warning"],
@@ -204,7 +217,8 @@ def report(rows: list[dict[str, str]], sessions: dict, args, elapsed: float) -> 
 
     print(
         f"\n{platform.node()}: {os.cpu_count()} cores, {args.users} users, "
-        f"{args.workers} gunicorn workers, {elapsed:.0f} s of load"
+        f"{args.workers} gunicorn workers, {args.think[0]}-{args.think[1]} s between pages, "
+        f"{elapsed:.0f} s of load"
     )
     for name, session in sessions.items():
         print(f"  {name}: {session['area']}")

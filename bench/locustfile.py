@@ -13,10 +13,13 @@ from locust import HttpUser, between, task
 with open(os.environ["PARITY_LOAD_PLAN"], encoding="utf-8") as _plan:
     PLAN = json.load(_plan)
 
+# Seconds a user waits between two pages (``load.py --think``).
+THINK = between(*PLAN.get("think", (0.1, 1.0)))
+
 
 def _role_user(role: str, session: dict) -> type[HttpUser]:
     class RoleUser(HttpUser):
-        wait_time = between(0.1, 1.0)
+        wait_time = THINK
         weight = 4
 
         def on_start(self) -> None:
@@ -38,7 +41,7 @@ def _role_user(role: str, session: dict) -> type[HttpUser]:
 class StaticUser(HttpUser):
     """The baseline: a static file through the same workers under the same load."""
 
-    wait_time = between(0.1, 1.0)
+    wait_time = THINK
     weight = 1
 
     @task

@@ -3,12 +3,13 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
+from parity.core.files import private_umask
+
 
 def main() -> None:
-    from parity.core.files import private_umask
-
     private_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["parity", *sys.argv[1:]])

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.permissions import scope_code
 from parity.areas.choices import Level
+from parity.areas.rules import check_area_code
 
 
 class AreaQuerySet(models.QuerySet["Area"]):
@@ -19,8 +21,6 @@ class AreaQuerySet(models.QuerySet["Area"]):
         return self.filter(parent__isnull=True).order_by("code").first()
 
     def restrict(self, user, action: str = "view") -> AreaQuerySet:
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, action)
         if code is None:
             return self.none()
@@ -28,8 +28,6 @@ class AreaQuerySet(models.QuerySet["Area"]):
 
     # Users see the branch above their own node too, for orientation, but not its siblings.
     def visible_to(self, user) -> AreaQuerySet:
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, "view")
         if code is None:
             return self.none()
@@ -106,8 +104,6 @@ class Area(models.Model):
         # Codes are fixed once created (scope is a prefix of them): a new node's code must
         # follow the structure of its level (parity.areas.rules).
         if self._state.adding and self.code and self.level in Level.values:
-            from parity.areas.rules import check_area_code
-
             check_area_code(
                 self.code,
                 level=self.level,

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import stdnum
 from stdnum import numdb
 
 _DATED = re.compile(r"^\[(\d*)-(\d*)\](.*)$")
@@ -122,10 +124,6 @@ def _short(name: str) -> str:
 def _places() -> dict[str, dict[str, dict[str, str]]]:
     """Province code → {prefecture code → {county code → name}}, with every name in force
     at some time (a county renamed is found by either name)."""
-    from pathlib import Path
-
-    import stdnum
-
     tree: dict[str, dict[str, dict[str, str]]] = {}
     province = ""
     data = Path(stdnum.__file__).parent / "cn" / "loc.dat"

@@ -127,6 +127,7 @@ def _overlaps(code: str, level: int, stored: StoredCodes | None) -> list[str]:
     below = _lengths(range(level + 1, Level.GRID + 1))
     prefixes = [code[:n] for n in range(1, len(code)) if n not in above]
     if stored is None:
+        # deferred: areas.models imports this module (Area.clean checks codes here)
         from parity.areas.models import Area
 
         clash = (
@@ -170,6 +171,7 @@ def area_code_problems() -> list[CodeProblem]:
     """Every stored area whose code breaks the rule (data from before it existed), with
     the nodes outside its line that its users' scope reaches. Only the malformed node is
     listed: with every code well formed, no two overlap."""
+    # deferred: areas.models imports this module (Area.clean checks codes here)
     from parity.areas.models import Area
 
     areas = list(Area.objects.select_related("parent").order_by("code"))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificatesConfig(AppConfig):
@@ -7,20 +8,15 @@ class CertificatesConfig(AppConfig):
     verbose_name = "婚育证明与居住证"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
+        # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.certificates import selectors
+        from parity.certificates.keygroups import register as register_key_groups
         from parity.services.eligibility import register_delivered, register_flag
+        from parity.services.recording import register_record_page
 
         register_delivered("has_certificate", _("已查验婚育证明"), selectors.has_certificate_q)
         register_flag("permit_basis", _("有合法稳定就业、住所或连续就读"), selectors.permit_basis_q)
         register_delivered("permit_valid", _("持有效居住证"), selectors.permit_valid_q)
-
-        from parity.services.recording import register_record_page
-
         register_record_page("marriage_certificate", "certificates:person", _("婚育证明页"))
         register_record_page("residence_permit", "certificates:permit", _("居住证页"))
-
-        from parity.certificates.keygroups import register as register_key_groups
-
         register_key_groups()

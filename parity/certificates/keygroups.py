@@ -9,18 +9,15 @@ from typing import Any
 from django.db.models import CharField, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
+from parity.certificates.selectors import permit_eligible_without_permit, women_without_certificate
 from parity.services.keygroups import KeyGroup, register_key_group
 
 
 def no_certificate_group(on: dt.date) -> QuerySet[Any]:
-    from parity.certificates.selectors import women_without_certificate
-
     return women_without_certificate(on).annotate(detail=Value("", output_field=CharField()))
 
 
 def permit_eligible_group(on: dt.date) -> QuerySet[Any]:
-    from parity.certificates.selectors import permit_eligible_without_permit
-
     return permit_eligible_without_permit(on).annotate(detail=Value("", output_field=CharField()))
 
 

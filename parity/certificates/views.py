@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
@@ -13,11 +14,10 @@ from parity.certificates.models import MarriageCertificate, ResidencePermit
 from parity.core.pagination import paginate, paginate_narrow
 from parity.core.views import (
     as_of,
-    handle_form,
     in_chosen_area,
     list_context,
     person_for,
-    person_record_for,
+    record_form_view,
     wants_xlsx,
     xlsx_response,
 )
@@ -44,36 +44,28 @@ def person_page(request, pk: int):
     )
 
 
-@login_required
-def certificate_record(request, pk: int):
-    person = person_for(request, pk, SERVE)
-    form = forms.CertificateRecordForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.certificate_record(acting_user=request.user, person=person, **data),
-        title=_("登记婚育证明"),
-        person=person,
-        success=_("已登记婚育证明"),
-        back="certificates:person",
-    )
+certificate_record = record_form_view(
+    forms.CertificateRecordForm,
+    actions.certificate_record,
+    title=gettext_lazy("登记婚育证明"),
+    success=gettext_lazy("已登记婚育证明"),
+    back="certificates:person",
+    permission=SERVE,
+    form_user=True,
+)
 
 
-@login_required
-def certificate_check(request, pk: int):
-    certificate = person_record_for(request, MarriageCertificate, pk, SERVE)
-    form = forms.CertificateCheckForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.certificate_check(
-            acting_user=request.user, certificate=certificate, **data
-        ),
-        title=_("查验婚育证明"),
-        person=certificate.person,
-        success=_("已查验"),
-        back="certificates:person",
-    )
+certificate_check = record_form_view(
+    forms.CertificateCheckForm,
+    actions.certificate_check,
+    title=gettext_lazy("查验婚育证明"),
+    success=gettext_lazy("已查验"),
+    back="certificates:person",
+    permission=SERVE,
+    record=MarriageCertificate,
+    arg="certificate",
+    form_user=True,
+)
 
 
 # --- permits -------------------------------------------------------------------------------
@@ -105,49 +97,41 @@ def permit_page(request, pk: int):
     )
 
 
-@login_required
-def permit_apply(request, pk: int):
-    person = person_for(request, pk, SERVE)
-    form = forms.PermitApplyForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.permit_apply(acting_user=request.user, person=person, **data),
-        title=_("申领居住证"),
-        person=person,
-        success=_("已受理居住证申领"),
-        back="certificates:permit",
-    )
+permit_apply = record_form_view(
+    forms.PermitApplyForm,
+    actions.permit_apply,
+    title=gettext_lazy("申领居住证"),
+    success=gettext_lazy("已受理居住证申领"),
+    back="certificates:permit",
+    permission=SERVE,
+    form_user=True,
+)
 
 
-@login_required
-def permit_issue(request, pk: int):
-    permit = person_record_for(request, ResidencePermit, pk, SERVE)
-    form = forms.PermitIssueForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.permit_issue(acting_user=request.user, permit=permit, **data),
-        title=_("发放居住证"),
-        person=permit.person,
-        success=_("已发证"),
-        back="certificates:permit",
-    )
+permit_issue = record_form_view(
+    forms.PermitIssueForm,
+    actions.permit_issue,
+    title=gettext_lazy("发放居住证"),
+    success=gettext_lazy("已发证"),
+    back="certificates:permit",
+    permission=SERVE,
+    record=ResidencePermit,
+    arg="permit",
+    form_user=True,
+)
 
 
-@login_required
-def permit_endorse(request, pk: int):
-    permit = person_record_for(request, ResidencePermit, pk, SERVE)
-    form = forms.PermitEndorseForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.permit_endorse(acting_user=request.user, permit=permit, **data),
-        title=_("居住证签注"),
-        person=permit.person,
-        success=_("已签注"),
-        back="certificates:permit",
-    )
+permit_endorse = record_form_view(
+    forms.PermitEndorseForm,
+    actions.permit_endorse,
+    title=gettext_lazy("居住证签注"),
+    success=gettext_lazy("已签注"),
+    back="certificates:permit",
+    permission=SERVE,
+    record=ResidencePermit,
+    arg="permit",
+    form_user=True,
+)
 
 
 # --- lists ---------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+from parity.core.files import harden_sqlite
 
 
 class CoreConfig(AppConfig):
@@ -7,8 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from django.db.backends.signals import connection_created
-
-        from parity.core.files import harden_sqlite
-
         connection_created.connect(harden_sqlite, dispatch_uid="parity.core.harden_sqlite")

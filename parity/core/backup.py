@@ -32,6 +32,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from django.apps import apps
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -248,8 +249,6 @@ def _vendor(connection: BaseDatabaseWrapper) -> str:
 
 
 def default_output() -> Path:
-    from django.conf import settings
-
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return Path(settings.VAR_DIR) / "backups" / f"parity-{stamp}.tar"
 

@@ -15,8 +15,19 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import quote
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from parity.core.fonts import cjk_font_path
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,10 +98,6 @@ def write_private_csv(path: Path, headers: Sequence, rows: Iterable[Sequence]) -
 def write_xlsx(target: IO | str, title: str, headers: Sequence, rows: Iterable[Sequence]) -> int:
     """One sheet, into a file or at a path: a bold header row, then the rows (dates
     formatted as dates, text neutralised)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(title)[:31])
     bold = Font(bold=True)
@@ -124,12 +131,6 @@ CJK_FONT = "Noto Sans CJK SC"
 def docx_document(font_size: float = 11):
     """A python-docx document whose text is set in the CJK font Debian ships (fonts-noto-cjk);
     raises before anything is written when the font is missing."""
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    from parity.reports.charts import cjk_font_path
-
     cjk_font_path()
     document = Document()
     normal = document.styles["Normal"]
@@ -149,9 +150,6 @@ OFFICIAL_LATIN = "Times New Roman"
 
 
 def _set_font(style_or_run, name: str, size_pt: float | None = None, bold: bool | None = None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
     font = style_or_run.font
     font.name = OFFICIAL_LATIN
     if size_pt is not None:
@@ -171,10 +169,6 @@ def _set_font(style_or_run, name: str, size_pt: float | None = None, bold: bool 
 def official_document():
     """A python-docx document in the official-document format (GB/T 9704, above): page,
     margins, fonts and sizes of the body, title and two heading levels, page numbers."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
     document = docx_document(16)
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -209,8 +203,6 @@ def official_document():
 def attachment(ascii_name: str, name: str) -> str:
     """A Content-Disposition header: the Chinese file name (RFC 6266 ``filename*``) with an
     ASCII one for clients that do not read it."""
-    from urllib.parse import quote
-
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
@@ -238,9 +230,6 @@ def notes_sheet(
 ):
     """The 填写说明 sheet of an import template: each column with 必填/选填 and its meaning,
     then ``extra`` rows and the general notes (``notes`` are translated here)."""
-    from django.utils.translation import gettext as _
-    from openpyxl.styles import Font
-
     must = set(required)
     sheet = book.create_sheet(_("填写说明"))
     sheet.append([_("列"), _("是否必填"), _("说明")])

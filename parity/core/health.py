@@ -34,6 +34,9 @@ from health_check.exceptions import ServiceUnavailable, ServiceWarning
 from health_check.views import HealthCheckView
 
 from parity.core.jobs import heartbeat_path
+from parity.core.models import AuditEvent
+from parity.indicators.choices import RefreshStatus
+from parity.indicators.models import Snapshot
 
 FILE_CACHE = "django.core.cache.backends.filebased.FileBasedCache"
 IMMUNIZATION_REFRESH = "immunization.refresh"
@@ -83,10 +86,6 @@ class WritableDirectory(HealthCheck):
 def last_refreshes() -> dict[str, dt.datetime | None]:
     """When each nightly refresh of the whole city last finished successfully: the
     indicators (a finished snapshot) and the pending doses (its audit event)."""
-    from parity.core.models import AuditEvent
-    from parity.indicators.choices import RefreshStatus
-    from parity.indicators.models import Snapshot
-
     indicators = Snapshot.objects.filter(status=RefreshStatus.DONE).aggregate(
         at=Max("finished_at")
     )["at"]

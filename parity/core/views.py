@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from parity.accounts.permissions import VIEW, in_scope, scope_code
 from parity.areas.choices import Level
@@ -103,6 +105,50 @@ def handle_form(
             messages.success(request, success)
             return redirect(back, pk=person.pk)
     return form_page(request, form, title=title, person=person)
+
+
+def record_form_view(
+    form_class: Callable[..., forms.Form],
+    action: Callable[..., object],
+    *,
+    title: StrOrPromise,
+    success: StrOrPromise,
+    back: str,
+    permission: str,
+    record: type[Model] | None = None,
+    arg: str = "person",
+    form_user: bool = False,
+) -> Callable[..., HttpResponse]:
+    """A page that records one thing about a person with ``form_class`` and ``action``.
+
+    The URL's ``pk`` is the person (``record`` None) or one of their records (``record``
+    the model, e.g. a pregnancy), which the user must see (else 404) and may ``permission``
+    in the person's area (else 403). A valid POST calls ``action(acting_user=user,
+    <arg>=the person or record, **data)``; ``form_user`` hands the user to forms whose
+    choices depend on the area (sites, staff)."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        if record is None:
+            target: Model = person_for(request, pk, permission)
+            person = target
+        else:
+            target = person_record_for(request, record, pk, permission)
+            person = target.person  # type: ignore[attr-defined]
+        extra: dict[str, Any] = {"user": request.user} if form_user else {}
+        form = form_class(request.POST or None, **extra)
+        return handle_form(
+            request,
+            form,
+            lambda data: action(acting_user=request.user, **{arg: target}, **data),
+            title=str(title),
+            person=person,  # type: ignore[arg-type]
+            success=str(success),
+            back=back,
+        )
+
+    view.__name__ = view.__qualname__ = getattr(action, "__name__", "record_form_view")
+    return view
 
 
 # --- parameters --------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from parity.dedup.moves import (
     row_state,
     serialize_row,
 )
+from parity.maternal.due import is_child, refresh_child
 from parity.people.models import Person
 
 # What a reviewer chooses field by field, and the columns each choice carries along.
@@ -205,7 +206,6 @@ def pair_dismiss(*, acting_user, pair: DuplicatePair, note: str = "") -> Duplica
 def _refresh_dues(person: Person, had_dues: bool) -> None:
     from parity.immunization.due import dose_due_refresh_person
     from parity.immunization.models import ScheduleDose, VaccinationRecord
-    from parity.maternal.due import is_child, refresh_child
 
     if is_child(person.birth_date):
         refresh_child(person)

@@ -25,13 +25,16 @@ from parity.areas.models import Area
 from parity.core.models import audit
 from parity.demo.care import FLOATING, REGISTERED, school_term
 from parity.demo.columns import COLUMNS
+from parity.demo.names import SURNAMES
 from parity.demo.origins import counties_by_province
 from parity.demo.plan import G, P, Planner
 from parity.demo.sink import Sink, registry_tables
 from parity.demo.targets import YEAR_TARGETS, Targets
 from parity.demo.tree import SITE_MARK, WORKER_PREFIX, load_city
 from parity.demo.writer import Writer
+from parity.immunization.actions import schedule_load
 from parity.immunization.models import Campaign, CampaignRound, Vaccine
+from parity.immunization.schedule_data import read_schedule_file
 from parity.indicators.catalog import load_builtin
 from parity.indicators.models import Indicator, Target
 from parity.people.models import Person
@@ -100,9 +103,6 @@ def demo_city_generate(
     if not ServiceType.objects.exists():
         catalog_load(acting_user=acting_user, entries=load_catalog_file())
     if not Vaccine.objects.exists():
-        from parity.immunization.actions import schedule_load
-        from parity.immunization.schedule_data import read_schedule_file
-
         schedule_load(acting_user=acting_user, data=read_schedule_file())
     city = load_city(acting_user=acting_user, targets=targets, rng=rng)
     stage("areas, sites, staff, grid workers")
@@ -295,7 +295,6 @@ def _write_registered(writer, targets, rng, c, grid_names, progress) -> None:
     selection sampling (each person with probability wanted / remaining)."""
     today = c["today"]
     remaining, wanted = targets.registered, targets.records_registered
-    from parity.people.demo import SURNAMES
 
     with tqdm(total=targets.registered, unit="人", desc="registered", disable=not progress) as bar:
         while remaining > 0:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from stdnum import numdb
 
 
 @lru_cache(maxsize=1)
 def counties_by_province() -> dict[str, list[str]]:
     """Two-digit province code → its county-level codes (``xxxxyy``, ``yy`` ≠ 00)."""
-    from stdnum import numdb
-
     found: dict[str, list[str]] = {}
 
     def walk(parts, prefix: str) -> None:

@@ -25,6 +25,7 @@ import random
 
 from dateutil.relativedelta import relativedelta
 
+from parity.demo.names import OTHER_INDUSTRIES, SURNAMES
 from parity.demo.origins import HONG_KONG, counties_by_province, home_province_counties
 from parity.demo.targets import Targets
 from parity.people.choices import HousingType, MaritalStatus, Relation, Status
@@ -144,7 +145,6 @@ class Planner:
     # -- people --------------------------------------------------------------------------
 
     def surname(self) -> str:
-        from parity.people.demo import SURNAMES
 
         return self.rng.choice(SURNAMES)
 
@@ -264,7 +264,6 @@ class Planner:
             )
 
     def jobs(self, groups: list[G]) -> None:
-        from parity.people.demo import OTHER_INDUSTRIES
 
         rng = self.rng
         employed = [

@@ -20,6 +20,8 @@ import threading
 from django.apps import apps
 from django.db import connection, connections, transaction
 
+from parity.core.imports.copy import copy_payload
+
 # Tables in the order they are written in a flush: a row's targets come first.
 ORDER = (
     "housing_dwelling",
@@ -120,9 +122,7 @@ class Sink:
                 # moment ago. Only a superuser may do this: others get the checks.
                 cursor.execute("SET LOCAL session_replication_role = replica")
             for table, text in chunk:
-                sql = f"COPY {table} ({', '.join(self.columns[table])}) FROM STDIN"
-                with cursor.cursor.copy(sql) as copy:
-                    copy.write(text)
+                copy_payload(cursor, table, self.columns[table], text)
 
     def _hand_over(self, chunk: list[tuple[str, bytes]]) -> None:
         if self.thread is None:

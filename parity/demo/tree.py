@@ -15,6 +15,7 @@ from parity.accounts.choices import DepartmentKind, Role
 from parity.accounts.models import Department, User
 from parity.areas.actions import BUNDLED_TREE, area_tree_load, load_tree_file
 from parity.areas.models import Area
+from parity.demo.names import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
 from parity.demo.targets import Targets
 from parity.services.choices import StaffRole
 from parity.services.models import ProviderStaff
@@ -172,7 +173,6 @@ def _sites(city: CityTree, targets: Targets, rng, by_code: dict[str, Area], stre
 
 
 def _staff(city: CityTree, targets: Targets, rng) -> None:
-    from parity.people.demo import FEMALE_GIVEN, MALE_GIVEN, SURNAMES
 
     staff = []
     for number in range(targets.assistants):

@@ -10,9 +10,9 @@ import random
 
 from parity.core.crypto import blind_indexer, seal_many
 from parity.demo.care import FLOATING, CareWriter, Rates
+from parity.demo.names import EMPLOYERS, FEMALE_GIVEN, MALE_GIVEN, OCCUPATIONS
 from parity.demo.plan import G, P
 from parity.demo.sink import Sink
-from parity.people.demo import EMPLOYERS, FEMALE_GIVEN, MALE_GIVEN, OCCUPATIONS
 from parity.people.idnumber import with_check_digit
 
 LANDLORD = {"rented": "person", "dormitory": "organisation", "work_site": "organisation"}

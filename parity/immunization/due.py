@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from tqdm import tqdm
 
+from parity.core.imports.copy import copy_payload
 from parity.immunization.models import DoseDue, VaccinationRecord, Vaccine
 from parity.immunization.schedule import Given, Schedule
 from parity.immunization.schedule_data import schedule_from_db
@@ -68,6 +70,16 @@ def person_given(person_id: int) -> list[Given]:
             "vaccine__code", "dose", "date"
         )
     ]
+
+
+def new_child_schedule(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A child registered through the forms or the API gets their pending doses at once;
+    bulk imports skip signals and are covered by the nightly ``refresh_immunization``
+    (connected to ``Person``'s ``post_save`` by the app's ``ready``)."""
+    if not created or raw:
+        return
+    if instance.age_on(timezone.localdate()) < 18:
+        dose_due_refresh_person(instance)
 
 
 def dose_due_refresh_person(
@@ -126,8 +138,6 @@ def dose_due_refresh_all(
     result = RefreshResult(children=len(children))
     bar = None
     if progress:
-        from tqdm import tqdm
-
         bar = tqdm(total=len(children), unit="child", desc="refresh_immunization")
     with transaction.atomic():
         stale = DoseDue.objects.all()
@@ -167,15 +177,11 @@ def _insert(rows: list[tuple]) -> None:
             [DoseDue(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=2000
         )
         return
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(DoseDue._meta.db_table)} ({', '.join(quote(c) for c in COLUMNS)}) FROM STDIN"
-    )
     # Every value is a number, a date, a boolean or an area code: nothing to escape.
     data = "".join(
         f"{p}\t{v}\t{d}\t{due}\t{early}\t{late if late is not None else chr(92) + 'N'}\t"
         f"{'t' if skin else 'f'}\t{on}\t{area}\n"
         for p, v, d, due, early, late, skin, on, area in rows
     )
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write(data.encode("ascii"))
+    with connection.cursor() as cursor:
+        copy_payload(cursor, DoseDue._meta.db_table, COLUMNS, data.encode("ascii"))

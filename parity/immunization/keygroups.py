@@ -8,13 +8,17 @@ from typing import Any
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from parity.immunization.models import DoseDue
+from parity.immunization.selectors import (
+    age_limits,
+    children_overdue,
+    overdue_dose_labels,
+    overdue_doses,
+)
 from parity.services.keygroups import KeyGroup, register_key_group
 
 
 def children_overdue_group(on: dt.date) -> QuerySet[Any]:
-    from parity.immunization.models import DoseDue
-    from parity.immunization.selectors import age_limits, children_overdue, overdue_doses
-
     limits = age_limits(on)
     # The dose most recently overdue (the card lists them all, ``overdue_dose_labels``).
     latest = overdue_doses(
@@ -27,8 +31,6 @@ def children_overdue_group(on: dt.date) -> QuerySet[Any]:
 
 
 def _labels(person_ids: list[int], on: dt.date) -> dict[int, str]:
-    from parity.immunization.selectors import overdue_dose_labels
-
     return overdue_dose_labels(person_ids, on)
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.permissions import scope_code
 from parity.core.models import RestrictedQuerySet, area_code_index
 from parity.immunization.choices import InjectionSite, Route, Series
 
@@ -114,8 +115,6 @@ class CampaignQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = "view") -> CampaignQuerySet:
         """Campaigns in the user's subtree and those covering it from above: a grid worker
         sees the district's campaign (and, through ``CampaignTarget``, only their targets)."""
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, action)
         if code is None:
             return self.none()

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ImproperlyConfigured
 
+from parity.immunization.models import ScheduleDose, Vaccine
 from parity.immunization.schedule import DoseRule, Edition, Schedule, Span, VaccineInfo
 
 BUNDLED_SCHEDULE = Path(__file__).resolve().parent / "data" / "schedule.yaml"
@@ -129,8 +131,6 @@ def _span(months: int | None, days: int = 0) -> Span | None:
 
 def schedule_from_db() -> Schedule:
     """The engine over the tables: two queries."""
-    from parity.immunization.models import ScheduleDose, Vaccine
-
     vaccines = [
         VaccineInfo(v.code, v.name, v.series, v.live, v.injectable, v.preferred)
         for v in Vaccine.objects.all()
@@ -165,7 +165,5 @@ def schedule_from_db() -> Schedule:
         for e in by_id.values()
     ]
     if not editions:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("no immunization schedule in the database: run load_schedule")
     return Schedule(vaccines, editions)

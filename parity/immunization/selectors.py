@@ -408,3 +408,9 @@ def campaign_children(
         vaccinated=Count("person_id", distinct=True, filter=Q(person_id__in=vaccinated)),
     )
     return totals["children"], totals["vaccinated"]
+
+
+def up_to_date_q(on: dt.date) -> Q:
+    """No dose overdue on the date, by the materialized ``DoseDue`` table (valid as of its
+    nightly refresh). Floating and registered children are judged the same way."""
+    return ~Q(Exists(DoseDue.objects.filter(person=OuterRef("pk"), overdue_on__lte=on)))

@@ -7,6 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "均等化指标与目标考核"
 
     def ready(self) -> None:
+        # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.indicators.dashboard.views import prerender
         from parity.indicators.predicates import register_builtin_predicates
         from parity.indicators.signals import indicators_computed

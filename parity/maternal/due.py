@@ -18,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps as global_apps
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from parity.maternal import schedule
 from parity.maternal.choices import ChildCheckPoint
+from parity.maternal.models import ChildCheckDue, ChildHealthCheck, Pregnancy
+from parity.people.models import Person
 
 HISTORY_DAYS = 366
 CHUNK = 5000
@@ -104,7 +106,8 @@ def child_rows(
 
 
 def _models(apps=None):
-    apps = apps or global_apps
+    if apps is None:
+        return Person, ChildHealthCheck, Pregnancy, ChildCheckDue
     return (
         apps.get_model("people", "Person"),
         apps.get_model("maternal", "ChildHealthCheck"),
@@ -259,3 +262,43 @@ def _insert(model, rows: list[tuple]) -> None:
     data = "".join(f"{p}\t{point}\t{a}\t{b}\t{c}\n" for p, point, a, b, c in rows)
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         copy.write(data.encode("ascii"))
+
+
+# --- receivers (connected by the app's ``ready``) -----------------------------------------
+# ``ChildCheckDue`` follows every write through the ORM that changes a child's overdue days:
+# the person (a new child, a corrected birth date), a check, a delivery record naming the
+# child (the discharge date anchors the newborn visit). Bulk paths (imports, the demo) skip
+# signals and are covered by the nightly refresh.
+
+
+def _refresh(person_id: int) -> None:
+    person = Person.objects.filter(pk=person_id).only("pk", "birth_date").first()
+    if person is not None:
+        refresh_child(person)
+
+
+def person_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    update_fields = kwargs.get("update_fields")
+    if raw or (update_fields is not None and "birth_date" not in update_fields):
+        return
+    # A person's rows end by their eighth birthday or so; an adult's are never read.
+    if is_child(instance.birth_date):
+        refresh_child(instance)
+
+
+def check_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _refresh(instance.person_id)
+
+
+def check_deleted(sender, instance, origin=None, **kwargs) -> None:
+    deleting_people = isinstance(origin, Person) or (
+        isinstance(origin, QuerySet) and origin.model is Person
+    )
+    if not deleting_people:  # the person's rows go with them
+        _refresh(instance.person_id)
+
+
+def birth_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.child_id is not None:
+        _refresh(instance.child_id)

@@ -10,19 +10,16 @@ from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery,
 from django.utils.translation import gettext_lazy as _
 
 from parity.maternal.choices import AntenatalPoint, PostpartumKind
+from parity.maternal.selectors import children_overdue_checks, pregnancies_overdue, pregnant_on
 from parity.people.models import Person
 from parity.services.keygroups import KeyGroup, choice_label, register_key_group
 
 
 def pregnant_group(on: dt.date) -> QuerySet[Any]:
-    from parity.maternal.selectors import pregnant_on
-
     return pregnant_on(on).annotate(since=F("lmp"), detail=Value("", output_field=CharField()))
 
 
 def pregnancy_overdue_group(on: dt.date) -> QuerySet[Any]:
-    from parity.maternal.selectors import pregnancies_overdue
-
     overdue = pregnancies_overdue(on).filter(person=OuterRef("pk")).order_by("overdue_since")
     return Person.objects.filter(Exists(overdue)).annotate(
         since=Subquery(overdue.values("overdue_since")[:1]),
@@ -32,8 +29,6 @@ def pregnancy_overdue_group(on: dt.date) -> QuerySet[Any]:
 
 
 def child_check_overdue_group(on: dt.date) -> QuerySet[Any]:
-    from parity.maternal.selectors import children_overdue_checks
-
     return children_overdue_checks(on).annotate(since=F("overdue_since"), detail=F("overdue_point"))
 
 

@@ -70,6 +70,7 @@ from parity.maternal.choices import (
     PostpartumKind,
     ScheduleState,
 )
+from parity.people.choices import Status
 
 PREGNANCY_DAYS = 280
 MAX_WEEKS_AT_REGISTRATION = 44
@@ -321,8 +322,6 @@ def child_items(child, checks: Iterable, on: dt.date, discharged_on: dt.date | N
 
 def child_in_programme(child, on: dt.date) -> bool:
     """A child 0–6 living in the city on the date (the base of the overdue list)."""
-    from parity.people.choices import Status
-
     return (
         child.status in (Status.INFLOW, Status.REGISTERED)
         and child.birth_date <= on

@@ -7,16 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.core.pagination import paginate
 from parity.core.views import (
     as_of,
-    handle_form,
     in_chosen_area,
     list_context,
     person_for,
-    person_record_for,
+    record_form_view,
     wants_xlsx,
     xlsx_response,
 )
@@ -70,83 +70,65 @@ def person_page(request, pk: int):
     )
 
 
-@login_required
-def pregnancy_register(request, pk: int):
-    person = person_for(request, pk, SERVE)
-    form = forms.PregnancyRegisterForm(request.POST or None)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.pregnancy_register(acting_user=request.user, person=person, **data),
-        title=_("孕产妇建册"),
-        person=person,
-        success=_("已建册"),
-        back="maternal:person",
-    )
+pregnancy_register = record_form_view(
+    forms.PregnancyRegisterForm,
+    actions.pregnancy_register,
+    title=gettext_lazy("孕产妇建册"),
+    success=gettext_lazy("已建册"),
+    back="maternal:person",
+    permission=SERVE,
+)
 
 
-@login_required
-def antenatal_visit_record(request, pk: int):
-    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
-    form = forms.AntenatalVisitForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.antenatal_visit_record(
-            acting_user=request.user, pregnancy=pregnancy, **data
-        ),
-        title=_("记录产前检查"),
-        person=pregnancy.person,
-        success=_("已记录产前检查"),
-        back="maternal:person",
-    )
+antenatal_visit_record = record_form_view(
+    forms.AntenatalVisitForm,
+    actions.antenatal_visit_record,
+    title=gettext_lazy("记录产前检查"),
+    success=gettext_lazy("已记录产前检查"),
+    back="maternal:person",
+    permission=SERVE,
+    record=Pregnancy,
+    arg="pregnancy",
+    form_user=True,
+)
 
 
-@login_required
-def delivery_record(request, pk: int):
-    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
-    form = forms.DeliveryForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.delivery_record(acting_user=request.user, pregnancy=pregnancy, **data),
-        title=_("分娩登记"),
-        person=pregnancy.person,
-        success=_("已登记分娩"),
-        back="maternal:person",
-    )
+delivery_record = record_form_view(
+    forms.DeliveryForm,
+    actions.delivery_record,
+    title=gettext_lazy("分娩登记"),
+    success=gettext_lazy("已登记分娩"),
+    back="maternal:person",
+    permission=SERVE,
+    record=Pregnancy,
+    arg="pregnancy",
+    form_user=True,
+)
 
 
-@login_required
-def pregnancy_end(request, pk: int):
-    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
-    form = forms.PregnancyEndForm(request.POST or None)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.pregnancy_end(acting_user=request.user, pregnancy=pregnancy, **data),
-        title=_("终止妊娠登记"),
-        person=pregnancy.person,
-        success=_("已登记终止妊娠"),
-        back="maternal:person",
-    )
+pregnancy_end = record_form_view(
+    forms.PregnancyEndForm,
+    actions.pregnancy_end,
+    title=gettext_lazy("终止妊娠登记"),
+    success=gettext_lazy("已登记终止妊娠"),
+    back="maternal:person",
+    permission=SERVE,
+    record=Pregnancy,
+    arg="pregnancy",
+)
 
 
-@login_required
-def postpartum_visit_record(request, pk: int):
-    pregnancy = person_record_for(request, Pregnancy, pk, SERVE)
-    form = forms.PostpartumVisitForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.postpartum_visit_record(
-            acting_user=request.user, pregnancy=pregnancy, **data
-        ),
-        title=_("记录产后访视"),
-        person=pregnancy.person,
-        success=_("已记录产后访视"),
-        back="maternal:person",
-    )
+postpartum_visit_record = record_form_view(
+    forms.PostpartumVisitForm,
+    actions.postpartum_visit_record,
+    title=gettext_lazy("记录产后访视"),
+    success=gettext_lazy("已记录产后访视"),
+    back="maternal:person",
+    permission=SERVE,
+    record=Pregnancy,
+    arg="pregnancy",
+    form_user=True,
+)
 
 
 # --- a child's page ------------------------------------------------------------------------
@@ -173,19 +155,16 @@ def child_checks(request, pk: int):
     )
 
 
-@login_required
-def child_check_record(request, pk: int):
-    child = person_for(request, pk, SERVE)
-    form = forms.ChildCheckForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.child_check_record(acting_user=request.user, child=child, **data),
-        title=_("记录儿童健康检查"),
-        person=child,
-        success=_("已记录儿童健康检查"),
-        back="maternal:child_checks",
-    )
+child_check_record = record_form_view(
+    forms.ChildCheckForm,
+    actions.child_check_record,
+    title=gettext_lazy("记录儿童健康检查"),
+    success=gettext_lazy("已记录儿童健康检查"),
+    back="maternal:child_checks",
+    permission=SERVE,
+    arg="child",
+    form_user=True,
+)
 
 
 # --- lists ---------------------------------------------------------------------------------

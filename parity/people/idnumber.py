@@ -12,6 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from parity.core.error_codes import ErrorCode
@@ -62,8 +63,6 @@ def _ascii_digits(text: str) -> bool:
 
 def parse(raw: str, *, today: dt.date | None = None) -> IDNumber:
     """Validate and normalise an ID number; 15-digit numbers come back as 18 digits."""
-    from django.utils.translation import gettext as _
-
     number = normalize(raw)
     if len(number) == 15:
         if not _ascii_digits(number):

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from parity.accounts.permissions import scope_code
+from parity.areas.origins import lookup
 from parity.core import crypto
 from parity.core.models import RestrictedQuerySet, TimeStamped, area_code_index
 from parity.people import idnumber
@@ -230,8 +232,6 @@ class Person(TimeStamped):
 
     @property
     def hukou_origin(self):
-        from parity.areas.origins import lookup
-
         return lookup(self.hukou_code)
 
     def open_residence(self) -> Residence | None:
@@ -420,8 +420,6 @@ class TransferQuerySet(models.QuerySet["TransferRequest"]):
     def restrict(self, user, action: str = "view") -> TransferQuerySet:
         """Requests either side of which lies in the user's scope: the area that asks
         (``area_code``, the destination grid) and the area that holds the person."""
-        from parity.accounts.permissions import scope_code
-
         code = scope_code(user, action)
         if code is None:
             return self.none()

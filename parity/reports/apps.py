@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计报告"
 
     def ready(self) -> None:
+        # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.indicators.signals import indicators_computed
         from parity.reports.figures import precompute
 

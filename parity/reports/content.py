@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from parity.areas.origins import province_names
+from parity.immunization.selectors import percent
 from parity.people.choices import StayClass
 from parity.people.selectors import home_province
 from parity.reports.figures import DEFINITIONS, Figures
@@ -280,6 +281,4 @@ def tables(f: Figures) -> list[Table]:
 
 
 def _share(part: int, whole: int) -> Decimal | None:
-    from parity.immunization.selectors import percent
-
     return percent(part, whole)

@@ -59,12 +59,14 @@ platform use rate
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -77,6 +79,8 @@ from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.immunization.models import Campaign
 from parity.immunization.selectors import campaign_children, percent
+from parity.indicators.models import AreaFigure
+from parity.indicators.snapshots import current
 from parity.people.choices import (
     FLOATING,
     SERVICE_INDUSTRIES,
@@ -493,11 +497,10 @@ def with_snapshot(result: Figures, snapshot) -> Figures:
     definitions computed on the same date, so they are equal unless records changed since
     the refresh; then both pages show the snapshot's (a figure that disagrees between the
     report and the dashboard would be a bug)."""
-    import dataclasses
-
-    from parity.indicators.selectors import figures as snapshot_figures
-
-    held = snapshot_figures(snapshot, result.area_code)
+    held: dict[str, dict[str, int]] = {}
+    rows = AreaFigure.objects.filter(snapshot=snapshot, area_code=result.area_code)
+    for figure, category, value in rows.values_list("figure", "category", "value"):
+        held.setdefault(figure, {})[category] = value
     if not held:
         return result
     values: dict[str, Any] = {
@@ -518,10 +521,6 @@ def report_figures(*, as_of: dt.date, area: Area, campaign_id: int | None = None
     the cache shared by the web workers (the nightly refresh computes the city's and the
     districts' ahead), with the dashboard's figures read from the snapshot; otherwise
     computed from the records."""
-    from django.core.cache import cache
-
-    from parity.indicators.snapshots import current
-
     snapshot = current(as_of)
     if snapshot is None:
         return figures(as_of=as_of, area=area, campaign_id=campaign_id)

@@ -8,9 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from docx.shared import Cm
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from parity.core.exports import neutralised
+from parity.core.exports import docx_table, neutralised, official_document
 from parity.reports import content
+from parity.reports.charts import charts
 from parity.reports.figures import Figures
 
 FORMATS = ("md", "xlsx", "docx")
@@ -40,9 +44,6 @@ def render_md(f: Figures) -> bytes:
 
 
 def render_xlsx(f: Figures) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for table in content.tables(f):
@@ -64,11 +65,6 @@ def render_xlsx(f: Figures) -> bytes:
 
 
 def render_docx(f: Figures) -> bytes:
-    from docx.shared import Cm
-
-    from parity.core.exports import docx_table, official_document
-    from parity.reports.charts import charts
-
     document = official_document()
     document.add_heading(content.title(f), level=0)
     document.add_paragraph(content.subtitle(f))

@@ -20,7 +20,15 @@ from parity.people import validators
 from parity.people.models import Person
 from parity.services.choices import Outcome
 from parity.services.details import clean_details
-from parity.services.models import ProviderStaff, ServiceEvent, ServiceType, Visit
+from parity.services.keygroups import KEY_GROUPS, members
+from parity.services.models import (
+    KeyGroupList,
+    KeyGroupMember,
+    ProviderStaff,
+    ServiceEvent,
+    ServiceType,
+    Visit,
+)
 from parity.services.recording import check_general_record
 
 
@@ -139,9 +147,6 @@ def visit_record(
 @transaction.atomic
 def key_group_save(*, acting_user, group: str, on: dt.date, area_code: str | None = None):
     """Save a key group's current members in the user's area as a list."""
-    from parity.services.keygroups import KEY_GROUPS, members
-    from parity.services.models import KeyGroupList, KeyGroupMember
-
     if group not in KEY_GROUPS:
         raise ValidationError(
             {"group": ValidationError(_("未知的重点对象类别"), code=ErrorCode.INVALID_CHOICE)}

@@ -1,7 +1,5 @@
-import datetime as dt
-
 from django.apps import AppConfig
-from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ServicesConfig(AppConfig):
@@ -10,36 +8,11 @@ class ServicesConfig(AppConfig):
     verbose_name = "基本公共服务"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
+        # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.services.eligibility import register_flag
-
-        register_flag("employed", _("在业"), _employed)
-        register_flag("chronic_patient", _("已登记的高血压或糖尿病患者"), _chronic_patient)
-
         from parity.services.keygroups import register_builtin_groups
+        from parity.services.selectors import chronic_patient_q, employed_q
 
+        register_flag("employed", _("在业"), employed_q)
+        register_flag("chronic_patient", _("已登记的高血压或糖尿病患者"), chronic_patient_q)
         register_builtin_groups()
-
-
-def _employed(on: dt.date) -> Q:
-    from parity.people.models import Employment
-
-    jobs = Employment.objects.filter(person=OuterRef("pk")).filter(
-        Q(started_on__isnull=True) | Q(started_on__lte=on),
-        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
-    )
-    return Q(Exists(jobs))
-
-
-def _chronic_patient(on: dt.date) -> Q:
-    from parity.services.models import ServiceEvent
-
-    # A patient is registered by the first follow-up: the services records are the register.
-    return Q(
-        Exists(
-            ServiceEvent.objects.filter(
-                person=OuterRef("pk"), service_type__code="chronic_followup", date__lte=on
-            )
-        )
-    )

@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from parity.people.choices import MaritalStatus, Sex, Status
 from parity.people.selectors import resident_q
+from parity.services.choices import DELIVERED_OUTCOMES
+from parity.services.models import ServiceEvent
 
 DEFAULT_STATUSES = [Status.INFLOW.value, Status.REGISTERED.value]
 
@@ -143,8 +145,6 @@ def delivered_q(service_type, on: dt.date) -> Q:
     """Whether the service counts as delivered to a ``Person`` on the date."""
     if service_type.delivered_by:
         return DELIVERED[service_type.delivered_by].build(on)
-    from parity.services.choices import DELIVERED_OUTCOMES
-    from parity.services.models import ServiceEvent
 
     events = ServiceEvent.objects.filter(
         person=OuterRef("pk"),

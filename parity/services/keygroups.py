@@ -31,11 +31,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from parity.core.sql import AddMonths, plus_days
 from parity.people.choices import Status
 from parity.people.models import Person
 from parity.people.selectors import resident_q
+from parity.services.models import ServiceEvent
 
 
 @dataclass(frozen=True)
@@ -214,8 +216,6 @@ def _residents(on: dt.date) -> QuerySet[Person]:
 
 def no_health_record(on: dt.date) -> QuerySet[Any]:
     """People living here six months or more with no residents' health record."""
-    from parity.services.models import ServiceEvent
-
     records = ServiceEvent.objects.delivered().filter(
         person=OuterRef("pk"), service_type__code="health_record", date__lte=on
     )
@@ -254,8 +254,6 @@ def not_visited(on: dt.date) -> QuerySet[Any]:
 
 
 def register_builtin_groups() -> None:
-    from django.utils.translation import gettext_lazy as _
-
     register_key_group(
         KeyGroup(
             "no_health_record",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from parity.accounts.choices import DepartmentKind
 from parity.core import crypto
 from parity.core.models import RestrictedQuerySet, area_code_index
-from parity.services.choices import Category, Outcome, StaffRole, VisitOutcome
+from parity.services.choices import DELIVERED_OUTCOMES, Category, Outcome, StaffRole, VisitOutcome
 
 
 class ServiceTypeQuerySet(models.QuerySet["ServiceType"]):
@@ -100,8 +100,6 @@ class EligibilityRule(models.Model):
 
 class ServiceEventQuerySet(RestrictedQuerySet):
     def delivered(self) -> ServiceEventQuerySet:
-        from parity.services.choices import DELIVERED_OUTCOMES
-
         return self.filter(outcome__in=DELIVERED_OUTCOMES)
 
     def of_type(self, code: str) -> ServiceEventQuerySet:

@@ -16,7 +16,9 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -27,10 +29,10 @@ from parity.core.pagination import bounded_count
 from parity.indicators.models import Indicator, IndicatorValue, Snapshot
 from parity.indicators.selectors import latest_snapshot
 from parity.people.choices import FLOATING, Status
-from parity.people.models import Person
+from parity.people.models import Employment, Person
 from parity.services.eligibility import delivered_q, rule_q
 from parity.services.keygroups import KEY_GROUPS, members
-from parity.services.models import EligibilityRule, ServiceType
+from parity.services.models import EligibilityRule, ServiceEvent, ServiceType
 
 
 def with_rules(services: QuerySet[ServiceType]) -> QuerySet[ServiceType]:
@@ -218,3 +220,24 @@ def group_members(code: str, on: dt.date, *, area_code: str) -> QuerySet[Person]
     if "detail" not in found.query.annotations:
         found = found.annotate(detail=Value("", output_field=CharField()))
     return found.select_related("grid")
+
+
+def employed_q(on: dt.date) -> Q:
+    """People with a job on the date (the ``employed`` eligibility flag)."""
+    jobs = Employment.objects.filter(person=OuterRef("pk")).filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=on),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+    )
+    return Q(Exists(jobs))
+
+
+def chronic_patient_q(on: dt.date) -> Q:
+    """Registered hypertension or diabetes patients on the date (the ``chronic_patient`` flag)."""
+    # A patient is registered by the first follow-up: the services records are the register.
+    return Q(
+        Exists(
+            ServiceEvent.objects.filter(
+                person=OuterRef("pk"), service_type__code="chronic_followup", date__lte=on
+            )
+        )
+    )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
+
 from parity.core.imports.headers import normalise_header
 
 # kind → {template header: other names}. Names are matched after ``normalise_header``.
@@ -156,8 +158,6 @@ BUILTIN_SYNONYMS: dict[str, dict[str, dict[str, str]]] = {
 
 
 def _model(name: str):
-    from django.apps import apps
-
     return apps.get_model("core", name)
 
 

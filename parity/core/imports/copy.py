@@ -22,9 +22,16 @@ def copy_text(value: str) -> str:
 def copy_lines(cursor, table: str, columns: Sequence[str], lines: Sequence[str]) -> None:
     """``COPY`` of lines already in the text format, as one buffer: formatting rows in
     Python is several times cheaper than psycopg's per-row ``write_row``."""
-    if not lines:
+    if lines:
+        copy_payload(cursor, table, columns, "".join(lines).encode())
+
+
+def copy_payload(cursor, table: str, columns: Sequence[str], payload: bytes | str) -> None:
+    """``COPY table (columns) FROM STDIN`` of a buffer already in the text format (one line
+    per row, tab-separated, ``\\N`` for null). ``cursor`` is Django's cursor (PostgreSQL)."""
+    if not payload:
         return
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with cursor.cursor.copy(sql) as copy:
-        copy.write("".join(lines).encode())
+        copy.write(payload.encode() if isinstance(payload, str) else payload)

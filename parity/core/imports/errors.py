@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from parity.core.exports import neutralise, write_private_csv
 from parity.core.files import FILE_MODE
@@ -63,10 +66,6 @@ def write_error_file(
 
 
 def _write_xlsx(target: Path, rows: list[list]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("导入错误"))
     for letter, width in zip("ABCDEF", (8, 12, 14, 24, 60, 8), strict=True):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,8 +136,6 @@ def mapping_from_post(
 
 
 def _model():
-    from django.apps import apps
-
     return apps.get_model("core", "ImportMapping")
 
 

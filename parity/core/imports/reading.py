@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 from parity.core.error_codes import ErrorCode
 from parity.core.imports.values import round_tripped
@@ -198,8 +199,6 @@ def _csv_error(row: int, line: int, exc: csv.Error) -> ValidationError:
 
 
 def _open_workbook(path: Path, fmt: str, head_rows: int) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook
-
     try:
         with open(path, "rb") as handle:
             workbook = CalamineWorkbook.from_filelike(handle)

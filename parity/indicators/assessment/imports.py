@@ -16,6 +16,8 @@ from typing import IO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 
 from parity.areas.models import Area
 from parity.core.exports import neutralised, notes_sheet
@@ -147,9 +149,6 @@ def check_file(path: Path, *, scope: str) -> tuple[list[TargetRow], list[RowErro
 def write_template(target: IO, *, example_area: str) -> None:
     """The .xlsx template: the headers and an example row, the indicators and measures
     one may name, and the notes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     indicators = list(Indicator.objects.active().order_by("sort_order", "code"))
     measures = label_map(Measure)
     book = Workbook()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -184,9 +185,6 @@ def _body(snapshot, node: Area, chosen: str, request=None) -> str:
 def prerender(sender, snapshot, **kwargs) -> None:
     """Receiver of ``indicators_computed``: the bodies of the most visited nodes, in the
     default language, rendered before anyone asks (only the newest snapshot is shown)."""
-    from django.conf import settings
-    from django.utils import translation
-
     if selectors.latest_snapshot() != snapshot:
         return
     with translation.override(settings.LANGUAGE_CODE):

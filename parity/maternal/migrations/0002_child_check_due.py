@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """The rows of every child of the programme's ages, as the nightly refresh writes them."""
-    from parity.maternal.due import refresh_all
+    from parity.maternal.due import refresh_all  # run with the historical models given
 
     refresh_all(apps=apps)
 

@@ -25,6 +25,7 @@ from parity.core.imports.aliases import synonyms_for
 from parity.core.imports.headers import unknown_message
 from parity.core.imports.table import file_refused, id_column_round_tripped
 from parity.core.models import audit
+from parity.dedup.actions import import_screen
 from parity.people.imports.columns import READ_HEADERS
 from parity.people.imports.reading import open_sheet
 from parity.people.imports.records import PersonRecord
@@ -115,8 +116,6 @@ def import_people(
         path, result.errors, warnings=result.warnings, fmt=error_format
     )
     if not check_only and result.created:
-        from parity.dedup.actions import import_screen
-
         result.duplicate_warnings = import_screen(
             acting_user=acting_user, since=started, area_code=scope
         )

@@ -36,7 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from parity.core.crypto import mask_phone, seal_many
-from parity.core.imports.copy import copy_text
+from parity.core.imports.copy import copy_payload, copy_text
 from parity.core.models import AuditEvent
 from parity.people.choices import Ethnicity, Status
 from parity.people.imports.records import PersonRecord
@@ -197,8 +197,7 @@ class StagingWriter(PeopleWriter):
         pending = _Pending()
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {STAGING_TABLE}")
-            with cursor.cursor.copy(f"COPY {STAGING_TABLE} ({_NAMES}) FROM STDIN") as copy:
-                copy.write(payload)
+            copy_payload(cursor, STAGING_TABLE, [name for name, _kind in STAGING_COLUMNS], payload)
             self._find_registered(cursor)
             if cursor.rowcount:
                 self._refuse_outside(cursor, result, now)

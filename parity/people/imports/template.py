@@ -9,6 +9,9 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
 
 from parity.core.exports import notes_sheet
 from parity.people.imports.columns import EXAMPLE_ROW, HEADERS, REQUIRED_HEADERS, TEMPLATE_COLUMNS
@@ -71,10 +74,6 @@ NOTES = [
 
 
 def _write_xlsx(target) -> None:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
     book = Workbook()
     sheet = book.active
     sheet.title = _("人员信息")

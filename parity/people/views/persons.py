@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, REVEAL, VIEW, allows, in_scope, scope_code
@@ -19,7 +20,7 @@ from parity.core.filters import filtered
 from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.search import search_data, search_redirect
-from parity.core.views import area_choices, form_page, handle_form, person_for
+from parity.core.views import area_choices, form_page, person_for, record_form_view
 from parity.dedup.selectors import duplicate_warnings, survivor_for
 from parity.people import actions
 from parity.people import forms as people_forms
@@ -195,46 +196,32 @@ def person_edit(request, pk: int):
     return form_page(request, form, title=_("修改人员信息"), person=person)
 
 
-@login_required
-def residence_move(request, pk: int):
-    person = person_for(request, pk, CHANGE)
-    form = people_forms.ResidenceMoveForm(request.POST or None, user=request.user)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.residence_move(acting_user=request.user, person=person, **data),
-        title=_("迁居登记"),
-        person=person,
-        success=_("已登记迁居"),
-        back="web:person_detail",
-    )
+residence_move = record_form_view(
+    people_forms.ResidenceMoveForm,
+    actions.residence_move,
+    title=gettext_lazy("迁居登记"),
+    success=gettext_lazy("已登记迁居"),
+    back="web:person_detail",
+    permission=CHANGE,
+    form_user=True,
+)
 
 
-@login_required
-def residence_close(request, pk: int):
-    person = person_for(request, pk, CHANGE)
-    form = people_forms.ResidenceCloseForm(request.POST or None)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.residence_close(acting_user=request.user, person=person, **data),
-        title=_("离开登记"),
-        person=person,
-        success=_("已登记离开"),
-        back="web:person_detail",
-    )
+residence_close = record_form_view(
+    people_forms.ResidenceCloseForm,
+    actions.residence_close,
+    title=gettext_lazy("离开登记"),
+    success=gettext_lazy("已登记离开"),
+    back="web:person_detail",
+    permission=CHANGE,
+)
 
 
-@login_required
-def employment_record(request, pk: int):
-    person = person_for(request, pk, CHANGE)
-    form = people_forms.EmploymentForm(request.POST or None)
-    return handle_form(
-        request,
-        form,
-        lambda data: actions.employment_record(acting_user=request.user, person=person, **data),
-        title=_("就业登记"),
-        person=person,
-        success=_("已记录就业信息"),
-        back="web:person_detail",
-    )
+employment_record = record_form_view(
+    people_forms.EmploymentForm,
+    actions.employment_record,
+    title=gettext_lazy("就业登记"),
+    success=gettext_lazy("已记录就业信息"),
+    back="web:person_detail",
+    permission=CHANGE,
+)

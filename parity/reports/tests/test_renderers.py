@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 
-from parity.reports import charts
+from parity.core import fonts
 from parity.reports.content import tables
 from parity.reports.figures import figures
 from parity.reports.renderers import render
@@ -60,14 +60,14 @@ def test_the_document_opens_and_holds_the_tables_and_charts(city, polio, as_of):
 def test_a_missing_cjk_font_names_the_debian_package(city, as_of, monkeypatch):
     from matplotlib import font_manager
 
-    charts.cjk_font_path.cache_clear()
+    fonts.cjk_font_path.cache_clear()
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
-    monkeypatch.setattr(charts.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: None)
     try:
         with pytest.raises(ImproperlyConfigured, match="fonts-noto-cjk"):
             render(figures(as_of=as_of, area="1502"), "docx")
     finally:
-        charts.cjk_font_path.cache_clear()
+        fonts.cjk_font_path.cache_clear()
 
 
 def test_the_command_prints_markdown_and_writes_files(city, as_of, tmp_path):

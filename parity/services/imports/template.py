@@ -9,6 +9,8 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
 
 from parity.core.exports import neutralised, notes_sheet
 from parity.services.imports.columns import (
@@ -44,8 +46,6 @@ def write_template(target: IO, fmt: str) -> None:
         return
     if fmt != "xlsx":
         raise ValueError(f"unknown template format: {fmt!r}")
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
     sheet = book.active
