@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
 from parity.certificates.models import MarriageCertificate, ResidencePermit
-from parity.core.pagination import paginate
+from parity.core.pagination import paginate, paginate_narrow
 from parity.core.views import (
     as_of,
     in_chosen_area,
@@ -137,13 +137,19 @@ permit_endorse = record_form_view(
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request, template: str, rows, *, title: str, headers, row):
+def _list(request, template: str, rows, *, title: str, headers, row, narrow=()):
+    """``narrow``: the computed figures of a grouped list, paged alone
+    (``paginate_narrow``) before the page's people are read."""
     rows = in_chosen_area(request, rows)
     if wants_xlsx(request):
         return xlsx_response(
             request, title, headers, (row(p) for p in rows.iterator(chunk_size=2000)), rows
         )
-    return render(request, template, list_context(request, paginate(request, rows), title))
+    if narrow:
+        page = paginate_narrow(request, rows, narrow, Person.objects.select_related("grid"))
+    else:
+        page = paginate(request, rows)
+    return render(request, template, list_context(request, page, title))
 
 
 @login_required
@@ -187,4 +193,5 @@ def permit_eligible_list(request):
             _("符合条件日期"),
         ],
         row=lambda p: [p.name, p.id_masked, p.hukou_code, p.grid_name, p.arrived_city_on, p.since],
+        narrow=("since",),
     )

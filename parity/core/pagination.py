@@ -128,3 +128,29 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     """The requested page of a list; its total is counted only when that is quick:
     ``page.paginator.count`` may be None."""
     return BoundedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def rows_with_figures(rows, queryset, fields) -> list:
+    """The records of a page of narrow rows (dicts with ``pk`` and ``fields``), in the
+    page's order, each carrying its row's fields: one query by primary key."""
+    rows = list(rows)
+    found = queryset.in_bulk([row["pk"] for row in rows])
+    records = []
+    for row in rows:
+        record = found.get(row["pk"])
+        if record is None:
+            continue
+        for name in fields:
+            setattr(record, name, row[name])
+        records.append(record)
+    return records
+
+
+def paginate_narrow(request, queryset, fields, records, per_page: int = PAGE_SIZE) -> Page:
+    """``paginate`` for a list grouped or sorted by computed figures: the list is paged as
+    ``values("pk", *fields)`` — PostgreSQL groups and sorts those few columns for the
+    whole scope instead of every record's whole row — and the page's records are then read
+    from ``records`` by id (``rows_with_figures``)."""
+    page = paginate(request, queryset.values("pk", *fields), per_page)
+    page.object_list = rows_with_figures(page.object_list, records, fields)
+    return page

@@ -35,6 +35,7 @@ from parity.dedup.moves import (
 from parity.dedup.selectors import possible_duplicates, warning_text
 from parity.immunization.due import dose_due_refresh_person
 from parity.immunization.models import ScheduleDose, VaccinationRecord
+from parity.maternal.due import is_child, refresh_child
 from parity.people.models import Person, Residence
 
 # What a reviewer chooses field by field, and the columns each choice carries along.
@@ -206,6 +207,8 @@ def pair_dismiss(*, acting_user, pair: DuplicatePair, note: str = "") -> Duplica
 
 
 def _refresh_dues(person: Person, had_dues: bool) -> None:
+    if is_child(person.birth_date):
+        refresh_child(person)
     if not ScheduleDose.objects.exists():
         return
     if had_dues or VaccinationRecord.objects.filter(person=person).exists():

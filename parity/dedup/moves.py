@@ -23,7 +23,13 @@ from parity.certificates.models import ACTIVE_PERMIT, ResidencePermit
 from parity.dedup.error_codes import DedupError
 from parity.immunization.models import DoseDue, VaccinationRecord
 from parity.maternal.choices import PregnancyStatus
-from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
+from parity.maternal.models import (
+    AntenatalVisit,
+    ChildCheckDue,
+    ChildHealthCheck,
+    PostpartumVisit,
+    Pregnancy,
+)
 from parity.people.models import HouseholdMember, Person, Residence, TransferRequest
 
 
@@ -206,6 +212,13 @@ def _dose_dues(m: Mover) -> None:
     dues.delete()
 
 
+def _check_dues(m: Mover) -> None:
+    """Derived rows: dropped for both and computed again for each after the merge or its
+    undo (``actions._refresh_dues``)."""
+
+    ChildCheckDue.objects.filter(person__in=[m.survivor, m.merged]).delete()
+
+
 def _once_per(label: str, key: str) -> Callable[[Mover], None]:
     """Rows unique per (``key``, person): the merged-away person's row where the survivor
     has one for the same ``key`` goes (a campaign round's target, a saved list's member)."""
@@ -315,6 +328,7 @@ RELATIONS: dict[tuple[str, str], Callable[[Mover], None]] = {
     ("maternal.Pregnancy", "person"): _pregnancies,
     ("maternal.Pregnancy", "child"): _plain_move("maternal.Pregnancy", "child"),
     ("maternal.ChildHealthCheck", "person"): _child_checks,
+    ("maternal.ChildCheckDue", "person"): _check_dues,
     ("certificates.MarriageCertificate", "person"): _plain_move(
         "certificates.MarriageCertificate", "person"
     ),

@@ -30,7 +30,13 @@ from parity.immunization import actions
 from parity.immunization.choices import DoseStatus, InjectionSite, Route
 from parity.immunization.filters import OverdueFilterSet, VaccinationFilterSet
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord, Vaccine
-from parity.immunization.selectors import campaign_coverage, child_schedule, children_overdue
+from parity.immunization.selectors import (
+    campaign_coverage,
+    child_schedule,
+    children_for_rows,
+    children_overdue,
+    children_overdue_rows,
+)
 from parity.people.api.persons import PersonBriefSerializer
 from parity.people.models import Person
 
@@ -328,3 +334,13 @@ class OverdueChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         people = Person.objects.restrict(self.request.user, "view")
         return children_overdue(as_of(self.request), people=people)
+
+    def list(self, request, *args, **kwargs):
+        # The narrow rows are paged, then the page's children read by id (as the web list).
+        people = self.filter_queryset(Person.objects.restrict(request.user, "view"))
+        rows = children_overdue_rows(as_of(request), people=people)
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]  # sliced and counted as one
+        if page is None:
+            return Response(self.get_serializer(children_for_rows(rows), many=True).data)
+        children = children_for_rows(page)
+        return self.get_paginated_response(self.get_serializer(children, many=True).data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -24,6 +25,7 @@ from django.db.models.functions import Substr
 
 from parity.areas.models import Area
 from parity.core.i18n import english_active, in_language
+from parity.core.pagination import rows_with_figures
 from parity.immunization.due import person_given
 from parity.immunization.models import (
     Campaign,
@@ -220,6 +222,90 @@ def children_overdue(
         )
         .order_by("band", "-overdue_latest", "id")
     )
+
+
+OVERDUE_FIGURES = ("overdue_since", "overdue_latest", "overdue_count", "band")
+
+
+class BandedRows:
+    """The narrow rows of ``children_overdue`` for a list page: one query per age band
+    (under two, preschool, older), each grouping only its band's children, read in the
+    list's order band after band. The first page of a district's or the city's list then
+    groups the pending doses of its youngest children only (the band a page needs), not
+    the 2.3 million of every child under 18. Sliced and counted like a queryset
+    (``BoundedCountPaginator``: the count is the bands' counts, within the budget)."""
+
+    query = None  # counted by the paginator as a queryset is
+
+    def __init__(self, bands: list[QuerySet]) -> None:
+        self.bands = bands
+        self.db = bands[0].db
+
+    def count(self) -> int:
+        return sum(band.count() for band in self.bands)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        for band in self.bands:
+            yield from band
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("BandedRows take a slice without a step")
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            stop = self.count()
+        rows: list[dict] = []
+        for band in self.bands:
+            if stop <= start:
+                break
+            got = list(band[start:stop])
+            rows += got
+            if len(got) == stop - start:
+                break
+            # The band ended within the slice, or before it began (then count it).
+            length = start + len(got) if got or start == 0 else band.count()
+            start, stop = max(0, start - length), stop - length
+        return rows
+
+
+def children_overdue_rows(
+    on: dt.date,
+    *,
+    people: QuerySet[Person] | None = None,
+    limits: AgeLimits | None = None,
+) -> BandedRows:
+    """The list of ``children_overdue`` as narrow rows (``pk``, ``overdue_since``,
+    ``overdue_latest``, ``overdue_count``, ``band``), in the same order: the pending doses
+    are grouped by child id and band alone, so a district's or the city's list groups a
+    few columns instead of every child's whole row, one band at a time. A page of them
+    becomes people with ``children_for_rows``."""
+    people = people if people is not None else Person.objects.all()
+    limits = limits or age_limits(on)
+    urgent = add_months(on, -URGENT_UNDER_MONTHS)
+    preschool = add_months(on, -PRESCHOOL_UNDER_MONTHS)
+    ranges = [
+        Q(birth_date__gt=urgent),
+        Q(birth_date__gt=preschool, birth_date__lte=urgent),
+        Q(birth_date__lte=preschool),
+    ]
+    return BandedRows(
+        [
+            children_overdue(on, people=people.filter(band), limits=limits).values(
+                "pk", *OVERDUE_FIGURES
+            )
+            for band in ranges
+        ]
+    )
+
+
+def children_for_rows(rows, people: QuerySet[Person] | None = None) -> list[Any]:
+    """The people of a page of ``children_overdue_rows``, in its order, each carrying its
+    row's figures: one query by primary key."""
+    people = people if people is not None else Person.objects.all()
+    return rows_with_figures(rows, people, OVERDUE_FIGURES)
 
 
 def doses_due(on: dt.date, *, queryset: QuerySet[DoseDue] | None = None) -> QuerySet[DoseDue]:

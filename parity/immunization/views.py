@@ -31,7 +31,9 @@ from parity.immunization.selectors import (
     campaign_coverage,
     campaign_targets,
     child_schedule,
+    children_for_rows,
     children_overdue,
+    children_overdue_rows,
     overdue_dose_labels,
 )
 from parity.people.models import Person
@@ -101,17 +103,21 @@ def records_export(request, pk: int):
     )
 
 
-def _overdue_people(request):
-    today = timezone.localdate()
+def _chosen_people(request):
     people = Person.objects.restrict(request.user, VIEW).select_related("grid")
     filterset = OverdueFilterSet(request.GET, queryset=people)
     chosen = filtered(filterset)  # a bad parameter is a 400
     area = filterset.form.cleaned_data.get("area") or ""
+    return area, chosen
+
+
+def _overdue_people(request):
+    today = timezone.localdate()
+    area, chosen = _chosen_people(request)
     return today, area, children_overdue(today, people=chosen)
 
 
-# Sortable columns: the list is computed whole for its urgency order anyway (the
-# children of the scope with an overdue dose), so any of its columns sorts as cheaply.
+# Sortable columns of the overdue list; without ``?sort=`` it is in urgency order.
 OVERDUE_SORTS = {
     "name": (_lazy("姓名"), ("name",)),
     "birth_date": (_lazy("出生日期"), ("birth_date",)),
@@ -122,11 +128,24 @@ OVERDUE_SORTS = {
 
 @login_required
 def overdue_list(request):
-    """Children overdue for a vaccine (a key group), in the user's area."""
-    today, area, people = _overdue_people(request)
+    """Children overdue for a vaccine (a key group), in the user's area: the narrow rows
+    are paged, then the page's children read by id."""
+    today = timezone.localdate()
+    area, chosen = _chosen_people(request)
     areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
-    people, sorting = sort_list(request.GET, people, OVERDUE_SORTS)
-    page = paginate(request, people)
+    if request.GET.get("sort"):
+        # A chosen order sorts the whole list's people (the urgency order below pages narrow
+        # rows one age band at a time instead, which no other order can use).
+        people, sorting = sort_list(
+            request.GET, children_overdue(today, people=chosen), OVERDUE_SORTS
+        )
+        page = paginate(request, people)
+    else:
+        _unsorted, sorting = sort_list(request.GET, chosen, OVERDUE_SORTS)
+        page = paginate(request, children_overdue_rows(today, people=chosen))
+        page.object_list = children_for_rows(
+            page.object_list, Person.objects.select_related("grid")
+        )
     labels = overdue_dose_labels([p.pk for p in page.object_list], today)
     for child in page.object_list:
         child.overdue_doses = labels.get(child.pk, "")

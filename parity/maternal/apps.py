@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +11,10 @@ class MaternalConfig(AppConfig):
     def ready(self) -> None:
         # AppConfig.ready: these modules import models, which need the app registry ready
         from parity.maternal import selectors
+        from parity.maternal.due import birth_saved, check_deleted, check_saved, person_saved
         from parity.maternal.keygroups import register as register_key_groups
+        from parity.maternal.models import ChildHealthCheck, Pregnancy
+        from parity.people.models import Person
         from parity.services.eligibility import register_delivered, register_flag
         from parity.services.recording import register_record_page
 
@@ -24,3 +28,11 @@ class MaternalConfig(AppConfig):
         register_record_page("maternal_health", "maternal:person", _("孕产妇保健页"))
         register_record_page("child_health", "maternal:child_checks", _("儿童健康检查页"))
         register_key_groups()
+        # ``ChildCheckDue`` follows every write through the ORM that changes a child's
+        # overdue days (``due.py``): bulk paths are covered by the nightly refresh.
+        post_save.connect(person_saved, sender=Person, dispatch_uid="maternal_check_dues_person")
+        post_save.connect(check_saved, sender=ChildHealthCheck, dispatch_uid="maternal_dues_check")
+        post_delete.connect(
+            check_deleted, sender=ChildHealthCheck, dispatch_uid="maternal_dues_check_deleted"
+        )
+        post_save.connect(birth_saved, sender=Pregnancy, dispatch_uid="maternal_dues_birth")

@@ -89,6 +89,8 @@ class Pregnancy(TimeStamped):
         indexes = [
             area_code_index("maternal_pregnancy_area"),
             models.Index(fields=["status", "lmp"], name="maternal_pregnancy_status_lmp"),
+            # The lists' order (newest first): a page is read from the index's end.
+            models.Index(fields=["lmp", "id"], name="maternal_pregnancy_lmp_id"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -261,7 +263,52 @@ class ChildHealthCheck(models.Model):
         indexes = [
             models.Index(fields=["person", "point", "date"], name="maternal_childcheck_point"),
             area_code_index("maternal_childcheck_area"),
+            # The lists' order (newest first): a page is read from the index's end.
+            models.Index(fields=["date", "id"], name="maternal_childcheck_date_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.date} {self.get_point_display() or _('加做')}"
+
+
+class ChildCheckDue(models.Model):
+    """A scheduled child health check that is, was or will be overdue for a child, with the
+    days it is overdue (``overdue_on`` to ``overdue_until``, inclusive): materialized from
+    ``schedule.child_windows`` and the child's checks so that the overdue list and key group
+    are one indexed join instead of fourteen window tests per child of the city (``due.py``).
+
+    Which days these are follows only from the birth date, the discharge date (the newborn
+    visit) and the check that fulfilled the point (a late check ends the days the day
+    before it), so a row holds for every date until one of those changes: rebuilt for one
+    child whenever they do (signals in ``apps.py``) and for every child by the nightly
+    ``parity refresh_indicators``. Whether the child lived here when the window closed
+    (``arrived_city_on`` before ``overdue_on``) and is still in the programme is read from
+    the person at query time."""
+
+    # Derived rows, rebuilt in bulk: no database foreign key (as ``DoseDue``).
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("儿童"),
+        on_delete=models.CASCADE,
+        related_name="check_dues",
+        db_index=False,  # indexed below, by name
+        db_constraint=False,
+    )
+    point = models.CharField(_("对应检查"), max_length=16, choices=ChildCheckPoint.choices)
+    overdue_on = models.DateField(_("逾期起始日"))
+    overdue_until = models.DateField(_("逾期截止日"))
+    computed_on = models.DateField(_("计算日期"))
+
+    objects = RestrictedQuerySet.as_manager()
+    area_code_field = "person__area_code"
+
+    class Meta:
+        verbose_name = _("儿童健康检查应做")
+        verbose_name_plural = _("儿童健康检查应做")
+        indexes = [
+            models.Index(fields=["person", "overdue_on"], name="maternal_checkdue_person"),
+            models.Index(fields=["overdue_on", "person"], name="maternal_checkdue_overdue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.point} {self.overdue_on}–{self.overdue_until}"

@@ -402,7 +402,11 @@ class Employment(TimeStamped):
         verbose_name = _("就业信息")
         verbose_name_plural = _("就业信息")
         ordering = ["-started_on", "-id"]
-        indexes = [area_code_index("people_employment_area")]
+        indexes = [
+            area_code_index("people_employment_area"),
+            # The list's order (newest first): a page is read from the index's end.
+            models.Index(fields=["started_on", "id"], name="people_employment_started_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)

@@ -59,12 +59,14 @@ platform use rate
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -77,6 +79,8 @@ from parity.areas.models import Area
 from parity.core.models import AuditEvent
 from parity.immunization.models import Campaign
 from parity.immunization.selectors import campaign_children, percent
+from parity.indicators.models import AreaFigure
+from parity.indicators.snapshots import current
 from parity.people.choices import (
     FLOATING,
     SERVICE_INDUSTRIES,
@@ -460,3 +464,76 @@ def figures(*, as_of: dt.date, area: Area | str, campaign_id: int | None = None)
         grids=grids,
         grids_used=grids_used,
     )
+
+
+# --- the page's figures: one computation per snapshot ------------------------------------
+
+REPORT_SECONDS = 24 * 3600
+# The nodes whose report the nightly refresh computes ahead (the city and its districts).
+PRECOMPUTE_LEVELS = (Level.CITY, Level.DISTRICT)
+# The report's figures the dashboard also shows, by the figure's name in the snapshot.
+FROM_SNAPSHOT = {
+    "floating": "floating",
+    "inflow": "inflow",
+    "outflow": "outflow",
+    "married_women": "married_women",
+    "pregnant": "pregnant",
+    "no_certificate": "no_certificate",
+}
+STAY_FIGURES = {
+    StayClass.UNDER_6M.value: "stay_under_6m",
+    StayClass.SIX_M_TO_5Y.value: "stay_6m_to_5y",
+    StayClass.OVER_5Y.value: "stay_over_5y",
+}
+
+
+def _cache_key(snapshot, area_code: str, campaign_id: int | None) -> str:
+    stamp = snapshot.finished_at.isoformat() if snapshot.finished_at else ""
+    return ":".join(("report", str(snapshot.pk), stamp, area_code, str(campaign_id or "")))
+
+
+def with_snapshot(result: Figures, snapshot) -> Figures:
+    """The figures the dashboard shows for the node, as its snapshot holds them: the same
+    definitions computed on the same date, so they are equal unless records changed since
+    the refresh; then both pages show the snapshot's (a figure that disagrees between the
+    report and the dashboard would be a bug)."""
+    held: dict[str, dict[str, int]] = {}
+    rows = AreaFigure.objects.filter(snapshot=snapshot, area_code=result.area_code)
+    for figure, category, value in rows.values_list("figure", "category", "value"):
+        held.setdefault(figure, {})[category] = value
+    if not held:
+        return result
+    values: dict[str, Any] = {
+        field_name: held.get(name, {}).get("", 0) for field_name, name in FROM_SNAPSHOT.items()
+    }
+    stays = held.get("stay", {})
+    values.update({field_name: stays.get(code, 0) for code, field_name in STAY_FIGURES.items()})
+    values["living_here"] = values["inflow"]
+    origins = {code: n for code, n in held.get("origin", {}).items() if n}
+    values["origin_provinces"] = len(origins)
+    values["province_counts"] = sorted(origins.items(), key=lambda kv: (-kv[1], kv[0]))
+    return dataclasses.replace(result, **values)
+
+
+def report_figures(*, as_of: dt.date, area: Area, campaign_id: int | None = None) -> Figures:
+    """The report's figures as the page and ``parity report`` show them: when the date has
+    a computed snapshot (``parity refresh_indicators``), computed once for it and kept in
+    the cache shared by the web workers (the nightly refresh computes the city's and the
+    districts' ahead), with the dashboard's figures read from the snapshot; otherwise
+    computed from the records."""
+    snapshot = current(as_of)
+    if snapshot is None:
+        return figures(as_of=as_of, area=area, campaign_id=campaign_id)
+    key = _cache_key(snapshot, area.code, campaign_id)
+    result = cache.get(key)
+    if result is None:
+        result = with_snapshot(figures(as_of=as_of, area=area, campaign_id=campaign_id), snapshot)
+        cache.set(key, result, REPORT_SECONDS)
+    return result
+
+
+def precompute(sender, snapshot, **kwargs) -> None:
+    """Receiver of ``indicators_computed``: the report of the city and of each district
+    on the snapshot's date, computed before anyone asks."""
+    for node in Area.objects.filter(level__in=PRECOMPUTE_LEVELS).order_by("code"):
+        report_figures(as_of=snapshot.as_of, area=node)

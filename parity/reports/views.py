@@ -15,7 +15,7 @@ from parity.areas.models import Area
 from parity.core.exports import attachment
 from parity.core.views import as_of
 from parity.reports import content
-from parity.reports.figures import figures
+from parity.reports.figures import report_figures
 from parity.reports.renderers import CONTENT_TYPES, FORMATS, chinese_filename, filename
 from parity.reports.renderers import render as render_report
 
@@ -31,7 +31,7 @@ def report_page(request):
     if area is None:
         raise Http404
     on = as_of(request, "as_of")
-    result = figures(as_of=on, area=area)
+    result = report_figures(as_of=on, area=area)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         response = HttpResponse(render_report(result, fmt), content_type=CONTENT_TYPES[fmt])

@@ -7,9 +7,11 @@ and for a whole area, and floating and registered people are counted side by sid
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
@@ -192,10 +194,22 @@ def group_counts(on: dt.date, *, area_code: str) -> dict[str, int | None]:
     """How many people each key group holds in the area, by code: None for a group that
     PostgreSQL could not count within its share of the page's budget (a district's or
     the city's larger groups), which the page shows as "not counted" rather than wait."""
-    budget = max(1, settings.PARITY_LIST_COUNT_BUDGET_MS // 3)
-    return {
-        name: bounded_count(members(name, on, area_code=area_code), budget) for name in KEY_GROUPS
-    }
+    budget = settings.PARITY_LIST_COUNT_BUDGET_MS
+    bounded = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if budget <= 0 or not bounded:  # every count exact, as ``bounded_count`` would
+        return {name: members(name, on, area_code=area_code).count() for name in KEY_GROUPS}
+    # The groups share one budget (a third of it at most for any one group), so the page
+    # waits for its counts no longer than a list waits for its total.
+    deadline = time.monotonic() + budget / 1000
+    counts: dict[str, int | None] = {}
+    for name in KEY_GROUPS:
+        left_ms = int((deadline - time.monotonic()) * 1000)
+        if left_ms < 1:
+            counts[name] = None
+            continue
+        share = max(1, min(budget // 3, left_ms))
+        counts[name] = bounded_count(members(name, on, area_code=area_code), share)
+    return counts
 
 
 def group_members(code: str, on: dt.date, *, area_code: str) -> QuerySet[Person]:

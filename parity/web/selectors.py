@@ -13,8 +13,9 @@ from django.db.models.functions import Substr
 
 from parity.areas.models import Area
 from parity.housing.models import Dwelling
+from parity.people.choices import Status
 from parity.people.models import Person
-from parity.people.selectors import population_by_prefix
+from parity.people.selectors import people_by_status, population_by_prefix
 
 
 def area_children_with_counts(user, node: Area, on: dt.date) -> list[dict]:
@@ -24,20 +25,31 @@ def area_children_with_counts(user, node: Area, on: dt.date) -> list[dict]:
     Three aggregate queries for any number of children, grouped by the child's code (the
     first digits of the area code) and counted as rows from an index alone.
     """
+    return area_children_and_totals(user, node, on)[0]
+
+
+def area_children_and_totals(user, node: Area, on: dt.date) -> tuple[list[dict], dict[str, int]]:
+    """``area_children_with_counts`` and the node's own ``people_by_status``: the node's
+    totals are the sums of its groups (every group of codes under it, visible child or
+    not), so the page reads the people once, not twice."""
     children = list(Area.objects.visible_to(user).filter(parent=node).order_by("code"))
     if not children:
-        return []
+        return [], people_by_status(user, on, within=node.code)
     length = len(children[0].code)
     people = Person.objects.restrict(user, "view").in_area(node.code)
     dwellings = Dwelling.objects.restrict(user, "view").in_area(node.code).order_by()
     population = population_by_prefix(people, on, length)
+    totals = {key: 0 for key in (*Status.values, "floating")}
+    for counts in population.values():
+        for key, n in counts.items():
+            totals[key] += n
     dwelling_totals = dict(
         dwellings.annotate(child=Substr("area_code", 1, length))
         .values_list("child")
         .annotate(n=Count("*"))
     )
     empty = {"floating": 0}
-    return [
+    rows = [
         {
             "area": child,
             "people": sum(
@@ -48,3 +60,4 @@ def area_children_with_counts(user, node: Area, on: dt.date) -> list[dict]:
         }
         for child in children
     ]
+    return rows, totals

@@ -66,3 +66,29 @@ def test_the_list_agrees_with_the_permit_basis_flag_person_by_person(owner, regi
     )
     assert listed == flagged
     assert 0 < len(listed) < len(housing)
+
+
+def test_the_page_lists_the_selectors_rows_in_its_order(client, owner, register, catalog):
+    """The page pages the narrow rows (id and date) and then reads its people: the same
+    people, dates and order as the whole-row query."""
+    from django.urls import reverse
+
+    for seq in range(161, 169):
+        person = register(
+            id_number=make_id(birth="19900101", seq=seq),
+            arrived_on=dt.date(2023, 1, 5) + dt.timedelta(days=40 * (seq % 4)),
+            housing_type="work_site",
+        )
+        employment_record(
+            acting_user=owner,
+            person=person,
+            industry="E",
+            started_on=dt.date(2023, 3, 1) + dt.timedelta(days=17 * (seq % 5)),
+        )
+    expected = [(p.pk, p.since) for p in permit_eligible_without_permit(ON)]
+    assert len(expected) == 8
+    client.force_login(owner)
+    url = reverse("certificates:permit_eligible_list")
+    page = client.get(url, {"on": ON.isoformat()}).context["page"]
+    assert [(p.pk, p.since) for p in page.object_list] == expected
+    assert page.paginator.count == 8

@@ -468,8 +468,10 @@ def figure_people(
 ) -> QuerySet[Person]:
     """The people behind a cached figure of a node (one category of a dimension, if
     given), restricted to the user, in a stable order for paging."""
-    people: QuerySet[Person] = Person.objects.restrict(user, VIEW).filter(
-        area_code__startswith=node.code
+    # The node as a range of codes too: a page is the node's stretch of the list index
+    # (area code, name, id), read in order, not a walk from the city's first code.
+    people: QuerySet[Person] = (
+        Person.objects.restrict(user, VIEW).in_area(node.code).in_code_range(node.code)
     )
     if dimension:
         people = in_category(people, dimension, category, as_of)

@@ -152,7 +152,8 @@ def coverage_people(request, code: str):
         raise Http404
     people = Person.objects.restrict(request.user, VIEW)
     if area is not None:
-        people = people.in_area(area.code)
+        # Also as a range: the page reads the area's stretch of the list index in order.
+        people = people.in_area(area.code).in_code_range(area.code)
     if group:
         people = people.filter(status__in=GROUPS[group])
     if which == "missing":

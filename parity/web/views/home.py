@@ -21,7 +21,7 @@ from parity.people.choices import Status
 from parity.people.selectors import people_by_status, recently_changed_people
 from parity.services.keygroups import work_list
 from parity.services.worklist_rows import person_rows
-from parity.web.selectors import area_children_with_counts
+from parity.web.selectors import area_children_and_totals
 
 HOME_WORKLIST_ROWS = 5
 
@@ -63,14 +63,14 @@ def area_detail(request, code: str | None = None):
         if node is None:
             raise Http404
     today = timezone.localdate()
-    counts = people_by_status(request.user, today, within=node.code)
+    children, counts = area_children_and_totals(request.user, node, today)
     return render(
         request,
         "web/area_detail.html",
         {
             "node": node,
             "breadcrumbs": area_breadcrumbs(request.user, node),
-            "children": area_children_with_counts(request.user, node, today),
+            "children": children,
             "statuses": [(s, counts[s.value]) for s in Status],
             "in_scope": Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists(),
         },

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from parity.areas.models import Area
-from parity.reports.figures import figures
+from parity.reports.figures import report_figures
 from parity.reports.renderers import FORMATS, filename, render
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         node = Area.objects.filter(code=code).first()
         if node is None:
             raise CommandError(f"--area: no area with code {code}")
-        result = figures(as_of=on, area=node, campaign_id=campaign)
+        result = report_figures(as_of=on, area=node, campaign_id=campaign)
         try:
             data = render(result, fmt)
         except ImproperlyConfigured as exc:
