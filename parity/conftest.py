@@ -231,7 +231,7 @@ def browser_page(live_server, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
     # around it are ordinary synchronous calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import ConsoleMessage, sync_playwright
 
     outside: list[str] = []
     console_errors: list[str] = []
@@ -244,6 +244,10 @@ def browser_page(live_server, monkeypatch):
             outside.append(route.request.url)
             route.abort()
 
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(message.text)
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(
@@ -254,7 +258,7 @@ def browser_page(live_server, monkeypatch):
         )
         page = context.new_page()
         page.route("**/*", guard)
-        page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+        page.on("console", on_console)
         page.on("pageerror", lambda e: console_errors.append(str(e)))
         page.base_url = live_server.url  # type: ignore[attr-defined]
         yield page

@@ -254,7 +254,9 @@ def test_the_merged_away_person_resolves_to_the_survivor(twins, colleague, merge
     first, second = twins
     merge_as(colleague)
     assert selectors.resolve_person(second.pk) == first.pk
-    assert selectors.tombstone_for(second.id_hash).survivor_id == first.pk
+    tombstone = selectors.tombstone_for(second.id_hash)
+    assert tombstone is not None
+    assert tombstone.survivor_id == first.pk
 
 
 def test_a_merge_is_one_audit_event_with_both_people_before(twins, colleague, merge_as):
@@ -263,6 +265,7 @@ def test_a_merge_is_one_audit_event_with_both_people_before(twins, colleague, me
     events = AuditEvent.objects.filter(action="dedup.merge")
     assert events.count() == 1
     before = events.get().before
+    assert before is not None
     assert before["merged"]["id"] == second.pk and before["survivor"]["name"] == first.name
     assert "id_number_enc" not in before["merged"]
     assert merge.pair.status == PairStatus.MERGED

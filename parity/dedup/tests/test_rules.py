@@ -115,6 +115,7 @@ def test_three_character_names_one_character_apart():
 def test_a_typo_in_the_id_number_with_the_same_name_is_a_candidate():
     found = rules.match(facts(1), facts(2, id_number=one_char_typo(ID, 8)))
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.ID_ONE_CHAR in found.reasons
 
 
@@ -143,6 +144,7 @@ def test_a_sequence_typo_under_a_rare_name_is_queued_anywhere():
             held(2, 3, id_number=other, area_code="150204001001001", grid_id=2),
         )
         assert rules.is_candidate(found)
+        assert found is not None
         assert Reason.SAME_GRID not in found.reasons
 
 
@@ -152,6 +154,7 @@ def test_a_sequence_typo_with_the_same_phone_is_queued():
         held(2, 500, id_number=one_char_typo(ID, 15), phone_hash="p1"),
     )
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.SAME_PHONE in found.reasons
 
 
@@ -160,6 +163,7 @@ def test_a_sequence_typo_in_the_same_grid_is_queued():
         held(1, 500, grid_id=7), held(2, 500, id_number=one_char_typo(ID, 16), grid_id=7)
     )
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.SAME_GRID in found.reasons
     # Another grid (even of the same district), or phones that differ, is no corroboration.
     apart = rules.match(
@@ -262,11 +266,13 @@ def test_namesakes_with_a_common_name_born_days_apart_are_not_queued():
 
 def test_a_typo_with_a_common_name_is_queued_with_corroboration():
     other_day = make_id("150205", "20040610", 77)
-    moved = {"id_number": other_day, "birth_date": dt.date(2004, 6, 10)}
+    moved: dict[str, Any] = {"id_number": other_day, "birth_date": dt.date(2004, 6, 10)}
     grid = rules.match(common(1, grid_id=3), common(2, grid_id=3, **moved))
-    assert rules.is_candidate(grid) and Reason.SAME_GRID in grid.reasons
+    assert rules.is_candidate(grid)
+    assert grid is not None and Reason.SAME_GRID in grid.reasons
     phone = rules.match(common(1, phone_hash="h"), common(2, phone_hash="h", **moved))
-    assert rules.is_candidate(phone) and Reason.SAME_PHONE in phone.reasons
+    assert rules.is_candidate(phone)
+    assert phone is not None and Reason.SAME_PHONE in phone.reasons
     # A longer name is rarer: the typo and the name suffice.
     long = rules.match(common(1, name="范小飞"), common(2, name="范小飞", **moved))
     assert rules.is_candidate(long)
@@ -325,6 +331,7 @@ def test_a_typo_in_the_id_number_of_someone_else_is_not_a_candidate():
 def test_a_transposed_id_number_with_the_same_name_is_a_candidate():
     found = rules.match(facts(1), facts(2, id_number=transpose(ID, 14)))
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.ID_TRANSPOSED in found.reasons
 
 
@@ -337,6 +344,7 @@ def test_the_fifteen_digit_form_is_a_strong_candidate():
 def test_same_name_birth_and_sex_from_the_same_origin_is_a_candidate():
     found = rules.match(facts(1), facts(2, id_number=make_id("150203", "19900101", 555)))
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.SAME_NAME_BIRTH_SEX in found.reasons
 
 
@@ -358,6 +366,7 @@ def test_same_name_and_birth_but_other_sex_is_not_a_candidate():
 def test_homophone_names_with_birth_sex_and_origin_agreeing_are_candidates():
     found = rules.match(facts(1), facts(2, name="王晓明", id_number=""))
     assert rules.is_candidate(found)
+    assert found is not None
     assert Reason.NAME_HOMOPHONE in found.reasons
 
 
@@ -383,6 +392,7 @@ def test_the_same_phone_number_with_the_name_is_a_candidate():
     b = facts(2, birth_date=dt.date(1991, 5, 5), id_number="", phone_hash="h")
     found = rules.match(a, b)
     assert rules.is_candidate(found)
+    assert found is not None
     assert found.reasons[0] == Reason.SAME_PHONE
     homophone = facts(2, name="王晓明", birth_date=dt.date(1970, 5, 5), phone_hash="h")
     assert rules.is_candidate(rules.match(a, replace(homophone, id_number="")))

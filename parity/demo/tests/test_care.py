@@ -107,6 +107,7 @@ class TestBothPopulations:
             if row.floating_eligible < 100 or row.registered_rate is None or row.service.on_demand:
                 continue
             compared += 1
+            assert row.floating_rate is not None, row.service.code
             if row.service.code == "festival_care":
                 assert row.floating_rate > row.registered_rate
             else:
@@ -120,6 +121,7 @@ class TestBothPopulations:
             people = Person.objects.filter(area_code__startswith=district.code)
             rows = {r.service.code: r for r in area_coverage(people, AS_OF)}
             record = rows["health_record"]
+            assert record.registered_rate is not None and record.floating_rate is not None
             assert record.registered_rate > record.floating_rate, district.name
 
     def test_the_first_antenatal_visit_and_postpartum_care_are_better_for_registered_women(

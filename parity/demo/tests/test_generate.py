@@ -160,6 +160,7 @@ class TestAssessment:
 
     def test_targets_already_set_are_kept_when_the_demo_sets_its_own(self, city, admin_user):
         target = Target.objects.filter(year=AS_OF.year).first()
+        assert target is not None
         Target.objects.filter(pk=target.pk).update(value=50)
         assert year_targets_set(acting_user=None, year=AS_OF.year, on=AS_OF) == 0
         target.refresh_from_db()

@@ -8,12 +8,15 @@ from joserfc.jwk import OKPKey
 
 from parity.exchange import signing
 from parity.exchange.actions import partner_add
+from parity.exchange.models import Partner
 
 HENAN = "410102"
 
 
 class Remote:
     """Another instance as a test sees it: its code, its key, and a way to sign as it."""
+
+    partner: Partner  # set by the fixture that registers it
 
     def __init__(self, code: str):
         self.code = code

@@ -63,6 +63,7 @@ def test_a_partner_down_for_three_attempts_gets_everything_once_in_order(loop, r
         partner = Partner.objects.get(pk=loop.partner.pk)
         assert partner.failures == attempt
         assert "partner down" in partner.last_error
+    assert partner.next_attempt_at is not None
     assert partner.next_attempt_at > timezone.now() + dt.timedelta(seconds=100)
     assert delivery.deliver(loop.partner.pk).sent == 0  # still backing off
     assert set(OutboxMessage.objects.values_list("attempts", flat=True)) <= {0, 3}

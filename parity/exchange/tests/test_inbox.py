@@ -35,6 +35,7 @@ def test_a_signed_request_becomes_an_incoming_request_with_its_deadline(henan, p
     request = VerificationRequest.objects.get()
     assert request.direction == Direction.INCOMING
     assert request.status == RequestStatus.RECEIVED
+    assert request.due_on is not None and request.received_on is not None
     assert (request.due_on - request.received_on).days == 15
 
 

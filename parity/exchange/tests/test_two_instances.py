@@ -26,7 +26,7 @@ from parity.conftest import make_id
 from parity.exchange import delivery, selectors, signing
 from parity.exchange.actions import partner_add, request_send
 from parity.exchange.choices import InboxStatus, MessageType, OutboxStatus, RequestStatus
-from parity.exchange.models import InboxMessage, OutboxMessage
+from parity.exchange.models import InboxMessage, OutboxMessage, Partner
 
 PARITY = str(Path(sys.executable).with_name("parity"))
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -65,6 +65,9 @@ def _free_port() -> int:
 
 class Instance:
     """The Henan instance: its environment, its console and its server."""
+
+    key: str  # its own public key, set by the fixture
+    partner: Partner  # Baotou's record of it, set by the fixture
 
     def __init__(self, root: Path, baotou_url: str):
         self.root = root
@@ -277,6 +280,7 @@ def test_two_instances_exchange_notices_requests_and_a_child_s_vaccinations(
     assert urgent.checked_by == "郑州市中原区 李芳"
     assert late.status == RequestStatus.ANSWERED and late.on_time is False
     # Counted the same on both sides: Baotou's score of Henan, Henan's own.
+    assert urgent.cycle is not None and late.cycle is not None
     baotou_rows = {(r.partner.code): r for r in selectors.two_way(urgent.cycle)}
     assert (baotou_rows[HENAN].asked_answered, baotou_rows[HENAN].asked_on_time) == (1, 1)
     late_row = {r.partner.code: r for r in selectors.two_way(late.cycle)}[HENAN]

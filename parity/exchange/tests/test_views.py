@@ -21,6 +21,15 @@ ID = make_id("150203", "19950301", 12)
 def incoming(henan, post_inbox, register):
     person = register(id_number=ID, name="王芳")
 
+    class Incoming:
+        """Makes an incoming request about ``person`` when called."""
+
+        def __init__(self, person):
+            self.person = person
+
+        def __call__(self, urgency="urgent", received_days_ago=0):
+            return _make(urgency, received_days_ago)
+
     def _make(urgency="urgent", received_days_ago=0):
         claims = message(
             MessageType.REQUEST,
@@ -43,8 +52,7 @@ def incoming(henan, post_inbox, register):
             item.save()
         return item
 
-    _make.person = person
-    return _make
+    return Incoming(person)
 
 
 def test_an_incoming_request_hangs_on_the_person_s_area(incoming):

@@ -148,6 +148,7 @@ def test_campaigns_and_their_coverage(admin_user, owner, outsider, child, areas)
     )
     campaign_draw_targets(acting_user=admin_user, campaign=campaign)
     target = campaign.targets.first()
+    assert target is not None
     response = api(owner).post(
         "/api/v1/vaccinations/",
         {

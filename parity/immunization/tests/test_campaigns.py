@@ -112,6 +112,7 @@ def test_a_campaign_dose_fills_a_missing_schedule_dose_or_counts_as_extra(
         date=D(2024, 12, 2),
         campaign=polio_campaign,
     )
+    assert first.round is not None
     assert (first.dose, first.round.number) == (3, 1)
     second = vaccination_record(
         acting_user=admin_user,
@@ -120,6 +121,7 @@ def test_a_campaign_dose_fills_a_missing_schedule_dose_or_counts_as_extra(
         date=D(2025, 1, 6),
         campaign=polio_campaign,
     )
+    assert second.round is not None
     assert (second.dose, second.round.number) == (None, 2)  # bOPV 4 waits for 4 years
 
 

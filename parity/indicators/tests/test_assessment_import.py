@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +42,7 @@ def indicators(db):
 
 def test_a_good_file_creates_and_updates_targets_with_their_audit(tmp_path, official, indicators):
     # Given: codes as numbers, a measure by label and by code, "95%", empty weight.
-    rows = [
+    rows: list[list[Any]] = [
         [YEAR, int(KUNDULUN), "vaccination", "流动人口比率", 95, 2, "区级"],
         [YEAR, KUNDULUN, "健康档案建档率", "ratio", "90%", None, None],
         [YEAR, STREET, "platform", None, 100, 0.5, ""],
@@ -124,6 +125,7 @@ def test_a_bad_cell_is_reported_by_row_and_column_and_nothing_is_saved(
     assert (result.created, result.updated) == (0, 0)
     assert not Target.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="target.").exists()
+    assert result.error_file is not None
     with open(result.error_file, encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
     assert lines[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
@@ -142,7 +144,11 @@ def test_a_row_repeating_a_year_area_and_indicator_is_an_error(tmp_path, officia
 
 
 def test_every_bad_cell_of_every_row_is_reported_at_once(tmp_path, official, indicators):
-    rows = [["x", "150299", "nope", "", "abc", "", ""], GOOD, [YEAR, "150204", "records", "", 200]]
+    rows: list[list[Any]] = [
+        ["x", "150299", "nope", "", "abc", "", ""],
+        GOOD,
+        [YEAR, "150204", "records", "", 200],
+    ]
     result = targets_import(acting_user=official, file=write_xlsx(tmp_path / "t.xlsx", rows))
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "年度"),

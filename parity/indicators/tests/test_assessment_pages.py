@@ -185,7 +185,11 @@ def test_the_document_is_a_chinese_report_with_the_ranking_and_a_chart(login, ad
     assert len(document.inline_shapes) == 1
     # One table per district with targets (昆都仑区, 东河区, 青山区) after the ranking.
     assert len(document.tables) == 4
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text
+        for p in document.paragraphs
+        if p.style is not None and p.style.name.startswith("Heading")
+    ]
     assert any(h.startswith("青山区(得分 55.56,达标 0/2)") for h in headings)
 
 

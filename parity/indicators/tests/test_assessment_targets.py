@@ -51,6 +51,7 @@ def test_a_district_official_sets_targets_for_the_district_and_inside_it(
     event = AuditEvent.objects.get(action="target.set", object_id=str(district.pk))
     assert event.actor == official and event.area_code == KUNDULUN
     assert event.before is None
+    assert event.after is not None
     assert event.after["value"] == "95.00" and event.after["indicator_id"] == indicator.pk
 
 
@@ -95,6 +96,7 @@ def test_setting_a_target_again_updates_it_and_audits_only_what_changed(areas, o
     # Then
     assert again.pk == first.pk and Target.objects.count() == 1
     event = AuditEvent.objects.filter(action="target.set").order_by("-id").first()
+    assert event is not None
     assert event.before == {"value": "90.00", "weight": "1.00"}
     assert event.after == {"value": "95.00", "weight": "3.00"}
     # The same values again change nothing and write no audit event.
@@ -159,4 +161,5 @@ def test_deleting_a_target_is_audited_and_only_inside_the_scope(
     assert list(Target.objects.values_list("pk", flat=True)) == [other.pk]
     event = AuditEvent.objects.get(action="target.delete")
     assert event.object_id == str(pk) and event.area_code == STREET
+    assert event.before is not None
     assert event.before["value"] == "80.00"

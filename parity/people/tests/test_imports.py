@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,6 +55,12 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
         sheet.append(values)
     book.save(path)
     return path
+
+
+def after(event: AuditEvent) -> Any:
+    """The event's ``after`` state, which an import event always has."""
+    assert event.after is not None
+    return event.after
 
 
 def read_error_file(path: Path) -> list[list[str]]:
@@ -122,6 +129,7 @@ def test_it_writes_an_error_file_beside_the_input(mixed_file, owner):
     result = import_people(mixed_file, acting_user=owner)
 
     assert result.error_file == mixed_file.with_name("people.errors.csv")
+    assert result.error_file is not None
     assert result.error_file.read_bytes().startswith(b"\xef\xbb\xbf")
     lines = read_error_file(result.error_file)
     assert lines[0] == ["行号", "姓名", "列", "值", "错误原因", "类型"]
@@ -200,10 +208,12 @@ def test_each_chunk_is_audited_once_with_the_people_it_created(mixed_file, owner
 
     event = AuditEvent.objects.get(action="people.import_chunk")
     assert (event.actor, event.note, event.area_code) == (owner, "people.csv", GRID)
+    assert event.after is not None
     assert sorted(event.after["created"]) == sorted(Person.objects.values_list("pk", flat=True))
     assert event.after["updated"] == {}
     assert not AuditEvent.objects.filter(action="person.register").exists()
     summary = AuditEvent.objects.get(action="people.import")
+    assert summary.after is not None
     assert summary.after["created"] == 4 and summary.after["file"] == "people.csv"
 
 
@@ -225,7 +235,7 @@ def test_a_large_file_gets_one_audit_event_per_chunk(tmp_path, owner, monkeypatc
     import_people(write_csv(tmp_path / "a.csv", rows), acting_user=owner)
 
     events = AuditEvent.objects.filter(action="people.import_chunk").order_by("id")
-    assert [len(e.after["created"]) for e in events] == [2, 2, 1]
+    assert [len(after(e)["created"]) for e in events] == [2, 2, 1]
 
 
 def test_a_changed_row_updates_the_person_and_moves_the_residence(tmp_path, owner, colleague):
@@ -246,6 +256,7 @@ def test_a_changed_row_updates_the_person_and_moves_the_residence(tmp_path, owne
     assert closed.departed_on == dt.date(2024, 9, 1)
     assert (current.grid.code, current.departed_on) == (SISTER_GRID, None)
     event = AuditEvent.objects.filter(action="people.import_chunk").latest("id")
+    assert event.after is not None
     assert event.after["created"] == []
     change = event.after["updated"][str(person.pk)]
     assert change["before"]["area_code"] == GRID and change["after"]["area_code"] == SISTER_GRID
@@ -298,7 +309,9 @@ def test_it_reads_excel_with_real_dates_and_numbers(tmp_path, owner, areas):
 
     assert (result.created, result.errors) == (1, [])
     person = Person.objects.get()
-    assert person.open_residence().arrived_on == dt.date(2024, 3, 1)
+    residence = person.open_residence()
+    assert residence is not None
+    assert residence.arrived_on == dt.date(2024, 3, 1)
     assert person.phone == "13812345678"
 
 
@@ -428,7 +441,7 @@ def test_the_row_path_can_write_chunks_with_parallel_writers(tmp_path, owner, mo
     assert Person.objects.by_id_number(make_id(seq=5)).get().name == "工人5"
     assert Residence.objects.count() == 39
     events = AuditEvent.objects.filter(action="people.import_chunk")
-    assert sorted(pk for e in events for pk in e.after["created"]) == sorted(
+    assert sorted(pk for e in events for pk in after(e)["created"]) == sorted(
         Person.objects.values_list("pk", flat=True)
     )
 
@@ -456,7 +469,9 @@ def test_backslashes_survive_the_bulk_write_and_tabs_become_spaces(tmp_path, own
 
     person = Person.objects.get()
     assert person.name == "王\\五"
-    assert person.open_residence().address == "钢铁 大街\\5号"
+    residence = person.open_residence()
+    assert residence is not None
+    assert residence.address == "钢铁 大街\\5号"
 
 
 # -- the current stay in the city (Person.arrived_city_on / left_city_on) ----------------
@@ -506,6 +521,7 @@ def test_leaving_the_city_closes_the_stay_on_the_outflow_date(tmp_path, owner):
     )
     assert person.residences.get().departed_on == dt.date(2024, 6, 1)
     change = AuditEvent.objects.filter(action="people.import_chunk").latest("id")
+    assert change.after is not None
     assert change.after["updated"][str(person.pk)]["after"]["left_city_on"] == "2024-06-01"
 
 
@@ -520,7 +536,9 @@ def test_coming_back_starts_a_new_stay(tmp_path, owner):
     person = Person.objects.get()
     assert person.status == Status.REGISTERED
     assert (person.arrived_city_on, person.left_city_on) == (dt.date(2025, 1, 10), None)
-    assert person.open_residence().arrived_on == dt.date(2025, 1, 10)
+    residence = person.open_residence()
+    assert residence is not None
+    assert residence.arrived_on == dt.date(2025, 1, 10)
 
 
 # -- the fast paths agree with the general rules -----------------------------------------
@@ -574,6 +592,7 @@ def test_the_id_number_fast_path_agrees_with_idnumber_parse(areas, text):
         (error,) = [e for e in outcome if e.column == "身份证号码"]
         assert ("error", error.code, error.message) == expected
     else:
+        assert outcome is not None
         assert ("ok", outcome.id_number, outcome.birth_date, outcome.sex) == expected
 
 

@@ -39,13 +39,17 @@ def test_the_report_regenerates_the_source_report_s_figures_at_a_small_scale(dem
     assert f.growth == Decimal("8.00") or abs(f.floating / f.floating_10y - 8) < 0.1
     assert about(f.married_women, 148_000)
     assert f.origin_provinces == 32
+    assert f.outside_province_share is not None
     assert abs(f.outside_province_share - Decimal(45)) <= Decimal("0.5")
     shares = [f.stay_under_6m, f.stay_6m_to_5y, f.stay_over_5y]
     assert [round(100 * s / f.living_here) for s in shares] == [30, 47, 23]
+    assert f.rented_share is not None
     assert abs(f.rented_share - Decimal(60)) <= Decimal("0.5")
+    assert f.service_share is not None
     assert abs(f.service_share - Decimal(70)) <= Decimal("1")
     assert f.campaign is not None
     assert about(f.campaign.targets, 45_349) and about(f.campaign.vaccinated, 44_393)
+    assert f.campaign.coverage is not None
     assert abs(f.campaign.coverage - Decimal("97.89")) <= Decimal("0.5")
     assert about(f.health_sites, 697) and about(f.supervision_assistants, 352)
     assert about(f.health_records, 2_020_000, slack=2)

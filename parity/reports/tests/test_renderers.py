@@ -123,7 +123,8 @@ def test_the_document_is_in_the_official_format_of_gb_t_9704(city, as_of):
         section.left_margin, section.right_margin,
     )  # fmt: skip
     # Stored in twentieths of a point: equal to a tenth of a millimetre.
-    assert [round(value / Mm(1)) for value in sizes] == [210, 297, 37, 35, 28, 26]
+    rounded = [None if value is None else round(value / Mm(1)) for value in sizes]
+    assert rounded == [210, 297, 37, 35, 28, 26]
 
     def east_asian(style) -> str:
         return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -212,7 +213,7 @@ def test_a_catalog_loads_once_and_refuses_a_bad_entry_whole(db):
 
 
 def test_a_changed_rule_in_the_catalog_replaces_the_old_one(db):
-    entry = {
+    entry: dict[str, Any] = {
         "code": "a",
         "name": "甲",
         "category": "health",

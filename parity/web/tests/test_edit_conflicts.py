@@ -59,7 +59,9 @@ def test_a_refused_edit_shows_the_current_values_and_a_fresh_version(register, o
 
     assert 'value="张三丰"' in html
     assert 'value="李四"' not in html
-    fresh = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', html)
+    assert version is not None
+    fresh = version.group(1)
     assert fresh != form["version"]
     # Redone on the current values, the edit goes through.
     assert _save(second, person, {**form, "name": "李四", "version": fresh}).status_code == 302
