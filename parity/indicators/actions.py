@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +18,7 @@ from parity.indicators.compute import refresh
 from parity.indicators.definition import validate_definition
 from parity.indicators.error_codes import IndicatorErrorCode
 from parity.indicators.models import Indicator, Snapshot
+from parity.indicators.tasks import refresh_indicators_task
 
 
 def indicators_refresh(*, acting_user, as_of: dt.date) -> Snapshot:
@@ -47,10 +46,10 @@ def refresh_pending() -> bool:
 
 def indicators_refresh_start(*, acting_user, as_of: dt.date) -> Snapshot | None:
     """The refresh button: ``indicators_refresh`` in the request when
-    ``PARITY_REFRESH_INLINE`` is set (returns the snapshot), otherwise a separate
-    ``parity refresh_indicators`` process started for the user (returns ``None``; the
-    request is audited now, the refresh when it finishes; its output is appended to
-    ``var/logs/refresh_indicators.log``)."""
+    ``PARITY_REFRESH_INLINE`` is set (returns the snapshot), otherwise a background task
+    (``parity.indicators.tasks.refresh_indicators_task``, the job queue that exports and the
+    exchange use) that runs ``parity refresh_indicators`` for the user (returns ``None``; the
+    request is audited now, the refresh when it finishes)."""
     if not city_wide(acting_user, ASSESS):
         raise PermissionDenied(_("只有市级用户可以重新计算指标"))
     if settings.PARITY_REFRESH_INLINE:
@@ -63,22 +62,9 @@ def indicators_refresh_start(*, acting_user, as_of: dt.date) -> Snapshot | None:
         object_type="indicators.snapshot",
         after={"as_of": as_of.isoformat()},
     )
-    command = [
-        *(sys.executable, "-c", "from parity.cli import main; main()"),
-        *("refresh_indicators", "--as-of", as_of.isoformat(), "--by", acting_user.username),
-    ]
-    # Its output, and the error if it fails, go to a log file an administrator can read.
-    log_dir = settings.VAR_DIR / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    with open(log_dir / "refresh_indicators.log", "ab") as log:
-        subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
-            command,
-            cwd=settings.BASE_DIR,
-            start_new_session=True,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    # The task row is written in this transaction: the request and its job stand or fall
+    # together; the worker (`parity worker`, started by `make run`) runs it.
+    refresh_indicators_task.enqueue(as_of.isoformat(), acting_user.username)
     return None
 
 

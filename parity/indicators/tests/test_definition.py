@@ -199,26 +199,47 @@ def test_a_city_administrator_who_is_not_a_superuser_may_define(django_user_mode
 
 
 @pytest.mark.django_db
-def test_the_button_starts_a_separate_refresh_process_unless_told_otherwise(
-    admin_user, official, catalog, settings, monkeypatch, tmp_path
+def test_the_button_queues_the_refresh_for_the_worker_unless_told_otherwise(
+    admin_user, official, catalog, settings
 ):
-    from parity.indicators import actions
+    from django_tasks.backends.database.management.commands.db_worker import Worker
+    from django_tasks.backends.database.models import DBTaskResult
+    from django_tasks.base import TaskResultStatus
 
-    started = []
-    monkeypatch.setattr(actions.subprocess, "Popen", lambda command, **kw: started.append(command))
+    from parity.indicators import actions
+    from parity.indicators.choices import RefreshStatus
+    from parity.indicators.models import Snapshot
+
     settings.PARITY_REFRESH_INLINE = False
-    settings.VAR_DIR = tmp_path
     assert actions.indicators_refresh_start(acting_user=admin_user, as_of=AS_OF) is None
-    (command,) = started
-    assert command[3:] == ["refresh_indicators", "--as-of", "2026-06-30", "--by", "admin"]
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "parity.indicators.tasks.refresh_indicators_task"
+    assert task.args_kwargs == {"args": ["2026-06-30", "admin"], "kwargs": {}}
     assert AuditEvent.objects.filter(action="indicators.refresh_requested", actor=admin_user)
-    assert (tmp_path / "logs" / "refresh_indicators.log").exists()
-    # A second press while it runs starts nothing more.
+    assert not Snapshot.objects.exists()  # nothing computed inside the request
+    # A second press while it waits queues nothing more; an official may not press it.
     assert actions.indicators_refresh_start(acting_user=admin_user, as_of=AS_OF) is None
-    assert len(started) == 1
     with pytest.raises(PermissionDenied):
         actions.indicators_refresh_start(acting_user=official, as_of=AS_OF)
-    assert len(started) == 1
+    assert DBTaskResult.objects.count() == 1
+
+    # The worker runs it: the refresh is done, recorded as the user's, and no longer pending.
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+    )
+    task.claim(worker.worker_id)
+    worker.run_task(task)
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCEEDED
+    assert Snapshot.objects.get(as_of=AS_OF).status == RefreshStatus.DONE
+    assert AuditEvent.objects.filter(action="indicators.refresh", actor=admin_user).exists()
+    assert not actions.refresh_pending()
 
 
 @pytest.mark.django_db
