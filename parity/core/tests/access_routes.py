@@ -127,6 +127,9 @@ ROUTES: dict[str, dict[str, Door]] = {
     "web:area_root": {"GET": lst()},
     "web:area_detail": {"GET": read(kw=code)},
     "web:audit_list": {"GET": lst(AUDIT)},
+    # The place pickers' search: the national place-code table (public reference data, no
+    # record of anyone), for every signed-in user alike (web/tests/test_registration_parts.py).
+    "web:place_search": {"GET": lst(query=fixed(q="郑州"))},
     # Export jobs are their requester's alone: another user's job, like an unknown id, is a
     # 404 (parity/core/tests/test_export_jobs.py asserts it for a real job).
     "web:export_list": {"GET": lst()},
