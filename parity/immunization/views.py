@@ -128,20 +128,17 @@ OVERDUE_SORTS = {
 
 @login_required
 def overdue_list(request):
-    """Children overdue for a vaccine (a key group), in the user's area: the narrow rows
-    are paged, then the page's children read by id."""
+    """Children overdue for a vaccine (a key group), in the user's area: in urgency order
+    the narrow rows are paged, then the page's children read by id."""
     today = timezone.localdate()
     area, chosen = _chosen_people(request)
     areas = Area.objects.restrict(request.user, VIEW).filter(level__lte=4).order_by("code")
-    if request.GET.get("sort"):
-        # A chosen order sorts the whole list's people (the urgency order below pages narrow
-        # rows one age band at a time instead, which no other order can use).
-        people, sorting = sort_list(
-            request.GET, children_overdue(today, people=chosen), OVERDUE_SORTS
-        )
+    people, sorting = sort_list(request.GET, children_overdue(today, people=chosen), OVERDUE_SORTS)
+    if sorting.key:
+        # A chosen order sorts the whole list's people; the urgency order pages narrow rows
+        # one age band at a time instead, which no other order can use.
         page = paginate(request, people)
     else:
-        _unsorted, sorting = sort_list(request.GET, chosen, OVERDUE_SORTS)
         page = paginate(request, children_overdue_rows(today, people=chosen))
         page.object_list = children_for_rows(
             page.object_list, Person.objects.select_related("grid")
