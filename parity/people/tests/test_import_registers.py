@@ -486,3 +486,39 @@ def test_rows_of_another_area_in_an_office_register_are_refused_and_tell_nothing
     assert_again_changes_nothing(path, owner, staging=staging)
     theirs.refresh_from_db()
     assert theirs.name == THEIR_NAME
+
+
+@pytest.mark.parametrize("staging", [True, False], ids=["staging-path", "row-path"])
+def test_another_area_s_person_typed_in_full_width_digits_is_still_refused(
+    tmp_path, owner, outsider, register, staging
+):
+    # Given: another district's person, and the owner's office register naming them with the
+    # ID number typed in full-width digits (a Chinese input method's) and a different name.
+    theirs = register(
+        id_number=make_id("410102", "19930715", 714),
+        name=THEIR_NAME,
+        grid=OTHER_GRID,
+        by=outsider,
+        arrived_on=THEIR_ARRIVAL,
+    )
+    before = (theirs.name, theirs.area_code, theirs.updated_at)
+    full_width = theirs.id_number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    assert full_width != theirs.id_number
+    path = office_workbook(tmp_path / "登记表.xlsx")
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["C6"], sheet["D6"], sheet["K6"] = "冒名", full_width, GRID
+    sheet["L6"], sheet["M6"] = dt.datetime(2024, 3, 1), "租房"
+    sheet["P5"] = ""
+    sheet["P7"] = "合计:3人"
+    book.save(path)
+
+    result = import_people(path, acting_user=owner, staging=staging, error_format="xlsx")
+
+    # Then: once normalised the number is the registered one, so the row is refused as outside
+    # the owner's area: no second record, the person untouched, the owner's rows imported.
+    assert (result.created, result.updated) == (2, 0)
+    assert [(e.row, e.code) for e in result.errors] == [(6, ErrorCode.OUTSIDE_SCOPE)]
+    assert Person.objects.by_id_number(theirs.id_number).count() == 1
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.area_code, theirs.updated_at) == before
