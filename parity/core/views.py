@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -47,6 +47,7 @@ from parity.core.uploads import (
 from parity.people.models import Person
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # --- who may see and act on a person -------------------------------------------------------
 
@@ -93,6 +94,29 @@ def form_page(
     )
 
 
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """What an action returned when a form was submitted and the action took it."""
+
+    value: T
+
+
+def submit(
+    request: HttpRequest, form: forms.Form, call: Callable[[dict[str, Any]], T]
+) -> Done[T] | None:
+    """The one way a page hands a form to its action: on a valid POST, ``call`` the action
+    with the form's data and return ``Done(what it returned)``; otherwise (a GET, invalid
+    data, or the action refusing it with a ValidationError, whose errors go on the form
+    field by field) None, and the page shows the form again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Done(call(form.cleaned_data))
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+
+
 def handle_form(
     request: HttpRequest,
     form,
@@ -106,14 +130,9 @@ def handle_form(
     """On a valid POST, call the action with the form's data and go back to the person's
     page ``back`` (a URL name) with ``success``; otherwise (or when the action refuses
     the data) show the form with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(back, pk=person.pk)
+    if submit(request, form, call):
+        messages.success(request, success)
+        return redirect(back, pk=person.pk)
     return form_page(request, form, title=title, person=person)
 
 

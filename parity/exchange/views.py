@@ -21,6 +21,7 @@ from parity.core.choices import ExportFormat
 from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
 from parity.core.models import audit
+from parity.core.views import submit
 from parity.exchange import actions, selectors
 from parity.exchange.choices import Direction, RequestStatus
 from parity.exchange.filters import RequestFilterSet
@@ -133,16 +134,14 @@ def request_detail(request, pk: int):
 def request_new(request, person_id: int):
     person = get_object_or_404(Person.objects.restrict(request.user, CHANGE), pk=person_id)
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = actions.request_send(
-                acting_user=request.user, person=person, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("协查已发出"))
-            return redirect("exchange:request", pk=item.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: actions.request_send(acting_user=request.user, person=person, **data),
+    )
+    if done:
+        messages.success(request, _("协查已发出"))
+        return redirect("exchange:request", pk=done.value.pk)
     return render(
         request,
         "exchange/request_new.html",
@@ -194,14 +193,11 @@ def _administrator(request) -> None:
 def partner_new(request):
     _administrator(request)
     form = PartnerForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            partner = actions.partner_add(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记合作地区 %(code)s") % {"code": partner.code})
-            return redirect("exchange:partner_edit", pk=partner.pk)
+    if done := submit(
+        request, form, lambda data: actions.partner_add(acting_user=request.user, **data)
+    ):
+        messages.success(request, _("已登记合作地区 %(code)s") % {"code": done.value.code})
+        return redirect("exchange:partner_edit", pk=done.value.pk)
     return render(
         request,
         "exchange/partner_form.html",
@@ -232,22 +228,20 @@ def partner_edit(request, pk: int):
                 messages.error(request, _("未找到可停用的公钥"))
             return redirect("exchange:partner_edit", pk=partner.pk)
         form = PartnerForm(request.POST, initial=initial, editing=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.partner_update(
-                    acting_user=request.user,
-                    partner=partner,
-                    url=data["url"],
-                    name=data["name"],
-                    active=data["active"],
-                    key=data["key"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("exchange:partner_edit", pk=partner.pk)
+        if submit(
+            request,
+            form,
+            lambda data: actions.partner_update(
+                acting_user=request.user,
+                partner=partner,
+                url=data["url"],
+                name=data["name"],
+                active=data["active"],
+                key=data["key"],
+            ),
+        ):
+            messages.success(request, _("已保存"))
+            return redirect("exchange:partner_edit", pk=partner.pk)
     return render(
         request,
         "exchange/partner_form.html",

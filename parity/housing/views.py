@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope
 from parity.core.filters import filtered
-from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.sorting import sort_list
 from parity.core.sql import SubqueryCount
+from parity.core.views import submit
 from parity.housing import actions
 from parity.housing.filters import DwellingFilterSet
 from parity.housing.forms import DwellingRegisterForm
@@ -85,16 +85,15 @@ def dwelling_register(request):
     form = DwellingRegisterForm(request.POST or None, user=request.user)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def register(data):
+        data = dict(data)
         data["landlord_person"] = data.pop("landlord_id_number")
-        try:
-            dwelling = actions.dwelling_register(acting_user=request.user, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记房屋"))
-            return redirect("web:dwelling_detail", pk=dwelling.pk)
+        return actions.dwelling_register(acting_user=request.user, **data)
+
+    if done := submit(request, form, register):
+        messages.success(request, _("已登记房屋"))
+        return redirect("web:dwelling_detail", pk=done.value.pk)
     return render(
         request,
         "web/form_page.html",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
 from parity.core.filters import filtered
-from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.params import query_id
 from parity.core.sorting import sort_list
 from parity.core.sql import SubqueryCount
+from parity.core.views import submit
 from parity.people import actions
 from parity.people import forms as people_forms
 from parity.people.filters import HouseholdFilterSet
@@ -88,18 +88,16 @@ def household_create(request):
     if person_pk is not None:
         head = get_object_or_404(Person.objects.restrict(request.user, VIEW), pk=person_pk)
     form = people_forms.HouseholdCreateForm(request.POST or None, user=request.user, head=head)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = actions.household_create(
-                acting_user=request.user,
-                head=form.cleaned_data["head"],
-                address=form.cleaned_data["address"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已创建家庭户"))
-            return redirect("web:household_detail", pk=household.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: actions.household_create(
+            acting_user=request.user, head=data["head"], address=data["address"]
+        ),
+    )
+    if done:
+        messages.success(request, _("已创建家庭户"))
+        return redirect("web:household_detail", pk=done.value.pk)
     return render(
         request,
         "web/form_page.html",
@@ -119,16 +117,15 @@ def household_add_member(request, pk: int):
     if not in_scope(request.user, household.area_code, CHANGE):
         raise PermissionDenied
     form = people_forms.HouseholdMemberForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.household_add_member(
-                acting_user=request.user, household=household, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已添加家庭成员"))
-            return redirect("web:household_detail", pk=household.pk)
+    if submit(
+        request,
+        form,
+        lambda data: actions.household_add_member(
+            acting_user=request.user, household=household, **data
+        ),
+    ):
+        messages.success(request, _("已添加家庭成员"))
+        return redirect("web:household_detail", pk=household.pk)
     return render(
         request,
         "web/form_page.html",

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parity.accounts.permissions import CHANGE, VIEW, allows, in_scope, scope_code
-from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
+from parity.core.views import submit
 from parity.people import actions
 from parity.people import forms as people_forms
 from parity.people.models import TransferRequest
@@ -57,14 +57,12 @@ def transfer_new(request):
     form = people_forms.TransferRequestForm(request.POST or None, user=request.user)
     if not form.fields["grid"].queryset.exists():  # type: ignore[attr-defined]
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer = actions.transfer_request(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已提交迁入申请,等待原登记辖区确认"))
-            return redirect("web:transfer_detail", pk=transfer.pk)
+    done = submit(
+        request, form, lambda data: actions.transfer_request(acting_user=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已提交迁入申请,等待原登记辖区确认"))
+        return redirect("web:transfer_detail", pk=done.value.pk)
     return render(
         request,
         "web/form_page.html",

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parity.accounts.permissions import SERVE
-from parity.core.forms import apply_errors
 from parity.core.params import query_id
-from parity.core.views import person_for, safe_next
+from parity.core.views import person_for, safe_next, submit
 from parity.services import actions
 from parity.services.forms import ServiceRecordForm, VisitForm
 from parity.services.models import ServiceType
@@ -25,14 +23,13 @@ def visit_record(request, pk: int):
     person = person_for(request, pk, SERVE)
     form = VisitForm(request.POST or None)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.visit_record(acting_user=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已记录对 %(name)s 的走访") % {"name": person.name})
-            return redirect(back)
+    if submit(
+        request,
+        form,
+        lambda data: actions.visit_record(acting_user=request.user, person=person, **data),
+    ):
+        messages.success(request, _("已记录对 %(name)s 的走访") % {"name": person.name})
+        return redirect(back)
     return render(
         request,
         "services/record_form.html",
@@ -76,18 +73,19 @@ def service_record(request, pk: int):
         return _to_own_page(request, own_url)
     form = ServiceRecordForm(request.POST or None, user=request.user, service_type=service)
     back = safe_next(request, reverse("web:person_detail", args=[person.pk]))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.service_record(acting_user=request.user, person=person, **form.action_kwargs())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("已记录 %(name)s 的“%(service)s”")
-                % {"name": person.name, "service": form.cleaned_data["service_type"]},
-            )
-            return redirect(back)
+    if submit(
+        request,
+        form,
+        lambda data: actions.service_record(
+            acting_user=request.user, person=person, **form.action_kwargs()
+        ),
+    ):
+        messages.success(
+            request,
+            _("已记录 %(name)s 的“%(service)s”")
+            % {"name": person.name, "service": form.cleaned_data["service_type"]},
+        )
+        return redirect(back)
     return render(
         request,
         "services/record_form.html",

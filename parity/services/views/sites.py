@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.shortcuts import redirect, render
@@ -14,10 +14,9 @@ from parity.accounts.choices import HEALTH_SITE_KINDS, DepartmentKind
 from parity.accounts.models import Department
 from parity.accounts.permissions import CHANGE, VIEW, allows
 from parity.areas.models import Area
-from parity.core.forms import apply_errors
 from parity.core.pagination import paginate
 from parity.core.params import query_id
-from parity.core.views import home_area
+from parity.core.views import home_area, submit
 from parity.services import actions
 from parity.services.choices import StaffRole
 from parity.services.forms import DepartmentForm, StaffForm
@@ -79,14 +78,12 @@ def site_register(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
     form = DepartmentForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            department = actions.department_register(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记 %(name)s") % {"name": department.name})
-            return redirect("services:site_list")
+    done = submit(
+        request, form, lambda data: actions.department_register(acting_user=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已登记 %(name)s") % {"name": done.value.name})
+        return redirect("services:site_list")
     return render(
         request,
         "services/simple_form.html",
@@ -125,14 +122,12 @@ def staff_register(request):
     if not allows(request.user, CHANGE):
         raise PermissionDenied
     form = StaffForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = actions.staff_register(acting_user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已登记 %(name)s") % {"name": staff.name})
-            return redirect("services:staff_list")
+    done = submit(
+        request, form, lambda data: actions.staff_register(acting_user=request.user, **data)
+    )
+    if done:
+        messages.success(request, _("已登记 %(name)s") % {"name": done.value.name})
+        return redirect("services:staff_list")
     return render(
         request,
         "services/simple_form.html",
