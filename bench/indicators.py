@@ -3,7 +3,8 @@ cached, next to the plain SQL count of the population they cover; and the dashbo
 time under concurrent users on loopback, next to a page that reads no figures.
 
     .venv/bin/python bench/indicators.py [--generate --scale 1] [--repeat 2]
-        [--users 20] [--requests 30] [--workers-refresh 2] [--skip-refresh] [--skip-load]
+        [--users 20] [--requests 30] [--think MIN MAX] [--workers-refresh 2] [--skip-refresh]
+        [--skip-load]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/parity_city1), a
 database that ``parity demo`` filled (``bench/report.py --source demo`` keeps one); with
@@ -18,8 +19,10 @@ database that ``parity demo`` filled (``bench/report.py --source demo`` keeps on
   the pages read them;
 - **dashboard**: ``gunicorn`` serving the app on 127.0.0.1 (``--workers``, default 4),
   ``--users`` threads each requesting ``--requests`` dashboard pages of the city, its
-  districts and streets, logged in as a city official; p50 and p95 of the page time,
-  next to the same load on the login page (a page that reads no figures).
+  districts and streets, logged in as a city official, waiting ``--think`` seconds
+  (uniform between MIN and MAX; default 0: a closed loop, each user asks again the moment
+  a page arrives) between two pages; p50 and p95 of the page time, next to the same load
+  on the login page (a page that reads no figures).
 
 Not a test: it prints figures for bench/README.md.
 """
@@ -152,9 +155,15 @@ def bench_user_session() -> str:
 
 
 def load(
-    port: int, paths: list[str], cookie: str, users: int, requests: int
+    port: int,
+    paths: list[str],
+    cookie: str,
+    users: int,
+    requests: int,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> tuple[list[float], int]:
-    """``users`` threads, each with its own keep-alive connection, ``requests`` pages each."""
+    """``users`` threads, each with its own keep-alive connection, ``requests`` pages each,
+    ``think`` seconds (uniform between the two) between two of its pages."""
     times: list[float] = []
     failures = 0
     lock = threading.Lock()
@@ -164,6 +173,8 @@ def load(
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         for _ in range(requests):
+            if think[1]:
+                time.sleep(rng.uniform(*think))
             path = rng.choice(paths)
             start = time.perf_counter()
             conn.request(
@@ -190,7 +201,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure_dashboard(url: str, users: int, requests: int, workers: int) -> dict[str, float]:
+def measure_dashboard(
+    url: str, users: int, requests: int, workers: int, think: tuple[float, float]
+) -> dict[str, float]:
     from django.core.cache import cache
     from django.core.management import call_command
 
@@ -220,16 +233,16 @@ def measure_dashboard(url: str, users: int, requests: int, workers: int) -> dict
         _times, failed = load(port, ["/accounts/login/"], cookie, 4, 5)  # start the workers
         if failed:
             raise SystemExit(f"the login page failed {failed} times out of 20: see the log above")
-        login, login_failures = load(port, ["/accounts/login/"], cookie, users, requests)
+        login, login_failures = load(port, ["/accounts/login/"], cookie, users, requests, think)
         # Cold: no page rendered yet since the figures were computed.
         cache.clear()
-        cold, cold_failures = load(port, paths, cookie, users, requests)
+        cold, cold_failures = load(port, paths, cookie, users, requests, think)
         # As after `parity refresh_indicators`: city, district and street pages prepared.
         cache.clear()
         started = time.perf_counter()
         indicators_computed.send(sender=None, snapshot=latest_snapshot())
         prepared_s = time.perf_counter() - started
-        pages, failures = load(port, paths, cookie, users, requests)
+        pages, failures = load(port, paths, cookie, users, requests, think)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -262,6 +275,14 @@ def main() -> None:
     )
     parser.add_argument("--skip-refresh", action="store_true", help="use the cache as it is")
     parser.add_argument("--skip-load", action="store_true", help="no dashboard load test")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(0.0, 0.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a dashboard user waits between two pages (default 0 0: closed loop)",
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     setup_django(url)
@@ -313,11 +334,12 @@ def main() -> None:
         f"({1000 * cached_s / nodes:.1f} ms a node) = {cached_s / plain_s:.2f}× the plain count"
     )
     if not args.skip_load:
-        result = measure_dashboard(url, args.users, args.requests, args.workers)
+        result = measure_dashboard(url, args.users, args.requests, args.workers, args.think)
         ms = {k: f"{1000 * v:.0f} ms" for k, v in result.items()}
         print(
             f"dashboard, {args.users} users × {args.requests} pages each, {args.workers} "
-            f"workers, city/district/street pages at random:\n"
+            f"workers, {args.think[0]:g}-{args.think[1]:g} s between pages, "
+            f"city/district/street pages at random (load {os.getloadavg()[0]:.1f}):\n"
             f"  prepared by the refresh ({result['prepared_s']:.1f} s): p50 {ms['p50']}, "
             f"p95 {ms['p95']} = {result['p95'] / result['login_p95']:.1f}× the login page's\n"
             f"  cold (nothing rendered yet): p50 {ms['cold_p50']}, p95 {ms['cold_p95']}\n"

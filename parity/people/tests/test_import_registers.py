@@ -429,21 +429,26 @@ THEIR_ARRIVAL = dt.date(2023, 1, 5)
 THEIR_SISTER_GRID = "150204001001002"  # 青山区, beside OTHER_GRID
 
 
-@pytest.mark.parametrize("staging", [True, False], ids=["staging-path", "row-path"])
-def test_rows_of_another_area_in_an_office_register_are_refused_and_tell_nothing(
-    tmp_path, owner, outsider, register, staging
-):
-    # Given: a person registered by another district's grid worker (青山区), and the
-    # owner's register (a title row, a merged two-row header) that names that person under
-    # a new name, registers a newcomer in the other district's grid, and holds two people
-    # of the owner's own grid.
-    theirs = register(
+@pytest.fixture
+def theirs(register, outsider):
+    """A person registered by another district's grid worker (青山区)."""
+    return register(
         id_number=make_id("410102", "19930715", 714),
         name=THEIR_NAME,
         grid=OTHER_GRID,
         by=outsider,
         arrived_on=THEIR_ARRIVAL,
     )
+
+
+@pytest.mark.parametrize("staging", [True, False], ids=["staging-path", "row-path"])
+def test_rows_of_another_area_in_an_office_register_are_refused_and_tell_nothing(
+    tmp_path, owner, theirs, staging
+):
+    # Given: a person registered by another district's grid worker (青山区), and the
+    # owner's register (a title row, a merged two-row header) that names that person under
+    # a new name, registers a newcomer in the other district's grid, and holds two people
+    # of the owner's own grid.
     before = (theirs.name, theirs.area_code, theirs.updated_at, opened(theirs).arrived_on)
     newcomer = make_id("410102", "19950202", 88)
     path = office_workbook(tmp_path / "登记表.xlsx")
@@ -490,17 +495,10 @@ def test_rows_of_another_area_in_an_office_register_are_refused_and_tell_nothing
 
 @pytest.mark.parametrize("staging", [True, False], ids=["staging-path", "row-path"])
 def test_another_area_s_person_typed_in_full_width_digits_is_still_refused(
-    tmp_path, owner, outsider, register, staging
+    tmp_path, owner, theirs, staging
 ):
     # Given: another district's person, and the owner's office register naming them with the
     # ID number typed in full-width digits (a Chinese input method's) and a different name.
-    theirs = register(
-        id_number=make_id("410102", "19930715", 714),
-        name=THEIR_NAME,
-        grid=OTHER_GRID,
-        by=outsider,
-        arrived_on=THEIR_ARRIVAL,
-    )
     before = (theirs.name, theirs.area_code, theirs.updated_at)
     full_width = theirs.id_number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
     assert full_width != theirs.id_number
