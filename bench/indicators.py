@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from import_people import recreate_database  # noqa: E402
+from load import free_port, signed_in_session  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/parity_city1"
 
@@ -128,17 +129,10 @@ def measure_cached(as_of: dt.date, repeat: int) -> tuple[float, int]:
     return median_of(read_all, repeat), len(codes)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_user_session() -> str:
-    """A city official, logged in: the session key for the cookie."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
+    """A city official, signed in as after the password and the second factor (the session
+    stamped for the idle and absolute limits, as ``bench/load.py`` makes its users'): the
+    session key for the cookie."""
     from parity.accounts.models import User
     from parity.areas.models import Area
 
@@ -146,12 +140,7 @@ def bench_user_session() -> str:
         username="bench-official",
         defaults={"role": "official", "area": Area.objects.get(level=1)},
     )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key or ""
+    return signed_in_session(user)
 
 
 def load(

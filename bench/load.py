@@ -79,7 +79,7 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
-def _session_for(user) -> str:
+def signed_in_session(user) -> str:
     """A signed-in session for ``user``, as after the password and the second factor (a
     TOTP device is created for the bench user), stamped for the session limits."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -129,7 +129,7 @@ def role_sessions() -> dict[str, dict]:
             username=f"bench-{name}", defaults={"role": role, "area": area, "is_active": True}
         )
         sessions[name] = {
-            "cookie": _session_for(user),
+            "cookie": signed_in_session(user),
             "area": f"{area.code} {area.name}",
             "pages": ROLE_PAGES[name],
         }

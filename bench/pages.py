@@ -43,7 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import DEFAULT_URL, ROOT, STATIC, _session_for, free_port, setup_django, wait_for  # noqa: E402
+from load import DEFAULT_URL, ROOT, STATIC, free_port, setup_django, signed_in_session, wait_for  # noqa: E402
 
 # Extra queries a user sends on list pages: a filter, a search, the next page.
 VARIANTS: dict[str, list[dict[str, str]]] = {
@@ -262,7 +262,7 @@ def main() -> None:
     users = role_users(grid)
     if args.roles:
         users = {k: v for k, v in users.items() if k in args.roles}
-    cookies = {name: _session_for(user) for name, user in users.items()}
+    cookies = {name: signed_in_session(user) for name, user in users.items()}
     visits = plan(side_for(grid), users, match=args.match)
     urllib.request.install_opener(urllib.request.build_opener(NoRedirect))
 
