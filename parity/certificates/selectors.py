@@ -182,7 +182,11 @@ def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | Non
 
 
 def certificates_of(person: Person):
-    return MarriageCertificate.objects.filter(person=person).order_by("-issued_on", "-id")
+    return (
+        MarriageCertificate.objects.filter(person=person)
+        .select_related("check_request")
+        .order_by("-issued_on", "-id")
+    )
 
 
 def permits_of(person: Person):
