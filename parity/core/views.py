@@ -133,7 +133,7 @@ def handle_form(
     the data) show the form with its errors. ``outcome``, given the action's result,
     tells instead whether all went as asked (a success, else a warning) and the text."""
     done = submit(request, form, call)
-    if done:
+    if done is not None:
         ok, text = outcome(done.value) if outcome is not None else (True, success)
         (messages.success if ok else messages.warning)(request, text)
         return redirect(back, pk=person.pk)
