@@ -122,7 +122,7 @@ def _request_verification(acting_user, certificate: MarriageCertificate) -> None
     """After a failed online check: the 7-day 协查 to the person's place of household
     registration, queued in the outbox in this transaction (``exchange.request_send``),
     and linked to the certificate. Nothing is sent when that place is not a registered
-    partner; the check stands and the page says so (``check_request_message``)."""
+    partner; the check stands and the page says so (``selectors.check_request_message``)."""
     person = certificate.person
     if exchange.partner_for(person.hukou_code) is None:
         return
@@ -144,20 +144,6 @@ def _request_verification(acting_user, certificate: MarriageCertificate) -> None
         urgency=Urgency.CERTIFICATE,
     )
     certificate.save(update_fields=["check_request", "updated_at"])
-
-
-def check_request_message(certificate: MarriageCertificate) -> tuple[bool, str]:
-    """What the page tells after a check: whether all went as asked, and the text."""
-    if certificate.check_outcome != CheckOutcome.FAILED:
-        return True, _("已查验")
-    if certificate.check_request is not None:
-        return True, _(
-            "已查验:线上核验未通过,已向户籍地(%(code)s)发出婚育证明核验协查,对方应在接收后7日内反馈"
-        ) % {"code": certificate.check_request.partner.code}
-    return False, _(
-        "已查验:线上核验未通过,但户籍地(%(code)s)尚未登记为合作地区,未发出协查;"
-        "请以其他方式联系户籍地核实,或请管理员登记该合作地区"
-    ) % {"code": certificate.person.hukou_code}
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.certificates import actions, rules
+from parity.certificates import actions, rules, selectors
 from parity.certificates.choices import CheckOutcome, PermitBasis, PermitState
 from parity.certificates.filters import CertificateFilterSet, PermitFilterSet
 from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
@@ -73,7 +73,7 @@ class CertificateSerializer(ModelSerializer):
         """Whether a failed check's 协查 was sent, or why not; blank otherwise."""
         if certificate.check_outcome != CheckOutcome.FAILED:
             return ""
-        return actions.check_request_message(certificate)[1]
+        return selectors.check_request_message(certificate)[1]
 
 
 class CertificateRecordSerializer(serializers.Serializer):

@@ -54,7 +54,7 @@ certificate_record = record_form_view(
     permission=SERVE,
     form_user=True,
     outcome=lambda c: (
-        actions.check_request_message(c)
+        selectors.check_request_message(c)
         if c.check_outcome == CheckOutcome.FAILED
         else (True, _("已登记婚育证明"))
     ),
@@ -71,7 +71,7 @@ certificate_check = record_form_view(
     record=MarriageCertificate,
     arg="certificate",
     form_user=True,
-    outcome=actions.check_request_message,
+    outcome=selectors.check_request_message,
 )
 
 
