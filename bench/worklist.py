@@ -457,12 +457,13 @@ def generate(people: int) -> dict[str, int]:
         f"""
         INSERT INTO certificates_marriagecertificate (person_id, region_code, number,
             issued_on, electronic, valid_until, marital_status, children_count, checked_on,
-            checked_late, check_event_id, area_code, created_at, updated_at)
+            checked_late, check_outcome, check_event_id, area_code, created_at, updated_at)
         SELECT id, hukou_code, 'HY' || id, issued, bench_r(id, 111) < 0.3, NULL,
             marital_status, floor(bench_r(id, 112) * 3)::int,
             CASE WHEN bench_r(id, 113) < 0.9
                  THEN least({on}, arrived_city_on + floor(bench_r(id, 114) * 45)::int) END,
-            false, NULL, area_code, now(), now()
+            false, CASE WHEN bench_r(id, 113) < 0.9 THEN 'verified' ELSE '' END,
+            NULL, area_code, now(), now()
         FROM (SELECT id, hukou_code, marital_status, arrived_city_on, area_code,
                   least(arrived_city_on, {on}) - 1 - floor(bench_r(id, 115) * 700)::int AS issued
               FROM people_person WHERE {woman} AND bench_r(id, 110) < 0.6) AS c;

@@ -365,6 +365,7 @@ SPECTACULAR_SETTINGS = {
         "BirthOutcomeEnum": "parity.maternal.choices.BirthOutcome",
         "EndReasonEnum": "parity.maternal.choices.EndReason",
         "PermitStatusEnum": "parity.certificates.choices.PermitStatus",
+        "CheckOutcomeEnum": "parity.certificates.choices.CheckOutcome",
     },
     # Browsable docs use the vendored Swagger UI (no CDN): see parity/web/static/vendor.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist",

@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parity.accounts.models import Department
+from parity.accounts.permissions import CHANGE, in_scope
 from parity.certificates import rules
-from parity.certificates.choices import PermitBasis, PermitState, PermitStatus
+from parity.certificates.choices import CheckOutcome, PermitBasis, PermitState, PermitStatus
 from parity.certificates.error_codes import CertificateError
 from parity.certificates.models import (
     ACTIVE_PERMIT,
@@ -25,6 +27,8 @@ from parity.certificates.models import (
 from parity.core.actions import changed, snapshot
 from parity.core.error_codes import ErrorCode
 from parity.core.models import audit
+from parity.exchange import actions as exchange
+from parity.exchange.choices import Urgency
 from parity.people import validators
 from parity.people.choices import HousingType, MaritalStatus, MoveReason, Sex, Status
 from parity.people.models import Employment, Person, Residence
@@ -75,15 +79,21 @@ def _check(
     *,
     acting_user,
     checked_on: dt.date,
+    outcome: str,
     provider: Department | None,
 ) -> ServiceEvent:
     person = certificate.person
     _past(checked_on, "checked_on", _("查验日期"))
     if checked_on < certificate.issued_on:
         raise _error("checked_on", _("查验日期早于发证日期"), ErrorCode.DATE_ORDER)
+    if outcome not in CheckOutcome.values:
+        raise _error("outcome", _("请选择查验结果"), ErrorCode.INVALID_CHOICE)
+    if outcome == CheckOutcome.FAILED:
+        _ensure_can_request(acting_user, person)
     due = rules.check_due_on(person.arrived_city_on)
     certificate.checked_on = checked_on
     certificate.checked_late = due is not None and checked_on > due
+    certificate.check_outcome = outcome
     return _serve(
         acting_user=acting_user,
         person=person,
@@ -92,6 +102,48 @@ def _check(
         provider=provider,
         note=_("查验婚育证明 %(number)s") % {"number": certificate.number},
     )
+
+
+def _ensure_can_request(acting_user, person: Person) -> None:
+    """A failed check sends a 协查, which takes the right to change records in the area
+    (a community officer's or a grid worker's, not a service provider's). Refused before
+    anything is written; without a partner no 协查 is sent, and none is needed."""
+    if exchange.partner_for(person.hukou_code) is None:
+        return
+    if not in_scope(acting_user, person.area_code, CHANGE):
+        raise _error(
+            "outcome",
+            _("线上核验未通过需向户籍地发出协查,您无权发出协查,请由社区或网格工作人员登记"),
+            CertificateError.CANNOT_REQUEST,
+        )
+
+
+def _request_verification(acting_user, certificate: MarriageCertificate) -> None:
+    """After a failed online check: the 7-day 协查 to the person's place of household
+    registration, queued in the outbox in this transaction (``exchange.request_send``),
+    and linked to the certificate. Nothing is sent when that place is not a registered
+    partner; the check stands and the page says so (``selectors.check_request_message``)."""
+    person = certificate.person
+    if exchange.partner_for(person.hukou_code) is None:
+        return
+    # The question goes to the partner: in the instances' language, not this user's.
+    with translation.override(settings.LANGUAGE_CODE):
+        question = _(
+            "婚育证明 %(number)s(发证地 %(region)s,发证日期 %(issued)s)于 %(checked)s "
+            "查验时线上核验未通过或信息不符,请核实并于7日内反馈"
+        ) % {
+            "number": certificate.number,
+            "region": certificate.region_code,
+            "issued": certificate.issued_on.isoformat(),
+            "checked": certificate.checked_on.isoformat() if certificate.checked_on else "",
+        }
+    certificate.check_request = exchange.request_send(
+        acting_user=acting_user,
+        person=person,
+        question=question,
+        urgency=Urgency.CERTIFICATE,
+    )
+    certificate.save(update_fields=["check_request", "updated_at"])
 
 
 @transaction.atomic
@@ -107,10 +159,12 @@ def certificate_record(
     children_count: int = 0,
     valid_until: dt.date | None = None,
     checked_on: dt.date | None = None,
+    outcome: str = CheckOutcome.VERIFIED,
     provider: Department | None = None,
 ) -> MarriageCertificate:
     """Record a certificate issued by the place of household registration; with
-    ``checked_on`` it was also shown here (and that check is a service event)."""
+    ``checked_on`` it was also shown here (and that check is a service event, with its
+    ``outcome``: a failed online check sends the 7-day 协查, as ``certificate_check``)."""
     ensure_can_serve(acting_user, person)
     errors: dict[str, ValidationError] = {}
     if person.sex != Sex.FEMALE:
@@ -153,10 +207,16 @@ def certificate_record(
     )
     if checked_on is not None:
         certificate.check_event = _check(
-            certificate, acting_user=acting_user, checked_on=checked_on, provider=provider
+            certificate,
+            acting_user=acting_user,
+            checked_on=checked_on,
+            outcome=outcome,
+            provider=provider,
         )
     certificate.full_clean()
     certificate.save()
+    if certificate.check_outcome == CheckOutcome.FAILED:
+        _request_verification(acting_user, certificate)
     audit(
         acting_user=acting_user,
         action="marriage_certificate.record",
@@ -173,10 +233,13 @@ def certificate_check(
     acting_user,
     certificate: MarriageCertificate,
     checked_on: dt.date,
+    outcome: str = CheckOutcome.VERIFIED,
     provider: Department | None = None,
 ) -> MarriageCertificate:
     """The certificate was shown (or, electronic, queried) here. Late after 30 days from
-    arrival in the city."""
+    arrival in the city. ``outcome`` failed: the online check failed or disagrees, and
+    the 7-day 协查 to the place of household registration is queued with the check (a
+    check recorded, nothing sent, when that place is not a registered partner)."""
     ensure_can_serve(acting_user, certificate.person)
     certificate = (
         MarriageCertificate.objects.select_for_update()
@@ -187,10 +250,18 @@ def certificate_check(
         raise _error("checked_on", _("该证明已查验"), CertificateError.ALREADY_CHECKED)
     before = snapshot(certificate)
     certificate.check_event = _check(
-        certificate, acting_user=acting_user, checked_on=checked_on, provider=provider
+        certificate,
+        acting_user=acting_user,
+        checked_on=checked_on,
+        outcome=outcome,
+        provider=provider,
     )
     certificate.full_clean()
-    certificate.save(update_fields=["checked_on", "checked_late", "check_event", "updated_at"])
+    certificate.save(
+        update_fields=["checked_on", "checked_late", "check_outcome", "check_event", "updated_at"]
+    )
+    if certificate.check_outcome == CheckOutcome.FAILED:
+        _request_verification(acting_user, certificate)
     old, new = changed(before, snapshot(certificate))
     audit(
         acting_user=acting_user,

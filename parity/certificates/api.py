@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parity.certificates import actions, rules
-from parity.certificates.choices import PermitBasis, PermitState
+from parity.certificates import actions, rules, selectors
+from parity.certificates.choices import CheckOutcome, PermitBasis, PermitState
 from parity.certificates.filters import CertificateFilterSet, PermitFilterSet
 from parity.certificates.models import MarriageCertificate, PermitEndorsement, ResidencePermit
 from parity.core.api.base import (
@@ -32,8 +32,21 @@ from parity.people.models import Person
 # --- certificates --------------------------------------------------------------------------
 
 
+class CheckRequestSerializer(serializers.Serializer):
+    """The 7-day 协查 a failed online check sent (exchange's ``VerificationRequest``)."""
+
+    id = serializers.IntegerField(label=_("编号"))
+    request_id = serializers.UUIDField(label=_("协查编号"))
+    urgency = serializers.CharField(label=_("紧急程度"))
+    status = serializers.CharField(label=_("状态"))
+    requested_on = serializers.DateField(label=_("发出日期"))
+    due_on = serializers.DateField(allow_null=True, label=_("反馈期限(对方接收后计算)"))
+
+
 class CertificateSerializer(ModelSerializer):
     person = PersonBriefSerializer(read_only=True)
+    check_request = CheckRequestSerializer(read_only=True, allow_null=True)
+    check_message = serializers.SerializerMethodField(label=_("查验结果说明"))
 
     class Meta:
         model = MarriageCertificate
@@ -49,9 +62,18 @@ class CertificateSerializer(ModelSerializer):
             "children_count",
             "checked_on",
             "checked_late",
+            "check_outcome",
+            "check_request",
+            "check_message",
             "area_code",
         ]
         read_only_fields = fields
+
+    def get_check_message(self, certificate: MarriageCertificate) -> str:
+        """Whether a failed check's 协查 was sent, or why not; blank otherwise."""
+        if certificate.check_outcome != CheckOutcome.FAILED:
+            return ""
+        return selectors.check_request_message(certificate)[1]
 
 
 class CertificateRecordSerializer(serializers.Serializer):
@@ -66,11 +88,17 @@ class CertificateRecordSerializer(serializers.Serializer):
     children_count = serializers.IntegerField(min_value=0, default=0)
     valid_until = serializers.DateField(required=False, allow_null=True)
     checked_on = serializers.DateField(required=False, allow_null=True, label=_("查验日期"))
+    outcome = serializers.ChoiceField(
+        choices=CheckOutcome.choices, default=CheckOutcome.VERIFIED, label=_("查验结果")
+    )
     provider = ProviderField()
 
 
 class CertificateCheckSerializer(serializers.Serializer):
     checked_on = serializers.DateField(label=_("查验日期"))
+    outcome = serializers.ChoiceField(
+        choices=CheckOutcome.choices, default=CheckOutcome.VERIFIED, label=_("查验结果")
+    )
     provider = ProviderField()
 
 
@@ -90,7 +118,7 @@ class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Actio
     def get_queryset(self):
         return (
             MarriageCertificate.objects.restrict(self.request.user, "view")
-            .select_related("person")
+            .select_related("person", "check_request__partner")
             .order_by("-issued_on", "-id")
         )
 

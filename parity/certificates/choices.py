@@ -11,6 +11,15 @@ class CertificateState(models.TextChoices):
     NOT_REQUIRED = "not_required", _("不适用")
 
 
+class CheckOutcome(models.TextChoices):
+    """What the check here found. ``failed``: the online check (the origin's electronic
+    record) failed or disagrees with the certificate shown; a 7-day 协查 to the place of
+    household registration settles it (DOMAIN.md §7)."""
+
+    VERIFIED = "verified", _("核验通过")
+    FAILED = "failed", _("线上核验未通过或不一致")
+
+
 class PermitBasis(models.TextChoices):
     """居住证暂行条例 Art. 2: one of these, beside more than six months' residence."""
 

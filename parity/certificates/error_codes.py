@@ -16,3 +16,4 @@ class CertificateError(models.TextChoices):
     ALREADY_ISSUED = "already_issued"
     TOO_EARLY = "too_early"
     SERVICE_TYPE_MISSING = "service_type_missing"
+    CANNOT_REQUEST = "cannot_request"

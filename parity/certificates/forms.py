@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parity.certificates.choices import PermitBasis
+from parity.certificates.choices import CheckOutcome, PermitBasis
 from parity.core.forms import DateInput, blank
 from parity.maternal.forms import provider_field
 from parity.people.choices import MaritalStatus
@@ -22,7 +22,24 @@ class _Provided(forms.Form):
         self.fields["provider"] = provider_field(user)
 
 
-class CertificateRecordForm(_Provided):
+def _outcome_field(help_text) -> forms.ChoiceField:
+    # Not required: a post without it (an older page, a script) is a check that passed,
+    # as the API's default is.
+    return forms.ChoiceField(
+        label=_("查验结果"),
+        choices=CheckOutcome.choices,
+        initial=CheckOutcome.VERIFIED,
+        required=False,
+        help_text=help_text,
+    )
+
+
+class _Checked(_Provided):
+    def clean_outcome(self) -> str:
+        return self.cleaned_data.get("outcome") or CheckOutcome.VERIFIED
+
+
+class CertificateRecordForm(_Checked):
     region_code = forms.CharField(
         label=_("发证地代码"), max_length=6, help_text=_("户籍地县级行政区划代码(6位)")
     )
@@ -40,10 +57,14 @@ class CertificateRecordForm(_Provided):
         required=False,
         help_text=_("本人已出示或已查询电子证明时填写"),
     )
+    outcome = _outcome_field(
+        _("填写查验日期时适用;线上核验未通过时自动向户籍地发出7日内反馈的协查")
+    )
 
 
-class CertificateCheckForm(_Provided):
+class CertificateCheckForm(_Checked):
     checked_on = forms.DateField(label=_("查验日期"), widget=DateInput(), initial=_today)
+    outcome = _outcome_field(_("线上核验未通过或信息不符时,自动向户籍地发出7日内反馈的协查"))
 
 
 class PermitApplyForm(_Provided):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from parity.certificates.choices import PermitBasis, PermitStatus
+from parity.certificates.choices import CheckOutcome, PermitBasis, PermitStatus
 from parity.core.models import RestrictedQuerySet, TimeStamped, area_code_index
 from parity.people.choices import MaritalStatus
 
@@ -21,7 +21,10 @@ class MarriageCertificate(TimeStamped):
     """A woman's marriage-and-childbearing certificate, issued by the place of household
     registration (``region_code``, GB/T 2260) and shown here (``checked_on``) within 30
     days of arrival; ``checked_late`` when shown after that. Marital status and children
-    are as the certificate records them."""
+    are as the certificate records them. A check has an outcome (``check_outcome``, blank
+    while unchecked); a failed online check raised the 7-day 协查 ``check_request`` to the
+    place of household registration, or none when that place is not a registered
+    partner."""
 
     person = models.ForeignKey(
         "people.Person",
@@ -43,6 +46,17 @@ class MarriageCertificate(TimeStamped):
     check_event = models.OneToOneField(
         "services.ServiceEvent",
         verbose_name=_("查验服务记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="marriage_certificate",
+    )
+    check_outcome = models.CharField(
+        _("查验结果"), max_length=16, choices=CheckOutcome.choices, blank=True, default=""
+    )
+    check_request = models.OneToOneField(
+        "exchange.VerificationRequest",
+        verbose_name=_("核验协查"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -72,6 +86,15 @@ class MarriageCertificate(TimeStamped):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("issued_on")),
                 name="%(app_label)s_%(class)s_valid_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_on__isnull=True, check_outcome="")
+                | Q(checked_on__isnull=False, check_outcome__in=CheckOutcome.values),
+                name="%(app_label)s_%(class)s_outcome_when_checked",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_request__isnull=True) | Q(check_outcome=CheckOutcome.FAILED),
+                name="%(app_label)s_%(class)s_request_when_failed",
             ),
         ]
 

@@ -17,10 +17,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext as _
 
 from parity.certificates import rules
 from parity.certificates.actions import STABLE_HOUSING
-from parity.certificates.choices import PermitStatus
+from parity.certificates.choices import CheckOutcome, PermitStatus
 from parity.certificates.models import (
     ACTIVE_PERMIT,
     MarriageCertificate,
@@ -182,7 +183,11 @@ def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | Non
 
 
 def certificates_of(person: Person):
-    return MarriageCertificate.objects.filter(person=person).order_by("-issued_on", "-id")
+    return (
+        MarriageCertificate.objects.filter(person=person)
+        .select_related("check_request")
+        .order_by("-issued_on", "-id")
+    )
 
 
 def permits_of(person: Person):
@@ -191,3 +196,17 @@ def permits_of(person: Person):
         .prefetch_related("endorsements")
         .order_by("-applied_on", "-id")
     )
+
+
+def check_request_message(certificate: MarriageCertificate) -> tuple[bool, str]:
+    """What the page tells after a check: whether all went as asked, and the text."""
+    if certificate.check_outcome != CheckOutcome.FAILED:
+        return True, _("已查验")
+    if certificate.check_request is not None:
+        return True, _(
+            "已查验:线上核验未通过,已向户籍地(%(code)s)发出婚育证明核验协查,对方应在接收后7日内反馈"
+        ) % {"code": certificate.check_request.partner.code}
+    return False, _(
+        "已查验:线上核验未通过,但户籍地(%(code)s)尚未登记为合作地区,未发出协查;"
+        "请以其他方式联系户籍地核实,或请管理员登记该合作地区"
+    ) % {"code": certificate.person.hukou_code}

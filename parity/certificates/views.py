@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from parity.accounts.permissions import SERVE, VIEW, in_scope
 from parity.certificates import actions, forms, rules, selectors
+from parity.certificates.choices import CheckOutcome
 from parity.certificates.models import MarriageCertificate, ResidencePermit
 from parity.core.pagination import paginate, paginate_narrow
 from parity.core.views import (
@@ -52,6 +53,11 @@ certificate_record = record_form_view(
     back="certificates:person",
     permission=SERVE,
     form_user=True,
+    outcome=lambda c: (
+        selectors.check_request_message(c)
+        if c.check_outcome == CheckOutcome.FAILED
+        else (True, _("已登记婚育证明"))
+    ),
 )
 
 
@@ -65,6 +71,7 @@ certificate_check = record_form_view(
     record=MarriageCertificate,
     arg="certificate",
     form_user=True,
+    outcome=selectors.check_request_message,
 )
 
 

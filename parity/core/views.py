@@ -126,12 +126,16 @@ def handle_form(
     person: Person,
     success: str,
     back: str,
+    outcome: Callable[[Any], tuple[bool, str]] | None = None,
 ) -> HttpResponse:
     """On a valid POST, call the action with the form's data and go back to the person's
     page ``back`` (a URL name) with ``success``; otherwise (or when the action refuses
-    the data) show the form with its errors."""
-    if submit(request, form, call):
-        messages.success(request, success)
+    the data) show the form with its errors. ``outcome``, given the action's result,
+    tells instead whether all went as asked (a success, else a warning) and the text."""
+    done = submit(request, form, call)
+    if done is not None:
+        ok, text = outcome(done.value) if outcome is not None else (True, success)
+        (messages.success if ok else messages.warning)(request, text)
         return redirect(back, pk=person.pk)
     return form_page(request, form, title=title, person=person)
 
@@ -147,6 +151,7 @@ def record_form_view(
     record: type[Model] | None = None,
     arg: str = "person",
     form_user: bool = False,
+    outcome: Callable[[Any], tuple[bool, str]] | None = None,
 ) -> Callable[..., HttpResponse]:
     """A page that records one thing about a person with ``form_class`` and ``action``.
 
@@ -154,7 +159,8 @@ def record_form_view(
     the model, e.g. a pregnancy), which the user must see (else 404) and may ``permission``
     in the person's area (else 403). A valid POST calls ``action(acting_user=user,
     <arg>=the person or record, **data)``; ``form_user`` hands the user to forms whose
-    choices depend on the area (sites, staff)."""
+    choices depend on the area (sites, staff); ``outcome`` words the message from the
+    action's result (``handle_form``)."""
 
     @login_required
     def view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -174,6 +180,7 @@ def record_form_view(
             person=person,  # type: ignore[arg-type]
             success=str(success),
             back=back,
+            outcome=outcome,
         )
 
     view.__name__ = view.__qualname__ = getattr(action, "__name__", "record_form_view")

@@ -50,7 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "certificates_marriagecertificate": (
         "id", *STAMPED, "person_id", "region_code", "number", "issued_on", "electronic",
         "valid_until", "marital_status", "children_count", "checked_on", "checked_late",
-        "check_event_id", "area_code",
+        "check_outcome", "check_event_id", "area_code",
     ),
     "certificates_residencepermit": (
         "id", *STAMPED, "person_id", "basis", "applied_on", "issued_on", "first_valid_until",

@@ -242,7 +242,8 @@ class Writer(CareWriter):
                 (self.sink.new_id("certificates_marriagecertificate"), self.stamp, self.stamp,
                  person_id, hukou, f"HY{person_id:09d}", self.d(issued), rng.random() < 0.6 and 1
                  or 0, None, p.marital, 0, checked_on,
-                 1 if checked_on and checked > g.arrived + 30 else 0, None, area),
+                 1 if checked_on and checked > g.arrived + 30 else 0,
+                 "verified" if checked_on else "", None, area),
             )  # fmt: skip
         if p.marital == "married":
             self.family_planning(person_id, p.birth, area, FLOATING, g.arrived)

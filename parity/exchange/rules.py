@@ -5,34 +5,51 @@ Deadlines (DOMAIN.md §7; provincial 信息交换工作制度):
 
 - A 协查 is answered within **15 days** of its receipt when the woman is currently
   pregnant (紧急), within **30 days** otherwise (急), and within **7 days** when it
-  verifies a marriage-and-childbearing certificate whose online check failed. Days are
-  calendar days counted from the day of receipt: received on 31 January, an urgent
-  request is due on 15 February.
+  verifies a marriage-and-childbearing certificate whose online check failed. The days
+  are calendar days counted from the day after receipt (民法典 Art. 201: the first day is
+  not counted): received on 31 January, an urgent request's 15th day is 15 February.
+  A last day that is not a working day (a weekend, a statutory holiday) moves to the next
+  working day, as every period counted in days does in Chinese law (民法典 Art. 203;
+  民事诉讼法 Art. 85): 15 February 2026 falls in the Spring Festival (15–23 February), so
+  that request is due on Tuesday 24 February. Nothing in DOMAIN.md or the provincial rules
+  counts these in working days; the moved last day keeps a 7-day request received before
+  a holiday week answerable.
 - The month closes on the **20th**: an item received on or before the 20th counts in
   that month, one received from the 21st counts in the next month (received 21 December
   2026: counted in January 2027). The cycle's feedback report (the answers to the items
   received from the 21st of the previous month to the 20th) is due on the **27th** of
   the cycle's month. A request's own deadline stays its 15/30/7 days; the 27th dates
-  the monthly return of the cycle that counts it.
-- A notice inside one county is due within **3 working days** of the event; working
-  days are Monday to Friday. Statutory holidays and the weekends worked in their place
-  (调休) are **not modelled**: there is no holiday table, so a notice due across the
-  Spring Festival is due on the third weekday. Other notices are due with the monthly
-  cycle (the 27th of the month that counts the event).
+  the monthly return of the cycle that counts it. The 20th and the 27th are calendar
+  dates: they are the cycle's fixed dates and do not move for a weekend or a holiday.
+- A notice inside one county is due within **3 working days** of the event. Working days
+  are China's: Monday to Friday less the statutory holidays, plus the weekends worked in
+  their place (调休), as the State Council publishes them each year (the calendar of the
+  ``chinesecalendar`` package, module ``chinese_calendar``). A notice on 30 September
+  2026 is due on Saturday 10 October (8, 9 and the 调休 Saturday 10 October). Other
+  notices are due with the monthly cycle (the 27th of the month that counts the event).
+- A year the package has no data for yet (its release before the State Council's notice
+  for that year, published each November, or a year before 2004) is counted Monday to
+  Friday, and a warning names the year once per process: upgrade ``chinesecalendar``
+  when a release with the new year is out.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
+import logging
 import re
 
+import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from parity.exchange.choices import Urgency
 from parity.exchange.error_codes import ExchangeError
+
+logger = logging.getLogger(__name__)
 
 # Targets of the two-way items in the target assessment, in percent: 通报率 100% (the
 # provincial rules' target for notices), 反馈率 and 及时反馈率 95% (as some prefectures
@@ -70,8 +87,10 @@ DUE_SOON_DAYS = 3
 
 
 def request_due_on(received_on: dt.date, urgency: str) -> dt.date:
-    """The day by which a 协查 received on ``received_on`` must be answered."""
-    return received_on + dt.timedelta(days=ANSWER_DAYS[Urgency(urgency)])
+    """The day by which a 协查 received on ``received_on`` must be answered: the 15th,
+    30th or 7th calendar day after receipt, or the next working day when that day is not
+    one."""
+    return working_day_on_or_after(received_on + dt.timedelta(days=ANSWER_DAYS[Urgency(urgency)]))
 
 
 def cycle_month(received_on: dt.date) -> dt.date:
@@ -94,13 +113,39 @@ def cycle_feedback_due(received_on: dt.date) -> dt.date:
     return cycle_month(received_on).replace(day=CYCLE_FEEDBACK_DAY)
 
 
+def is_working_day(day: dt.date) -> bool:
+    """Whether ``day`` is a working day in China: Monday to Friday less the statutory
+    holidays, plus the 调休 weekends. A year the calendar does not know yet counts Monday
+    to Friday (warned once per year)."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        _warn_unknown_year(day.year)
+        return day.weekday() < 5
+
+
+@functools.cache
+def _warn_unknown_year(year: int) -> None:
+    logger.warning(
+        "holiday calendar has no data for the year: counting Monday to Friday",
+        extra={"year": year, "package": "chinesecalendar"},
+    )
+
+
+def working_day_on_or_after(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def add_working_days(start: dt.date, days: int) -> dt.date:
-    """``days`` weekdays after ``start`` (weekends skipped; holidays not modelled)."""
+    """The ``days``-th working day after ``start`` (``start`` itself not counted, whether
+    or not it is a working day)."""
     current = start
     left = days
     while left > 0:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             left -= 1
     return current
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from parity.accounts.choices import HEALTH_SITE_KINDS, Role
 from parity.accounts.models import Department, User
 from parity.areas.models import Area
+from parity.certificates.models import MarriageCertificate
 from parity.demo.generate import year_targets_set
 from parity.demo.targets import YEAR_TARGETS, Targets
 from parity.immunization.models import Campaign, CampaignTarget, VaccinationRecord
@@ -130,6 +131,13 @@ class TestProportions:
         inflow, outflow = floating_on(AS_OF)
         floating = records.filter(Q(person__in=inflow) | Q(person__in=outflow))
         assert floating.values("person").distinct().count() == 740
+
+    def test_its_certificate_checks_have_an_outcome(self, city):
+        # The rows go in with COPY, past the model's default: the outcome is written.
+        certificates = MarriageCertificate.objects.all()
+        assert certificates.filter(checked_on__isnull=False).exists()
+        assert not certificates.filter(checked_on__isnull=False, check_outcome="").exists()
+        assert not certificates.filter(checked_on__isnull=True).exclude(check_outcome="").exists()
 
     def test_id_numbers_are_valid_with_real_origin_codes_and_consistent_birth_dates(self, city):
         from parity.demo.origins import HONG_KONG, counties_by_province
