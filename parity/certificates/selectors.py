@@ -139,7 +139,9 @@ def _home_q(on: dt.date) -> Q:
     )
 
 
-def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | None = None):
+def permit_eligible_without_permit(
+    on: dt.date, queryset: QuerySet[Person] | None = None
+) -> QuerySet[Any]:
     """Inflow people living here six months or more with a basis on the date and no permit
     applied for or held; ``since`` is the day they became eligible: six months after
     arrival, or the start of their basis if later.
@@ -151,6 +153,7 @@ def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | Non
     two give the same people and days (tested). Earlier dates are computed from the
     records (``permit_eligible_computed``)."""
     queryset = Person.objects.all() if queryset is None else queryset
+    rows: QuerySet[Any]
     if on < timezone.localdate():
         rows = permit_eligible_computed(on, queryset)
     else:
@@ -167,7 +170,7 @@ def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | Non
 
 def permit_eligible_computed(
     on: dt.date, queryset: QuerySet[Person], permits: Any = ResidencePermit
-) -> QuerySet[Person]:
+) -> QuerySet[Any]:
     """``permit_eligible_without_permit`` computed from the records, unordered: the basis
     (``permit_basis_q``) and the earliest start of each kind are aggregates over one join
     of people with their jobs and homes, not correlated subqueries (1.3 s for 520,000

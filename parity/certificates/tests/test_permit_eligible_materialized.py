@@ -204,9 +204,7 @@ def test_a_date_before_today_is_computed_from_the_records(city):
 # --- every write moves the day at once ---------------------------------------------------
 
 
-def test_applying_for_a_permit_takes_the_person_off_and_cancelling_puts_them_back(
-    city, owner
-):
+def test_applying_for_a_permit_takes_the_person_off_and_cancelling_puts_them_back(city, owner):
     person = city["long_ago"]
     permit = permit_apply(acting_user=owner, person=person, basis="residence")
     assert person.pk not in _listed()

@@ -160,7 +160,8 @@ class _Pending:
         """The registered people whose row, homes or jobs these writes change."""
         return (
             {p.pk for p in self.people}
-            | {r.person_id for r in (*self.close, *self.residences, *self.employments)}
+            | {r.person_id for r in (*self.close, *self.residences)}
+            | {e.person_id for e in self.employments}
             | {pk for _record, pk, _address in self.new_residences}
             | {pk for _record, pk in self.new_employments}
         )

@@ -44,9 +44,10 @@ def test_each_child_row_is_the_dashboards_figure_of_that_child(login, city_offic
         dashboard = _headlines(client.get(reverse("web:dashboard_node", args=[row["area"].code])))
         assert row["floating"] == dashboard["floating"]
         assert row["people"] == dashboard["inflow"] + dashboard["outflow"] + dashboard["registered"]
-    assert sum(row["floating"] for row in rows) == _headlines(
-        client.get(reverse("web:dashboard_node", args=[DISTRICT]))
-    )["floating"]
+    assert (
+        sum(row["floating"] for row in rows)
+        == _headlines(client.get(reverse("web:dashboard_node", args=[DISTRICT])))["floating"]
+    )
 
 
 def test_the_page_keeps_the_snapshots_figures_until_the_next_refresh(
