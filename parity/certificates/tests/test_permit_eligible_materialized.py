@@ -4,6 +4,7 @@ records, and every write moves the day at once."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from parity.certificates.actions import permit_apply, permit_issue
@@ -275,8 +278,6 @@ def test_deleting_a_home_moves_the_day(city):
 
 
 def test_an_import_writes_the_day_of_the_people_it_creates(today, owner, tmp_path: Path):
-    import csv
-
     path = tmp_path / "people.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
@@ -340,3 +341,12 @@ def test_the_page_and_its_count_list_the_materialized_people(city, client, owner
     page = response.context["page"]
     assert [(p.pk, p.since) for p in page.object_list] == _computed(TODAY)
     assert page.paginator.count == len(_computed(TODAY))
+
+
+def test_the_migration_fills_the_days_with_its_historical_models(city):
+    right = dict(Person.objects.values_list("pk", "permit_eligible_on"))
+    Person.objects.update(permit_eligible_on=None)
+    state = MigrationLoader(connection).project_state(("people", "0009_person_permit_eligible_on"))
+    result = permit_eligibility_rebuild(apps=state.apps)
+    assert result.changed == sum(1 for day in right.values() if day is not None) > 5
+    assert dict(Person.objects.values_list("pk", "permit_eligible_on")) == right
