@@ -4,6 +4,7 @@ services catalog names (registered in ``apps.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parity.certificates import rules
@@ -138,17 +140,44 @@ def _home_q(on: dt.date) -> Q:
     )
 
 
-def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | None = None):
+def permit_eligible_without_permit(
+    on: dt.date, queryset: QuerySet[Person] | None = None
+) -> QuerySet[Any]:
     """Inflow people living here six months or more with a basis on the date and no permit
     applied for or held; ``since`` is the day they became eligible: six months after
     arrival, or the start of their basis if later.
 
-    The basis (``permit_basis_q``) and the earliest start of each kind are aggregates over
-    one join of people with their jobs and homes, not correlated subqueries: a city-wide
-    list is then a few hash joins (1.3 s for 520,000 people instead of 7–17 s, see
-    bench/README.md), a grid's still a few index lookups."""
+    From today on, read from ``Person.permit_eligible_on`` (``eligible.py``: the day on
+    the person's open records, kept on every write), filtered by the stay on the date: a
+    page and its count are a stretch of one index. Records are never dated after the day
+    they are written, so the open records are the records on any date from today, and the
+    two give the same people and days (tested). Earlier dates are computed from the
+    records (``permit_eligible_computed``)."""
     queryset = Person.objects.all() if queryset is None else queryset
-    active = ResidencePermit.objects.filter(
+    rows: QuerySet[Any]
+    if on < timezone.localdate():
+        rows = permit_eligible_computed(on, queryset)
+    else:
+        rows = queryset.filter(
+            Q(status=Status.INFLOW)
+            & resident_q(on)
+            & Q(arrived_city_on__lte=on - relativedelta(months=rules.MIN_STAY_MONTHS))
+            # Implied by the stay (the day is at most six months after arrival or the
+            # start of a basis begun by now); it bounds the index's range.
+            & Q(permit_eligible_on__lte=on)
+        ).annotate(since=F("permit_eligible_on"))
+    return rows.select_related("grid").order_by("since", "id")
+
+
+def permit_eligible_computed(
+    on: dt.date, queryset: QuerySet[Person], permits: Any = ResidencePermit
+) -> QuerySet[Any]:
+    """``permit_eligible_without_permit`` computed from the records, unordered: the basis
+    (``permit_basis_q``) and the earliest start of each kind are aggregates over one join
+    of people with their jobs and homes, not correlated subqueries (1.3 s for 520,000
+    people instead of 7–17 s, see bench/README.md). ``permits``: the permit model (a
+    migration's historical one)."""
+    active = permits.objects.filter(
         person=OuterRef("pk"), status__in=ACTIVE_PERMIT, applied_on__lte=on
     )
     return (
@@ -174,8 +203,6 @@ def permit_eligible_without_permit(on: dt.date, queryset: QuerySet[Person] | Non
                 ),
             )
         )
-        .select_related("grid")
-        .order_by("since", "id")
     )
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parity.certificates.eligible import permit_eligibility_refresh
 from parity.core.actions import ensure_can, snapshot
 from parity.core.jobs import job
 from parity.core.models import audit
@@ -207,6 +208,8 @@ def pair_dismiss(*, acting_user, pair: DuplicatePair, note: str = "") -> Duplica
 
 
 def _refresh_dues(person: Person, had_dues: bool) -> None:
+    # Records moved by queryset updates, which send no signal.
+    permit_eligibility_refresh([person.pk])
     if is_child(person.birth_date):
         refresh_child(person)
     if not ScheduleDose.objects.exists():

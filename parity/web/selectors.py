@@ -13,6 +13,8 @@ from django.db.models.functions import Substr
 
 from parity.areas.models import Area
 from parity.housing.models import Dwelling
+from parity.indicators import selectors as indicators
+from parity.indicators.models import Snapshot
 from parity.people.choices import Status
 from parity.people.models import Person
 from parity.people.selectors import people_by_status, population_by_prefix
@@ -56,6 +58,45 @@ def area_children_and_totals(user, node: Area, on: dt.date) -> tuple[list[dict],
                 n for key, n in population.get(child.code, {}).items() if key != "floating"
             ),
             "floating": population.get(child.code, empty)["floating"],
+            "dwellings": dwelling_totals.get(child.code, 0),
+        }
+        for child in children
+    ]
+    return rows, totals
+
+
+# The snapshot's population figures the area page shows, by the page's names.
+SNAPSHOT_FIGURES = (*Status.values, "floating")
+
+
+def area_children_and_totals_from(
+    snapshot: Snapshot, user, node: Area
+) -> tuple[list[dict], dict[str, int]]:
+    """``area_children_and_totals`` read from an indicator snapshot (the dashboard's
+    cached figures, on the snapshot's date) instead of counted: a few dozen rows instead
+    of two aggregates over every person of the node. Only for a node wholly in the user's
+    scope (the snapshot counts everyone). "Registered" is the snapshot's: registered
+    residents living here, as on the dashboard."""
+    children = list(Area.objects.visible_to(user).filter(parent=node).order_by("code"))
+    own = indicators.figures(snapshot, node.code)
+    totals = {key: own.get(key, {}).get("", 0) for key in SNAPSHOT_FIGURES}
+    if not children:
+        return [], totals
+    by_child = {
+        key: indicators.children_figures(snapshot, node.code, key) for key in SNAPSHOT_FIGURES
+    }
+    length = len(children[0].code)
+    dwellings = Dwelling.objects.restrict(user, "view").in_area(node.code).order_by()
+    dwelling_totals = dict(
+        dwellings.annotate(child=Substr("area_code", 1, length))
+        .values_list("child")
+        .annotate(n=Count("*"))
+    )
+    rows = [
+        {
+            "area": child,
+            "people": sum(by_child[key].get(child.code, 0) for key in Status.values),
+            "floating": by_child["floating"].get(child.code, 0),
             "dwellings": dwelling_totals.get(child.code, 0),
         }
         for child in children

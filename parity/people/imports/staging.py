@@ -207,6 +207,7 @@ class StagingWriter(PeopleWriter):
             created = self._insert_new(cursor, now)
         result.created = len(created)
         self._flush(pending, now, postgres=True)
+        self._written(created, pending)
         if created or pending.audit:
             AuditEvent.objects.create(
                 actor_id=self.actor_id,

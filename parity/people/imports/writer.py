@@ -34,6 +34,7 @@ from parity.people.imports.columns import HEADER_FOR
 from parity.people.imports.records import PersonRecord
 from parity.people.models import Employment, Person, Residence, status_for
 from parity.people.scope import outside_scope_message
+from parity.people.signals import people_written
 
 CHUNK_ACTION = "people.import_chunk"
 # A row naming a person registered outside the importer's area (filed under that area).
@@ -155,6 +156,16 @@ class _Pending:
     new_employments: list[tuple[PersonRecord, int]] = field(default_factory=list)
     audit: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    def person_ids(self) -> set[int]:
+        """The registered people whose row, homes or jobs these writes change."""
+        return (
+            {p.pk for p in self.people}
+            | {r.person_id for r in (*self.close, *self.residences)}
+            | {e.person_id for e in self.employments}
+            | {pk for _record, pk, _address in self.new_residences}
+            | {pk for _record, pk in self.new_employments}
+        )
+
 
 class PeopleWriter:
     """Writes chunks of validated records. ``note`` (the file name) and ``area_code`` (the
@@ -191,6 +202,7 @@ class PeopleWriter:
             created = self._create(new, now, postgres) if new else []
             result.created = len(created)
             self._flush(pending, now, postgres)
+            self._written(created, pending)
             if created or pending.audit:
                 AuditEvent.objects.create(
                     actor_id=self.actor_id,
@@ -625,6 +637,11 @@ class PeopleWriter:
         for key in EMPLOYMENT_STATE:
             state[key] = getattr(job, key) if job is not None else None
         return state
+
+    def _written(self, created: list[int], pending: _Pending) -> None:
+        ids = set(created) | pending.person_ids()
+        if ids:
+            people_written.send(sender=type(self), person_ids=sorted(ids))
 
     def _flush(self, pending: _Pending, now: dt.datetime, postgres: bool) -> None:
         if pending.people:

@@ -17,11 +17,12 @@ from parity.core.audit_words import action_choices, object_choices
 from parity.core.filters import area_prefix_filter, filtered
 from parity.core.models import AuditEvent
 from parity.core.pagination import paginate
+from parity.indicators.selectors import latest_snapshot
 from parity.people.choices import Status
 from parity.people.selectors import people_by_status, recently_changed_people
 from parity.services.keygroups import work_list
 from parity.services.worklist_rows import person_rows
-from parity.web.selectors import area_children_and_totals
+from parity.web.selectors import area_children_and_totals, area_children_and_totals_from
 
 HOME_WORKLIST_ROWS = 5
 
@@ -62,8 +63,14 @@ def area_detail(request, code: str | None = None):
         node = Area.objects.visible_to(request.user).filter(code=code).first()
         if node is None:
             raise Http404
-    today = timezone.localdate()
-    children, counts = area_children_and_totals(request.user, node, today)
+    in_scope = Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists()
+    # A node in the user's scope shows the dashboard's figures (the newest snapshot);
+    # above the scope, or before any snapshot, the user's own people are counted.
+    snapshot = latest_snapshot() if in_scope else None
+    if snapshot is not None:
+        children, counts = area_children_and_totals_from(snapshot, request.user, node)
+    else:
+        children, counts = area_children_and_totals(request.user, node, timezone.localdate())
     return render(
         request,
         "web/area_detail.html",
@@ -72,7 +79,8 @@ def area_detail(request, code: str | None = None):
             "breadcrumbs": area_breadcrumbs(request.user, node),
             "children": children,
             "statuses": [(s, counts[s.value]) for s in Status],
-            "in_scope": Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists(),
+            "in_scope": in_scope,
+            "snapshot": snapshot,
         },
     )
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from parity.certificates.eligible import permit_eligibility_rebuild
 from parity.core.jobs import job
 from parity.indicators.compute import refresh
 from parity.indicators.signals import indicators_computed
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         "last N month-ends before it, for the trend charts. Each date is written into a new "
         "computation that replaces the old one at the end, on --workers database connections "
         "at once (PostgreSQL; default PARITY_REFRESH_WORKERS). First rebuilds the child "
-        "health checks' overdue days that the overdue list reads."
+        "health checks' overdue days that the overdue list reads, and each person's day of "
+        "eligibility for a residence permit that the eligible list reads."
     )
 
     def add_arguments(self, parser) -> None:
@@ -50,6 +52,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"child health checks due: {dues.rows} rows for {dues.children} children "
                 f"in {dues.seconds:.1f} s"
+            )
+            # The day each person became eligible for a residence permit
+            # (Person.permit_eligible_on): kept on every write, rebuilt here in one
+            # statement to repair what a path without the receivers left behind.
+            eligible = permit_eligibility_rebuild()
+            summary["permit_eligible_changed"] = eligible.changed
+            self.stdout.write(
+                f"residence permit eligibility: {eligible.eligible} people eligible, "
+                f"{eligible.changed} changed in {eligible.seconds:.1f} s"
             )
             summary["rows"] = 0
             for day in [*dates, as_of]:
