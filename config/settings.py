@@ -429,6 +429,9 @@ PARITY_WEB_PARALLEL_WORKERS = envint("PARITY_WEB_PARALLEL_WORKERS", 0)
 # A list's total is counted for its pager when PostgreSQL can count it within this many
 # milliseconds; past it the pages show "this page, next page" without a total (0: always count).
 PARITY_LIST_COUNT_BUDGET_MS = envint("PARITY_LIST_COUNT_BUDGET_MS", 300)
+# After a list's count ran over that budget, the same list (the same query: scope, filters)
+# is not counted again for this many seconds: no request spends the budget to learn it again.
+PARITY_LIST_COUNT_RETRY_S = envint("PARITY_LIST_COUNT_RETRY_S", 600)
 # The people import on PostgreSQL: through a staging table, merged set-based (true), or
 # chunk by chunk through the row writer (false; SQLite always uses it).
 PARITY_IMPORT_STAGING = envbool("PARITY_IMPORT_STAGING", True)

@@ -8,14 +8,21 @@ than the page itself. ``BoundedCountPaginator`` counts within a time budget
 next one" (one row more than the page holds), so the list still opens at once. A number
 that would have to be guessed is never shown: the templates say the total was not counted.
 On SQLite, or with a budget of 0, the count is always exact.
+
+A count that ran over its budget is remembered for ``PARITY_LIST_COUNT_RETRY_S`` seconds
+in the cache the web workers share, by the list's SQL: the city's people list is not
+counted (and its budget not spent) again on every page a city official opens. Only the
+failure is remembered, never a total: a list that can be counted is counted live.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import OperationalError, connections, transaction
 from django.utils.functional import cached_property
@@ -36,6 +43,9 @@ def bounded_count(queryset, budget_ms: int) -> int | None:
     connection = connections[alias]
     if connection.vendor != "postgresql" or budget_ms <= 0 or connection.in_atomic_block:
         return queryset.count()
+    memo = _over_budget_key(queryset, budget_ms)
+    if cache.get(memo):
+        return None
     try:
         with transaction.atomic(using=alias):
             with connection.cursor() as cursor:
@@ -46,7 +56,16 @@ def bounded_count(queryset, budget_ms: int) -> int | None:
         if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
             raise
         logger.info("list count over its budget of %s ms: not counted", budget_ms)
+        cache.set(memo, True, settings.PARITY_LIST_COUNT_RETRY_S)
         return None
+
+
+def _over_budget_key(queryset, budget_ms: int) -> str:
+    """The cache key remembering that this list (its SQL and parameters, on its
+    database) could not be counted within ``budget_ms``."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    text = repr((queryset.db, budget_ms, sql, params)).encode()
+    return "list-count-over-budget:" + hashlib.sha256(text).hexdigest()
 
 
 class UncountedPage(Page):

@@ -7,7 +7,9 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parity.conftest import make_id
@@ -66,6 +68,39 @@ def test_the_budget_does_not_outlive_the_count(twelve):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == (before,)
+
+
+def _counts(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
+@pytest.mark.django_db(transaction=True)
+def test_a_list_over_its_budget_is_not_counted_again_until_the_memo_expires(twelve):
+    # Given: a list whose count ran over its budget once.
+    assert bounded_count(_slow(Person.objects.order_by("pk")), 50) is None
+
+    # When: the same list is asked for again (another request, the same query).
+    with CaptureQueriesContext(connection) as again:
+        total = bounded_count(_slow(Person.objects.order_by("pk")), 50)
+
+    # Then: it is known to be over the budget without spending it: no count runs.
+    assert total is None and _counts(again) == []
+    # Another list (another filter, another scope) is counted as usual.
+    assert bounded_count(Person.objects.filter(pk__in=[p.pk for p in twelve[:3]]), 50) == 3
+    # Once the memo is gone (PARITY_LIST_COUNT_RETRY_S), the count is tried again.
+    cache.clear()
+    with CaptureQueriesContext(connection) as retried:
+        assert bounded_count(_slow(Person.objects.order_by("pk")), 50) is None
+    assert len(_counts(retried)) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
+@pytest.mark.django_db(transaction=True)
+def test_a_count_within_its_budget_is_never_remembered(twelve, register):
+    assert bounded_count(Person.objects.all(), 5000) == 12
+    register(id_number=make_id(seq=600), arrived_on=dt.date(2024, 1, 1))
+    assert bounded_count(Person.objects.all(), 5000) == 13
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
