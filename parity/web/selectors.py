@@ -69,6 +69,20 @@ def area_children_and_totals(user, node: Area, on: dt.date) -> tuple[list[dict],
 SNAPSHOT_FIGURES = (*Status.values, "floating")
 
 
+def in_scope_node(user, node: Area | None) -> bool:
+    """Whether the whole node is in the user's scope (so the snapshot's figures, which
+    count everyone of the node, are the user's to see)."""
+    return node is not None and Area.objects.restrict(user, "view").filter(pk=node.pk).exists()
+
+
+def area_totals_from(snapshot: Snapshot, node: Area) -> dict[str, int]:
+    """The node's people by status and the floating population, as the dashboard shows
+    them: read from the snapshot, not counted. Only for a node wholly in the user's
+    scope (``in_scope_node``)."""
+    own = indicators.figures(snapshot, node.code)
+    return {key: own.get(key, {}).get("", 0) for key in SNAPSHOT_FIGURES}
+
+
 def area_children_and_totals_from(
     snapshot: Snapshot, user, node: Area
 ) -> tuple[list[dict], dict[str, int]]:
@@ -78,8 +92,7 @@ def area_children_and_totals_from(
     scope (the snapshot counts everyone). "Registered" is the snapshot's: registered
     residents living here, as on the dashboard."""
     children = list(Area.objects.visible_to(user).filter(parent=node).order_by("code"))
-    own = indicators.figures(snapshot, node.code)
-    totals = {key: own.get(key, {}).get("", 0) for key in SNAPSHOT_FIGURES}
+    totals = area_totals_from(snapshot, node)
     if not children:
         return [], totals
     by_child = {

@@ -76,3 +76,33 @@ def test_a_node_above_the_users_scope_counts_only_the_users_people(login, owner,
         pytest.skip("the district is not shown to a grid worker")
     assert response.context["snapshot"] is None
     assert response.context["in_scope"] is False
+
+
+@pytest.mark.parametrize("user_name", ["city_official", "official", "owner"])
+def test_the_home_page_shows_the_same_figures_as_the_area_page_and_the_dashboard(
+    login, request, snapshot, user_name
+):
+    # Given: a snapshot, and a user of each scope (city, district, grid).
+    client = login(request.getfixturevalue(user_name))
+
+    # When: they open the home page, their area's page and its dashboard.
+    home = client.get(reverse("web:home"))
+    area = client.get(reverse("web:area_root"))
+    node = area.context["node"]
+    dashboard = _headlines(client.get(reverse("web:dashboard_node", args=[node.code])))
+
+    # Then: the three pages give the same people by status and floating population.
+    assert home.context["snapshot"] == snapshot
+    assert _statuses(home) == _statuses(area)
+    assert _statuses(home) == {k: dashboard[k] for k in ("inflow", "outflow", "registered")}
+    assert home.context["floating"] == dashboard["floating"]
+    assert sum(_statuses(home).values()) >= 1
+    assert snapshot.as_of.strftime("%Y-%m-%d") in home.content.decode()
+
+
+def test_without_a_snapshot_the_home_page_counts_the_users_people(
+    login, city_official, small_city
+):
+    response = login(city_official).get(reverse("web:home"))
+    assert response.context["snapshot"] is None
+    assert sum(_statuses(response).values()) >= 1

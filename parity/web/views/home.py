@@ -22,7 +22,12 @@ from parity.people.choices import Status
 from parity.people.selectors import people_by_status, recently_changed_people
 from parity.services.keygroups import work_list
 from parity.services.worklist_rows import person_rows
-from parity.web.selectors import area_children_and_totals, area_children_and_totals_from
+from parity.web.selectors import (
+    area_children_and_totals,
+    area_children_and_totals_from,
+    area_totals_from,
+    in_scope_node,
+)
 
 HOME_WORKLIST_ROWS = 5
 
@@ -37,8 +42,15 @@ def _worklist_preview(user) -> dict:
 
 @login_required
 def home(request):
-    today = timezone.localdate()
-    counts = people_by_status(request.user, today)
+    # The figures of the user's area are the dashboard's and the area page's (the newest
+    # snapshot), so that the three pages agree; counted only before any snapshot exists.
+    root = user_root_area(request.user)
+    snapshot = latest_snapshot() if in_scope_node(request.user, root) else None
+    if snapshot is not None:
+        assert root is not None  # in_scope_node holds for a node only
+        counts = area_totals_from(snapshot, root)
+    else:
+        counts = people_by_status(request.user, timezone.localdate())
     return render(
         request,
         "web/home.html",
@@ -48,7 +60,8 @@ def home(request):
             "statuses": [(s, counts[s.value]) for s in Status],
             "floating": counts["floating"],
             "recent": recently_changed_people(request.user),
-            "root": user_root_area(request.user),
+            "root": root,
+            "snapshot": snapshot,
         },
     )
 
@@ -63,7 +76,7 @@ def area_detail(request, code: str | None = None):
         node = Area.objects.visible_to(request.user).filter(code=code).first()
         if node is None:
             raise Http404
-    in_scope = Area.objects.restrict(request.user, "view").filter(pk=node.pk).exists()
+    in_scope = in_scope_node(request.user, node)
     # A node in the user's scope shows the dashboard's figures (the newest snapshot);
     # above the scope, or before any snapshot, the user's own people are counted.
     snapshot = latest_snapshot() if in_scope else None
