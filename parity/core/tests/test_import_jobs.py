@@ -9,6 +9,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks.backends.database.models import DBTaskResult
 from django_tasks.base import TaskResultStatus
@@ -19,9 +20,12 @@ from parity.core import import_jobs
 from parity.core.choices import ImportJobStatus, ImportKind
 from parity.core.models import AuditEvent, ImportJob, ImportMapping
 from parity.core.tests.test_export_jobs import run_queued_tasks
+from parity.indicators.models import Target
+from parity.indicators.tests.assessment_data import KUNDULUN, YEAR, make_indicator, write_xlsx
 from parity.people.imports import HEADERS, import_people
 from parity.people.models import Person
 from parity.people.tests.web import web_import
+from parity.services.models import ServiceEvent
 
 
 @pytest.fixture(autouse=True)
@@ -313,3 +317,64 @@ def test_the_people_import_reports_the_rows_read(owner, import_dir, tmp_path):
     import_people(path, acting_user=owner, on_rows=read.append)
 
     assert read == [3]
+
+
+def test_a_large_service_record_file_is_imported_by_the_worker_too(
+    client, owner, register, make_service
+):
+    make_service("health_record", {"min_stay_months": 6}, name="居民健康档案")
+    ids = [make_id(seq=seq) for seq in (101, 103, 105)]
+    for n, id_number in enumerate(ids):
+        register(name=f"甲{n}", id_number=id_number)
+    content = "身份证号码,服务项目,服务日期\n"
+    content += "".join(f"{id_number},health_record,2025-03-01\n" for id_number in ids)
+    client.force_login(owner)
+
+    response = web_import(
+        client,
+        SimpleUploadedFile("s.csv", content.encode("utf-8"), content_type="text/csv"),
+        url="services:import",
+    )
+
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("web:import_job", args=[job.pk])
+    assert not ServiceEvent.objects.exists()
+    run_queued_tasks()
+    job.refresh_from_db()
+    assert (job.status, job.kind, job.created, job.error_rows) == (
+        ImportJobStatus.DONE,
+        "services",
+        3,
+        0,
+    )
+    assert ServiceEvent.objects.count() == 3
+    assert reverse("services:import") in job_page(client, job)
+
+
+def test_an_all_or_nothing_import_with_a_bad_row_writes_nothing_in_the_background(
+    client, official, tmp_path
+):
+    make_indicator("vaccination", name="适龄儿童接种率", sort_order=1)
+    make_indicator("records", name="健康档案建档率", sort_order=2)
+    rows = [
+        [YEAR, KUNDULUN, "vaccination", "流动人口比率", 95, 1, "区级"],
+        [YEAR, KUNDULUN, "records", "流动人口比率", 90, 1, ""],
+        [YEAR, KUNDULUN, "no_such_indicator", "流动人口比率", 90, 1, ""],
+    ]
+    path = write_xlsx(tmp_path / "targets.xlsx", rows)
+    client.force_login(official)
+
+    with open(path, "rb") as handle:
+        web_import(client, handle, url="indicators:assessment_import")
+
+    job = ImportJob.objects.get()
+    assert (job.kind, job.all_or_nothing) == ("targets", True)
+    run_queued_tasks()
+    job.refresh_from_db()
+    assert (job.status, job.error_rows, job.created) == (ImportJobStatus.DONE, 1, 0)
+    assert not Target.objects.exists()
+    assert not ImportMapping.objects.exists()
+    page = job_page(client, job)
+    assert "有 1 行有错误,本次未导入任何数据。" in page
+    # The file waits for a corrected try, as after the same refusal in the request.
+    assert reverse("indicators:assessment_import_map", args=[job.token]) in page
