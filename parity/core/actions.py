@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks.base import Task
 
 from parity.accounts.permissions import in_scope
 from parity.core import import_jobs
@@ -63,6 +64,16 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _save_and_enqueue(job: ExportJob | ImportJob, task: Task) -> None:
+    """Save a new job and queue its task (which takes the job's id), in the caller's
+    transaction."""
+    job.full_clean()
+    job.save()
+    result = task.enqueue(job.pk)
+    job.task_id = str(result.id)
+    job.save(update_fields=["task_id"])
+
+
 def export_job_create(
     *,
     acting_user,
@@ -91,11 +102,7 @@ def export_job_create(
             role=role,
             rows_total=rows_estimate,
         )
-        job.full_clean()
-        job.save()
-        result = export_run.enqueue(job.pk)
-        job.task_id = str(result.id)
-        job.save(update_fields=["task_id"])
+        _save_and_enqueue(job, export_run)
         audit(
             acting_user=acting_user,
             action="export.queued",
@@ -126,7 +133,7 @@ def import_job_create(
     each column's field); the user's scope and role are kept, for the worker to check they
     have not changed."""
     importer = import_jobs.importer_for(kind)
-    area_code, role = import_jobs.scope_of(acting_user, importer.action)
+    area_code, role = scope_of(acting_user, importer.action)
     if not getattr(acting_user, "is_authenticated", False) or area_code == "-":
         raise PermissionDenied
     with transaction.atomic():
@@ -145,11 +152,7 @@ def import_job_create(
             role=role,
             rows_total=rows_estimate,
         )
-        job.full_clean()
-        job.save()
-        result = import_run.enqueue(job.pk)
-        job.task_id = str(result.id)
-        job.save(update_fields=["task_id"])
+        _save_and_enqueue(job, import_run)
         audit(
             acting_user=acting_user,
             action="import.queued",

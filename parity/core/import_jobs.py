@@ -26,9 +26,9 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from parity.accounts.permissions import scope_code
 from parity.core import crypto
 from parity.core.choices import ImportJobStatus, ImportKind
+from parity.core.export_jobs import scope_of
 from parity.core.imports import ImportFailed, ImportResult, RowError
 from parity.core.imports.headers import unknown_message
 from parity.core.imports.mapping import Importer, preview, remember_mapping
@@ -58,14 +58,6 @@ def importer_for(kind: str) -> Importer:
 def runs_in_background(data_rows: int) -> bool:
     """Whether a file of ``data_rows`` rows is too large to check or import in a request."""
     return data_rows > settings.PARITY_IMPORT_BACKGROUND_ROWS
-
-
-def scope_of(user, action: str) -> tuple[str, str]:
-    """(the area prefix the user may import into, ``-`` for none; their role) — what must
-    not change between asking for an import and its run."""
-    code = scope_code(user, action)
-    role = "superuser" if user.is_superuser else str(user.role)
-    return ("-" if code is None else code), role
 
 
 def own_jobs(user):

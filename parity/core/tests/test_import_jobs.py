@@ -5,7 +5,6 @@ the result a small file shows in the request, to that user alone."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 import pytest
@@ -24,6 +23,7 @@ from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import KUNDULUN, YEAR, make_indicator, write_xlsx
 from parity.people.imports import HEADERS, import_people
 from parity.people.models import Person
+from parity.people.tests.test_import_views import upload
 from parity.people.tests.web import web_import
 from parity.services.models import ServiceEvent
 
@@ -33,17 +33,6 @@ def import_dir(settings, tmp_path):
     settings.IMPORT_DIR = tmp_path / "imports"
     settings.PARITY_IMPORT_BACKGROUND_ROWS = 2
     return settings.IMPORT_DIR
-
-
-def upload(rows: list[dict[str, str]], name: str = "人员.csv") -> io.BytesIO:
-    text = io.StringIO()
-    out = csv.writer(text)
-    out.writerow(HEADERS)
-    for values in rows:
-        out.writerow([values.get(h, "") for h in HEADERS])
-    data = io.BytesIO(text.getvalue().encode("utf-8-sig"))
-    data.name = name
-    return data
 
 
 def person_row(seq: int, **extra) -> dict[str, str]:
@@ -67,9 +56,9 @@ BAD_ROWS = [
 ]
 
 
-def queue(client, user, rows=GOOD_ROWS, action: str = "import") -> ImportJob:
+def queue(client, user, rows=GOOD_ROWS, action: str = "import", change=None) -> ImportJob:
     client.force_login(user)
-    response = web_import(client, upload(rows), action=action)
+    response = web_import(client, upload("人员.csv", rows), action=action, change=change)
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("web:import_job", args=[job.pk])
@@ -146,7 +135,8 @@ def test_the_worker_imports_the_file_and_the_job_page_shows_the_result(client, o
 
 
 def test_a_check_over_the_threshold_runs_in_the_background_and_writes_nothing(client, owner):
-    job = queue(client, owner, action="check")
+    phone = HEADERS.index("联系电话")
+    job = queue(client, owner, action="check", change={phone: ""})  # phones not imported
 
     run_queued_tasks()
 
@@ -158,9 +148,14 @@ def test_a_check_over_the_threshold_runs_in_the_background_and_writes_nothing(cl
     page = job_page(client, job)
     assert "检查结果(尚未写入)" in page
     assert "将新增" in page
-    # The file still waits: back to the mapping step, where 导入 queues the import.
+    # The file still waits: back to the mapping step, with the columns the check used.
     map_url = reverse("people_io:import_map", args=[job.token])
-    assert map_url in page
+    assert f'action="{map_url}"' in page
+    back = client.post(map_url, {"header_row": 1, **columns(job)})
+    assert back.status_code == 200
+    assert back.context["page"].match.fields[phone] is None
+    assert job.fields[phone] == ""
+    # There, 导入 queues the import.
     response = client.post(map_url, {"header_row": 1, "action": "import", **columns(job)})
     second = ImportJob.objects.exclude(pk=job.pk).get()
     assert response["Location"] == reverse("web:import_job", args=[second.pk])
@@ -188,7 +183,7 @@ def test_a_file_under_the_threshold_is_imported_in_the_request(client, owner, se
     settings.PARITY_IMPORT_BACKGROUND_ROWS = 3
     client.force_login(owner)
 
-    response = web_import(client, upload(GOOD_ROWS))
+    response = web_import(client, upload("人员.csv", GOOD_ROWS))
 
     assert response.status_code == 200
     assert "导入完成" in response.content.decode()
@@ -247,7 +242,7 @@ def test_a_bad_file_in_the_background_gives_the_same_error_report_as_in_the_requ
 ):
     settings.PARITY_IMPORT_BACKGROUND_ROWS = 100
     client.force_login(owner)
-    in_request = web_import(client, upload(BAD_ROWS), action="check").content.decode()
+    in_request = web_import(client, upload("人员.csv", BAD_ROWS), action="check").content.decode()
     settings.PARITY_IMPORT_BACKGROUND_ROWS = 2
     job = queue(client, owner, rows=BAD_ROWS, action="check")
 
@@ -311,7 +306,7 @@ def test_a_job_runs_once(client, owner):
 
 def test_the_people_import_reports_the_rows_read(owner, import_dir, tmp_path):
     path = tmp_path / "人员.csv"
-    path.write_bytes(upload(GOOD_ROWS).getvalue())
+    path.write_bytes(upload("人员.csv", GOOD_ROWS).getvalue())
     read: list[int] = []
 
     import_people(path, acting_user=owner, on_rows=read.append)
