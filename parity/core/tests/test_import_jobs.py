@@ -373,3 +373,18 @@ def test_an_all_or_nothing_import_with_a_bad_row_writes_nothing_in_the_backgroun
     assert "有 1 行有错误,本次未导入任何数据。" in page
     # The file waits for a corrected try, as after the same refusal in the request.
     assert reverse("indicators:assessment_import_map", args=[job.token]) in page
+
+
+def test_a_job_asked_for_in_english_runs_and_shows_in_english(client, owner, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    job = queue(client, owner, rows=BAD_ROWS)
+    assert job.language == "en"
+    assert "Queued" in job_page(client, job)
+
+    run_queued_tasks()
+
+    page = job_page(client, job)
+    assert "Import: People" in page
+    assert "Import done" in page
+    assert "Import another file" in page
+    assert "电话号码格式不正确" not in page  # the worker's errors in the asker's language
