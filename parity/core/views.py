@@ -33,7 +33,7 @@ from parity.areas.models import Area
 from parity.core.actions import import_job_create
 from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
-from parity.core.import_jobs import runs_in_background, shown_result, unfinished_job
+from parity.core.import_jobs import own_jobs, runs_in_background, shown_result, unfinished_job
 from parity.core.imports import ACCEPT, ImportFailed
 from parity.core.imports.mapping import Importer, mapping_from_post, preview, remember_mapping
 from parity.core.params import query_area_code, query_date
@@ -326,6 +326,9 @@ class ImportPage:
         return upload, mapping
 
 
+RECENT_JOBS = 5
+
+
 def _import_scope(request: HttpRequest, page: ImportPage) -> str:
     scope = scope_code(request.user, page.importer.action)
     if scope is None:
@@ -334,7 +337,8 @@ def _import_scope(request: HttpRequest, page: ImportPage) -> str:
 
 
 def import_upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
-    """Step 1: the upload. The file waits, sealed, for the mapping step."""
+    """Step 1: the upload. The file waits, sealed, for the mapping step. Below the form, the
+    user's recent import jobs of this kind, to come back to one."""
     _import_scope(request, page)
     form = page.form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -342,6 +346,7 @@ def import_upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
         return redirect(page.map_url, token=token)
     context = import_context(form, None, "")
     context["import_page"] = page
+    context["jobs"] = own_jobs(request.user).filter(kind=page.importer.kind)[:RECENT_JOBS]
     return render(request, page.upload_template, context)
 
 

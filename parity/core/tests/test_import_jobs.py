@@ -388,3 +388,18 @@ def test_a_job_asked_for_in_english_runs_and_shows_in_english(client, owner, set
     assert "Import done" in page
     assert "Import another file" in page
     assert "电话号码格式不正确" not in page  # the worker's errors in the asker's language
+
+
+def test_the_upload_page_lists_the_users_own_recent_jobs_of_its_kind(client, owner, colleague):
+    job = queue(client, owner)
+    job_url = reverse("web:import_job", args=[job.pk])
+
+    mine = client.get(reverse("people_io:import")).content.decode()
+    services = client.get(reverse("services:import")).content.decode()
+    client.force_login(colleague)
+    theirs = client.get(reverse("people_io:import")).content.decode()
+
+    assert job_url in mine
+    assert "排队中" in mine
+    assert job_url not in services
+    assert job_url not in theirs
