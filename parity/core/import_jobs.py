@@ -5,9 +5,12 @@
 The job holds what the mapping step confirmed (the waiting upload's token, the header row,
 each column's field); the worker runs the same importer with them, as the user who asked,
 re-read when the job runs: deactivated, or moved to another scope or role since asking,
-they get nothing written. Each importer is all or nothing by its own rules (a refused file
-writes nothing; the people import on SQLite commits chunks of 20,000 rows, as it does in a
-request). After an import the mapping is kept and the upload deleted, as in a request.
+they get nothing written. Each importer keeps its own all-or-nothing rules, as in a
+request: a file refused whole writes nothing; service records, targets and the people
+import on PostgreSQL (the staging path) write the whole file in one transaction; the
+people import's row path (SQLite, or ``PARITY_IMPORT_STAGING`` off) commits chunks of
+20,000 rows and says which were saved when one fails. After an import the mapping is kept
+and the upload deleted, as in a request.
 The result the page shows is kept on the job: the counts plain, the first errors and
 warnings (names and ID numbers as typed) sealed; the error file is the user's, as today.
 """
@@ -38,7 +41,8 @@ from parity.core.uploads import pending_drop, pending_exists, pending_file
 
 logger = logging.getLogger(__name__)
 
-# Each kind's importer, named by path: core does not import the domain apps it serves.
+# Each kind's importer, named by path and imported when a job needs it: those modules
+# import core (its import kit, its models), so importing them here would be a cycle.
 IMPORTERS = {
     ImportKind.PEOPLE: "parity.people.imports.PEOPLE",
     ImportKind.SERVICES: "parity.services.imports.engine.SERVICES",
@@ -46,7 +50,8 @@ IMPORTERS = {
 }
 # How many errors and warnings a result shows on its page (all are in the error file).
 SHOWN_ERRORS = 100
-# Why a job wrote nothing (``ImportJob.error``), besides an exception's class name.
+# Why a job ended without running its import (``ImportJob.error``); when an exception
+# stopped it, the exception's class name.
 ACCESS_CHANGED = "access_changed"
 FILE_GONE = "file_gone"
 
