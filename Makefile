@@ -49,7 +49,7 @@ run: setup
 	$(BIN)/parity collectstatic --noinput --verbosity 0
 	$(BIN)/parity ensure_admin
 	@echo "Serving Parity on http://$(HOST):$(PORT)/ (with the background worker)"
-	# The worker (large exports) runs beside the web server and stops when it does.
+	# The worker (large exports and imports) runs beside the web server and stops when it does.
 	$(BIN)/parity worker --no-reload --verbosity 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/parity runserver $(HOST):$(PORT)

@@ -435,6 +435,11 @@ PARITY_LIST_COUNT_RETRY_S = envint("PARITY_LIST_COUNT_RETRY_S", 600)
 # The people import on PostgreSQL: through a staging table, merged set-based (true), or
 # chunk by chunk through the row writer (false; SQLite always uses it).
 PARITY_IMPORT_STAGING = envbool("PARITY_IMPORT_STAGING", True)
+# A file with more data rows than this is checked or imported by the worker, not inside the
+# import page's request (people, service records, targets).
+PARITY_IMPORT_BACKGROUND_ROWS = envint("PARITY_IMPORT_BACKGROUND_ROWS", 2000)
+if PARITY_IMPORT_BACKGROUND_ROWS < 0:
+    raise ImproperlyConfigured("PARITY_IMPORT_BACKGROUND_ROWS must not be negative")
 # API writes to an existing record without If-Match: accepted (false) or refused with 428.
 PARITY_API_REQUIRE_IF_MATCH = envbool("PARITY_API_REQUIRE_IF_MATCH", False)
 

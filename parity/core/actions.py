@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_tasks.base import Task
 
 from parity.accounts.permissions import in_scope
-from parity.core.choices import ExportFormat
+from parity.core import import_jobs
+from parity.core.choices import ExportFormat, ImportKind
 from parity.core.export_jobs import scope_of, seal_query
 from parity.core.logs import security_event
-from parity.core.models import ExportJob, audit
-from parity.core.tasks import export_run
+from parity.core.models import ExportJob, ImportJob, audit
+from parity.core.tasks import export_run, import_run
 
 # Never copied into audit rows: ciphertext and blind indexes.
 _SECRET_SUFFIXES = ("_enc", "_hash")
@@ -62,6 +64,16 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def _save_and_enqueue(job: ExportJob | ImportJob, task: Task) -> None:
+    """Save a new job and queue its task (which takes the job's id), in the caller's
+    transaction."""
+    job.full_clean()
+    job.save()
+    result = task.enqueue(job.pk)
+    job.task_id = str(result.id)
+    job.save(update_fields=["task_id"])
+
+
 def export_job_create(
     *,
     acting_user,
@@ -90,11 +102,7 @@ def export_job_create(
             role=role,
             rows_total=rows_estimate,
         )
-        job.full_clean()
-        job.save()
-        result = export_run.enqueue(job.pk)
-        job.task_id = str(result.id)
-        job.save(update_fields=["task_id"])
+        _save_and_enqueue(job, export_run)
         audit(
             acting_user=acting_user,
             action="export.queued",
@@ -102,5 +110,55 @@ def export_job_create(
             area_code=acting_user.area_code or "",
             after={"format": fmt, "rows_estimate": rows_estimate, "path": path},
             note=title[:255],
+        )
+    return job
+
+
+def import_job_create(
+    *,
+    acting_user,
+    kind: str,
+    token: str,
+    file_name: str,
+    header_row: int,
+    fields: list[str | None],
+    check_only: bool,
+    rows_estimate: int,
+    page_url: str,
+    all_or_nothing: bool,
+) -> ImportJob:
+    """Record a check or an import of a file too large for the request and enqueue its
+    task, in one transaction: the task row commits with the job or not at all. The job
+    holds the waiting upload's ``token`` and the mapping the user confirmed (``header_row``,
+    each column's field); the user's scope and role are kept, for the worker to check they
+    have not changed."""
+    importer = import_jobs.importer_for(kind)
+    area_code, role = scope_of(acting_user, importer.action)
+    if not getattr(acting_user, "is_authenticated", False) or area_code == "-":
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ImportJob(
+            requested_by=acting_user,
+            kind=ImportKind(kind),
+            check_only=check_only,
+            page_url=page_url,
+            all_or_nothing=all_or_nothing,
+            token=token,
+            file_name=file_name[:255],
+            header_row=header_row,
+            fields=[f or "" for f in fields],
+            language=translation.get_language() or "zh-hans",
+            area_code=area_code,
+            role=role,
+            rows_total=rows_estimate,
+        )
+        _save_and_enqueue(job, import_run)
+        audit(
+            acting_user=acting_user,
+            action="import.queued",
+            obj=job,
+            area_code=area_code,
+            after={"kind": kind, "check_only": check_only, "rows_estimate": rows_estimate},
+            note=file_name[:255],
         )
     return job

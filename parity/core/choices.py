@@ -22,3 +22,12 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", _("人员信息")
     SERVICES = "services", _("服务记录")
     TARGETS = "targets", _("考核目标")
+
+
+class ImportJobStatus(models.TextChoices):
+    """Where a large import run by the background worker stands."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在处理")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -48,10 +48,10 @@ PROGRESS_EVERY = 2000
 # --- who asked -----------------------------------------------------------------------------
 
 
-def scope_of(user) -> tuple[str, str]:
-    """(the area prefix the user may view, ``-`` for none; their role) — what must not
-    change between asking for an export and its run."""
-    code = scope_code(user, VIEW)
+def scope_of(user, action: str = VIEW) -> tuple[str, str]:
+    """(the area prefix where the user may ``action``, ``-`` for none; their role) — what
+    must not change between asking for a job (an export, an import) and its run."""
+    code = scope_code(user, action)
     role = "superuser" if user.is_superuser else str(user.role)
     return ("-" if code is None else code), role
 

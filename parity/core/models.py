@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parity.accounts.permissions import scope_code
-from parity.core.choices import ExportFormat, ExportStatus, ImportKind
+from parity.core.choices import ExportFormat, ExportStatus, ImportJobStatus, ImportKind
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -183,6 +183,83 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ImportJob(models.Model):
+    """A file import (people, service records, targets) too large to run inside a
+    request, run by the background worker (``parity.core.import_jobs``).
+
+    It holds what the mapping step confirmed (the waiting upload's ``token``, the header
+    row and each column's field) and who asked, re-checked when it runs: a user
+    deactivated, or moved to another area or role since, gets nothing written. The counts
+    are plain; the errors and warnings shown on the page (names, ID numbers as typed) are
+    sealed, like the error file the user downloads."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    kind = models.CharField(_("导入类型"), max_length=20, choices=ImportKind.choices)
+    check_only = models.BooleanField(_("仅检查"), default=False)
+    # The import page the job came from (its URL name) and whether it imports all or nothing.
+    page_url = models.CharField(_("导入页面"), max_length=100)
+    all_or_nothing = models.BooleanField(_("整个文件一起导入"), default=False)
+    token = models.CharField(_("待导入文件"), max_length=255)
+    file_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    header_row = models.PositiveIntegerField(_("表头所在行"))
+    fields = models.JSONField(_("各列对应模板列"), default=list, blank=True)
+    language = models.CharField(_("语言"), max_length=16)
+    # Who the user was when asking: the job runs only for the same scope and role.
+    area_code = models.CharField(_("区划代码"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=32, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已读行数"), default=0)
+    total_rows = models.PositiveIntegerField(_("数据行"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    error_rows = models.PositiveIntegerField(_("有错误的行"), default=0)
+    error_file = models.CharField(_("错误清单"), max_length=255, blank=True)
+    file_error = models.TextField(_("文件错误"), blank=True)
+    details_sealed = models.TextField(_("错误和提醒(加密)"), blank=True)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    error = models.CharField(_("错误代码"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "created_at"], name="core_importjob_user_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def checked_only(self) -> bool:
+        """As ``ImportResult.checked_only``: the result block reads the job as a result."""
+        return self.check_only
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)
 
 
 class ImportAlias(models.Model):

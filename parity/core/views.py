@@ -30,10 +30,11 @@ from django_stubs_ext import StrOrPromise
 from parity.accounts.permissions import VIEW, in_scope, scope_code
 from parity.areas.choices import Level
 from parity.areas.models import Area
+from parity.core.actions import import_job_create
 from parity.core.downloads import export_file
 from parity.core.forms import apply_errors
+from parity.core.import_jobs import own_jobs, runs_in_background, shown_result, unfinished_job
 from parity.core.imports import ACCEPT, ImportFailed
-from parity.core.imports.headers import unknown_message
 from parity.core.imports.mapping import Importer, mapping_from_post, preview, remember_mapping
 from parity.core.params import query_area_code, query_date
 from parity.core.uploads import (
@@ -287,9 +288,6 @@ def xlsx_response(
     )
 
 
-SHOWN_ERRORS = 100
-
-
 class ImportForm(forms.Form):
     """An uploaded file to import, refused before it is read when it is too large.
     Subclasses name the file (``file_label``)."""
@@ -314,18 +312,9 @@ class ImportForm(forms.Form):
 
 
 def import_context(form, result, file_error: str) -> dict:
-    """What an import page shows: the form, the counts, the first ``SHOWN_ERRORS`` bad
-    cells and warnings, the file with all of them, the columns not imported."""
-    return {
-        "form": form,
-        "result": result,
-        "file_error": file_error,
-        "errors": result.errors[:SHOWN_ERRORS] if result else [],
-        "warnings": result.warnings[:SHOWN_ERRORS] if result else [],
-        "more_errors": max(len(result.errors) - SHOWN_ERRORS, 0) if result else 0,
-        "error_file": result.error_file.name if result and result.error_file else "",
-        "ignored": unknown_message(result.ignored_columns) if result else "",
-    }
+    """What an import page shows: the form, the counts, the first bad cells and warnings,
+    the file with all of them, the columns not imported (``import_jobs.shown_result``)."""
+    return {"form": form, "result": result, "file_error": file_error, **shown_result(result)}
 
 
 @dataclass(frozen=True)
@@ -334,7 +323,9 @@ class ImportPage:
     upload (``upload_template``, at the URL named ``upload_url``) → the mapping step (the
     URL named ``upload_url`` + ``_map``: the first rows, the header row found and each
     column's proposed field, any of them changeable) → a check of the whole file (nothing
-    kept) → the import. ``all_or_nothing``: the import writes nothing when a row is bad."""
+    kept) → the import. ``all_or_nothing``: the import writes nothing when a row is bad.
+    A check or an import of a file past ``PARITY_IMPORT_BACKGROUND_ROWS`` data rows is an
+    import job (``parity.core.import_jobs``): the page sends the user to its progress."""
 
     importer: Importer
     title: str | Promise
@@ -361,6 +352,9 @@ class ImportPage:
         return upload, mapping
 
 
+RECENT_JOBS = 5
+
+
 def _import_scope(request: HttpRequest, page: ImportPage) -> str:
     scope = scope_code(request.user, page.importer.action)
     if scope is None:
@@ -369,7 +363,8 @@ def _import_scope(request: HttpRequest, page: ImportPage) -> str:
 
 
 def import_upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
-    """Step 1: the upload. The file waits, sealed, for the mapping step."""
+    """Step 1: the upload. The file waits, sealed, for the mapping step. Below the form, the
+    user's recent import jobs of this kind, to come back to one."""
     _import_scope(request, page)
     form = page.form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -377,24 +372,30 @@ def import_upload(request: HttpRequest, page: ImportPage) -> HttpResponse:
         return redirect(page.map_url, token=token)
     context = import_context(form, None, "")
     context["import_page"] = page
+    context["jobs"] = own_jobs(request.user).filter(kind=page.importer.kind)[:RECENT_JOBS]
     return render(request, page.upload_template, context)
 
 
 def import_mapping(request: HttpRequest, token: str, page: ImportPage) -> HttpResponse:
     """Steps 2–4 (``web/import_map.html``): the preview with the proposed mapping (the
     user may change any column and the header row), the check of the whole file (nothing
-    written), the import, after which the mapping is kept for the user's area."""
+    written), the import, after which the mapping is kept for the user's area. A large
+    file is checked or imported by the background worker: the page sends the user to the
+    job, and to the job still working on the file if they come back meanwhile."""
     user = request.user
     scope = _import_scope(request, page)
     if not pending_exists(token, user):
         raise Http404
+    waiting = unfinished_job(user, token)
+    if waiting is not None:
+        return redirect("web:import_job", pk=waiting.pk)
     importer = page.importer
     spec = importer.spec()
     action = request.POST.get("action", "") if request.method == "POST" else ""
     header_row, mapping = mapping_from_post(request.POST, spec.known)
     if action == "reread":
         mapping = None  # a new header row: propose the columns anew
-    result, file_error, shown = None, "", None
+    result, file_error, shown, job = None, "", None, None
     with pending_file(token, user) as path:
         try:
             shown = preview(
@@ -410,17 +411,33 @@ def import_mapping(request: HttpRequest, token: str, page: ImportPage) -> HttpRe
             except ImportFailed as exc:
                 result, file_error = exc.result, "; ".join(exc.messages)
         if shown is not None and action in ("check", "import") and not shown.match.missing:
-            try:
-                result = importer.run(
-                    path,
+            if runs_in_background(shown.data_rows):
+                job = import_job_create(
                     acting_user=user,
+                    kind=importer.kind,
+                    token=token,
+                    file_name=pending_name(token),
                     header_row=shown.match.first_row,
-                    mapping=dict(enumerate(shown.match.fields)),
+                    fields=list(shown.match.fields),
                     check_only=action == "check",
-                    error_format="xlsx",
+                    rows_estimate=shown.data_rows,
+                    page_url=page.upload_url,
+                    all_or_nothing=page.all_or_nothing,
                 )
-            except ImportFailed as exc:
-                result, file_error = exc.result, "; ".join(exc.messages)
+            else:
+                try:
+                    result = importer.run(
+                        path,
+                        acting_user=user,
+                        header_row=shown.match.first_row,
+                        mapping=dict(enumerate(shown.match.fields)),
+                        check_only=action == "check",
+                        error_format="xlsx",
+                    )
+                except ImportFailed as exc:
+                    result, file_error = exc.result, "; ".join(exc.messages)
+    if job is not None:
+        return redirect("web:import_job", pk=job.pk)
     # An all-or-nothing import with a bad row wrote nothing: the file stays for another try.
     refused = page.all_or_nothing and result is not None and bool(result.errors)
     imported = action == "import" and result is not None and not file_error and not refused

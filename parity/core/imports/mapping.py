@@ -38,8 +38,9 @@ class Importer:
     """One import as its pages and the command line run it: its ``kind`` (the alias
     table's and the saved mappings' key), the permission ``action`` it needs, its header
     ``spec`` and ``run(path, *, acting_user, header_row=None, mapping=None,
-    check_only=False, error_format="csv") -> ImportResult``, which refuses a whole file
-    with ``ImportFailed`` (its error file and audit event written)."""
+    check_only=False, error_format="csv", on_rows=None) -> ImportResult``, which refuses a
+    whole file with ``ImportFailed`` (its error file and audit event written) and calls
+    ``on_rows``, if it can, with the rows read so far."""
 
     kind: str
     action: str
@@ -98,6 +99,11 @@ class Preview:
     @property
     def unknown(self) -> str:
         return unknown_message(self.match.unknown)
+
+    @property
+    def data_rows(self) -> int:
+        """The rows under the header (blank ones included), as the import will read them."""
+        return max(self.sheet.total - self.match.row, 0)
 
     @property
     def header_rows(self) -> list[int]:

@@ -136,6 +136,9 @@ ROUTES: dict[str, dict[str, Door]] = {
     "web:export_detail": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
     "web:export_progress": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
     "web:export_download": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
+    # Import jobs, likewise the requester's alone (parity/core/tests/test_import_jobs.py).
+    "web:import_job": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
+    "web:import_job_progress": {"GET": read(kw=fixed(pk=987654), ok=(404,))},
     # --- web: people ------------------------------------------------------------------
     "web:person_list": {"GET": lst()},
     "web:person_register": {

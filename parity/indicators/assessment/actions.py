@@ -268,7 +268,9 @@ def _write(rows: list[TargetRow], result: ImportResult, *, acting_user, scope: s
     )
 
 
-def _run(path: Path, **options) -> ImportResult:
+def _run(path: Path, *, on_rows=None, **options) -> ImportResult:
+    # No rows-read progress: a target file (a row per area and indicator) is checked whole
+    # before anything is written, in moments.
     return targets_import(file=path, **options)
 
 

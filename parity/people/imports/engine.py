@@ -8,7 +8,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,6 +59,7 @@ def import_people(
     mapping: Mapping[int, str | None] | None = None,
     check_only: bool = False,
     error_format: str = "csv",
+    on_rows: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import people from a register (.csv, .xlsx or .xls): the header found under a
     title (or ``header_row``), its columns named through the alias table (or by
@@ -69,6 +70,7 @@ def import_people(
     ``ImportFailed`` before anything is written, after writing the error file
     (``error_format`` .csv or .xlsx) and an audit event. ``check_only`` runs the whole
     import and rolls it back: the result says what an import would do, nothing is kept.
+    ``on_rows`` is called with the rows read so far, once a chunk.
     Two paths write the good rows, with the same records, errors and audit events:
 
     - the **staging path** (PostgreSQL, unless ``staging=False`` or the setting
@@ -101,14 +103,15 @@ def import_people(
         synonyms=synonyms_for("people"),
         round_tripped=id_column_round_tripped(sheet, "身份证号码"),
     )
+    read = _Progress(progress, on_rows)
     if check_only:
         workers = 1
         with transaction.atomic():
-            _import(path, sheet, validator, acting_user, scope, result, progress, 1, staging)
+            _import(path, sheet, validator, acting_user, scope, result, read, 1, staging)
             transaction.set_rollback(True)
     else:
         try:
-            _import(path, sheet, validator, acting_user, scope, result, progress, workers, staging)
+            _import(path, sheet, validator, acting_user, scope, result, read, workers, staging)
         except (ValidationError, DatabaseError) as exc:
             raise _failed(path, exc, acting_user, scope, result, error_format) from exc
     result.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
@@ -151,7 +154,7 @@ def _import(
     acting_user,
     scope: str,
     result: ImportResult,
-    progress: bool,
+    progress: _Progress,
     workers: int | None,
     staging: bool | None,
 ) -> None:
@@ -166,9 +169,10 @@ def _import(
     with (
         _fewer_collections(),
         tqdm(
-            total=sheet.estimate, unit="行", desc=path.name, disable=not progress, leave=True
-        ) as bar,
+            total=sheet.estimate, unit="行", desc=path.name, disable=not progress.bar, leave=True
+        ) as shown,
     ):
+        bar = progress.over(shown)
         if staging:
             staged = StagingWriter(acting_user=acting_user, note=path.name, area_code=scope)
             chunks = _write_staged(sheet, validator, staged, workers, result, bar)
@@ -177,6 +181,28 @@ def _import(
         else:
             writer = PeopleWriter(acting_user=acting_user, note=path.name, area_code=scope)
             _write_rows(sheet, validator, writer, workers or 1, result, bar)
+
+
+class _Progress:
+    """The rows read so far, for the command line's progress bar (``bar``) and for the
+    caller's ``on_rows`` (a background job's page)."""
+
+    def __init__(self, bar: bool, on_rows: Callable[[int], None] | None) -> None:
+        self.bar = bar
+        self.on_rows = on_rows
+        self.shown: tqdm | None = None
+        self.read = 0
+
+    def over(self, shown: tqdm) -> _Progress:
+        self.shown = shown
+        return self
+
+    def update(self, rows: int) -> None:
+        if self.shown is not None:
+            self.shown.update(rows)
+        self.read += rows
+        if self.on_rows is not None:
+            self.on_rows(self.read)
 
 
 def _add(result: ImportResult, chunk: ChunkResult) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -325,6 +325,7 @@ def import_services(
     mapping: Mapping[int, str | None] | None = None,
     check_only: bool = False,
     error_format: str = "csv",
+    on_rows: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import service events from a register (.csv, .xlsx or .xls): the header found under
     a title (or ``header_row``), its columns named through the alias table (or by
@@ -335,7 +336,8 @@ def import_services(
     rows with warnings imported with them. The good rows are written in one transaction,
     chunk by chunk, each chunk with one audit event: a write that fails half-way writes
     nothing and says so. ``check_only`` runs it all and rolls it back. ``progress`` is
-    called with the number of rows done.
+    called with the number of rows done in each chunk, ``on_rows`` with the rows read so
+    far.
     """
     path = Path(path)
     scope = scope_code(acting_user, SERVE)
@@ -358,7 +360,7 @@ def import_services(
     )
     try:
         with transaction.atomic():
-            _import(table, checker, result, acting_user, scope, path.name, progress)
+            _import(table, checker, result, acting_user, scope, path.name, progress, on_rows)
             if check_only:
                 transaction.set_rollback(True)
     except DatabaseError as exc:
@@ -377,9 +379,17 @@ def import_services(
 
 
 def _import(
-    table, checker: ServiceRows, result: ImportResult, acting_user, scope: str, name: str, progress
+    table,
+    checker: ServiceRows,
+    result: ImportResult,
+    acting_user,
+    scope: str,
+    name: str,
+    progress,
+    on_rows: Callable[[int], None] | None,
 ) -> None:
     first_row: dict[tuple, int] = {}
+    read = 0
     for chunk in _chunks(table.rows, CHUNK_ROWS):
         parsed = [p for row, cells in chunk if (p := checker.parse(row, cells)) is not None]
         result.total_rows += len(parsed)
@@ -415,8 +425,11 @@ def _import(
         created, unchanged = _write(records, acting_user=acting_user, scope=scope, name=name)
         result.created += created
         result.unchanged += unchanged
+        read += len(chunk)
         if progress is not None:
             progress(len(chunk))
+        if on_rows is not None:
+            on_rows(read)
 
 
 def _plain(name: str) -> str:

@@ -1,5 +1,6 @@
-"""``parity worker``: runs the background tasks (large exports, the refresh button's indicator
-refresh, the duplicate sweep, deliveries to partner regions) from the database queue.
+"""``parity worker``: runs the background tasks (large exports and imports, the refresh
+button's indicator refresh, the duplicate sweep, deliveries to partner regions) from the
+database queue.
 
 django-tasks' own ``db_worker``, plus the heartbeat ``/health/`` checks: a thread touches
 ``PARITY_WORKER_HEARTBEAT_FILE`` while the process lives, a long export included."""
@@ -25,8 +26,8 @@ def _beat(stop: threading.Event, every: float) -> None:
 
 class Command(DatabaseWorkerCommand):
     help = (
-        "Run Parity's background tasks (large exports, indicator refreshes, duplicate sweeps, "
-        "deliveries to partner regions) from the database "
+        "Run Parity's background tasks (large exports and imports, indicator refreshes, "
+        "duplicate sweeps, deliveries to partner regions) from the database "
         "queue, touching the heartbeat file that /health/ checks. Run one or more next to "
         "the web server: `parity worker` (see README, Operations)."
     )
