@@ -100,9 +100,7 @@ def test_the_home_page_shows_the_same_figures_as_the_area_page_and_the_dashboard
     assert snapshot.as_of.strftime("%Y-%m-%d") in home.content.decode()
 
 
-def test_without_a_snapshot_the_home_page_counts_the_users_people(
-    login, city_official, small_city
-):
+def test_without_a_snapshot_the_home_page_counts_the_users_people(login, city_official, small_city):
     response = login(city_official).get(reverse("web:home"))
     assert response.context["snapshot"] is None
     assert sum(_statuses(response).values()) >= 1
