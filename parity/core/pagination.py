@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import OperationalError, connections, transaction
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def bounded_count(queryset, budget_ms: int) -> int | None:
     if connection.vendor != "postgresql" or budget_ms <= 0 or connection.in_atomic_block:
         return queryset.count()
     memo = _over_budget_key(queryset, budget_ms)
-    if cache.get(memo):
+    if memo is not None and cache.get(memo):
         return None
     try:
         with transaction.atomic(using=alias):
@@ -56,13 +57,17 @@ def bounded_count(queryset, budget_ms: int) -> int | None:
         if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
             raise
         logger.info("list count over its budget of %s ms: not counted", budget_ms)
-        cache.set(memo, True, settings.PARITY_LIST_COUNT_RETRY_S)
+        if memo is not None:
+            cache.set(memo, True, settings.PARITY_LIST_COUNT_RETRY_S)
         return None
 
 
-def _over_budget_key(queryset, budget_ms: int) -> str:
+def _over_budget_key(queryset, budget_ms: int) -> str | None:
     """The cache key remembering that this list (its SQL and parameters, on its
-    database) could not be counted within ``budget_ms``."""
+    database) could not be counted within ``budget_ms``; None for a list that is not a
+    queryset (one that counts itself, such as the age bands of the overdue children)."""
+    if not isinstance(queryset, QuerySet):
+        return None
     sql, params = queryset.order_by().query.sql_with_params()
     text = repr((queryset.db, budget_ms, sql, params)).encode()
     return "list-count-over-budget:" + hashlib.sha256(text).hexdigest()

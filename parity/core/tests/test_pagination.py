@@ -117,3 +117,23 @@ def test_the_people_list_says_the_total_was_not_counted(twelve, client, owner):
     assert twelve[0].name in html
     # Counted, the total shows as before.
     assert "共 12 人" in client.get(reverse("web:person_list")).content.decode()
+
+
+class _SelfCounting:
+    """A list that is not a queryset but counts itself in SQL (as the overdue children's
+    age bands do): the budget applies, there is no query to remember it by."""
+
+    db = "default"
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
+@pytest.mark.django_db(transaction=True)
+def test_a_list_that_counts_itself_is_counted_within_the_budget(twelve):
+    assert bounded_count(_SelfCounting(Person.objects.all()), 5000) == 12
+    assert bounded_count(_SelfCounting(_slow(Person.objects.all())), 50) is None
