@@ -256,3 +256,17 @@ def test_the_migration_fill_copies_birth_dates_and_drops_orphans(varied):
     assert not DoseDue.objects.filter(pk=orphan.pk).exists()
     assert not DoseDue.objects.exclude(birth_date=_person_birth_date()).exists()
     assert _new(children_overdue_rows(timezone.localdate())) == _old(timezone.localdate())
+
+
+def test_a_scope_of_no_one_lists_and_counts_nothing(varied):
+    """Bad input: the people of no scope (``restrict`` for a user without one) and an
+    area code no one lives in give an empty list and a count of 0, not an error."""
+    today = timezone.localdate()
+    for people in (Person.objects.none(), Person.objects.filter(area_code__startswith="9999")):
+        rows = children_overdue_rows(today, people=people)
+        assert rows.count() == 0
+        assert list(rows) == []
+        assert rows[0:50] == []
+        assert children_for_rows(rows[0:50]) == []
+    with pytest.raises(TypeError):
+        children_overdue_rows(today)[3]
