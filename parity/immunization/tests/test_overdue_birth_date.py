@@ -33,6 +33,8 @@ from parity.immunization.selectors import (
 )
 from parity.immunization.tests.conftest import months_ago
 from parity.people.models import Person
+from parity.services.keygroups import KEY_GROUPS
+from parity.services.selectors import group_members
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,40 @@ def test_a_scope_of_no_one_lists_and_counts_nothing(varied):
         assert children_for_rows(rows[0:50]) == []
     with pytest.raises(TypeError):
         children_overdue_rows(today)[3]
+
+
+@pytest.mark.parametrize("who", ["owner", "admin_user"])
+def test_the_key_group_page_pages_the_same_rows_as_its_whole_row_query(
+    client, varied, who, request
+):
+    """``/services/keygroups/vaccine_overdue/`` reads the overdue list's narrow rows: the
+    same members, order, ``since`` and ``detail`` as the group's own query."""
+    user = request.getfixturevalue(who)
+    today = timezone.localdate()
+    scope = "" if user.is_superuser else user.area.code
+    group = KEY_GROUPS["vaccine_overdue"]
+    expected = [
+        (p.pk, p.since, p.detail)
+        for p in group_members("vaccine_overdue", today, area_code=scope).order_by(
+            *group.member_order
+        )
+    ]
+    assert expected
+    client.force_login(user)
+    response = client.get(reverse("services:keygroup_members", args=["vaccine_overdue"]))
+    page = response.context["page"]
+    assert [(p.pk, p.since, p.detail) for p in page.object_list] == expected
+    assert page.paginator.count == len(expected)
+    # Another area chosen inside the scope: the same as the group's query for it.
+    if user.is_superuser:
+        other = [
+            p.pk
+            for p in group_members("vaccine_overdue", today, area_code=OTHER_GRID).order_by(
+                *group.member_order
+            )
+        ]
+        response = client.get(
+            reverse("services:keygroup_members", args=["vaccine_overdue"]), {"area": OTHER_GRID}
+        )
+        assert [p.pk for p in response.context["page"].object_list] == other
+        assert other
