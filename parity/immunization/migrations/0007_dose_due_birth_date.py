@@ -1,10 +1,15 @@
 """The child's birth date on each pending dose (``DoseDue.birth_date``) and the index the
 overdue list reads by age band.
 
-The column is filled from ``people_person`` by one set-based ``UPDATE … FROM`` (a hash join
-on PostgreSQL, no per-row work in Python), then made NOT NULL (a scan, no rewrite). Rows
-whose person is gone (derived rows, no database foreign key) are dropped first, as the
-nightly refresh would."""
+The column is filled set-based from ``people_person``, then made NOT NULL (a scan, no
+rewrite). On PostgreSQL the table's rows are copied with the birth date joined
+(``CREATE TEMP TABLE … AS SELECT``, one hash join), the table truncated and the copy
+inserted back: about half the time of an ``UPDATE … FROM`` of every row on the scale-1
+city's 3.5 million rows (87 s against 161 s, on a loaded machine), and no dead copy of
+each row left behind for VACUUM. Rows whose person is gone (derived rows, no database
+foreign key) are dropped, as the nightly refresh would. The migration holds the table's
+lock throughout (the ``ADD COLUMN``'s, as any migration of it does): readers of the
+pending doses wait for it."""
 
 from django.db import migrations, models
 
@@ -12,23 +17,30 @@ from django.db import migrations, models
 def fill(apps, schema_editor):
     connection = schema_editor.connection
     quote = connection.ops.quote_name
-    due = quote(apps.get_model("immunization", "DoseDue")._meta.db_table)
+    model = apps.get_model("immunization", "DoseDue")
+    due = quote(model._meta.db_table)
     person = quote(apps.get_model("people", "Person")._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {due} WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {person} AS p WHERE p.id = {due}.person_id)"
-        )
-        if connection.vendor == "postgresql":
+        if connection.vendor != "postgresql":
             cursor.execute(
-                f"UPDATE {due} AS d SET birth_date = p.birth_date "
-                f"FROM {person} AS p WHERE p.id = d.person_id"
+                f"DELETE FROM {due} WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {person} AS p WHERE p.id = {due}.person_id)"
             )
-        else:
             cursor.execute(
                 f"UPDATE {due} SET birth_date = "
                 f"(SELECT p.birth_date FROM {person} AS p WHERE p.id = {due}.person_id)"
             )
+            return
+        columns = [f.column for f in model._meta.concrete_fields if f.name != "birth_date"]
+        listed = ", ".join(quote(c) for c in columns)
+        cursor.execute(
+            "CREATE TEMP TABLE dose_due_fill ON COMMIT DROP AS "
+            f"SELECT {', '.join(f'd.{quote(c)}' for c in columns)}, p.birth_date "
+            f"FROM {due} AS d JOIN {person} AS p ON p.id = d.person_id"
+        )
+        cursor.execute(f"TRUNCATE {due}")
+        cursor.execute(f"INSERT INTO {due} ({listed}, birth_date) SELECT * FROM dose_due_fill")
+        cursor.execute("DROP TABLE dose_due_fill")
 
 
 class Migration(migrations.Migration):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -274,6 +275,10 @@ def test_a_scope_of_no_one_lists_and_counts_nothing(varied):
         children_overdue_rows(today)[3]
 
 
+def _member(person: Any) -> tuple:
+    return (person.pk, person.since, person.detail)
+
+
 @pytest.mark.parametrize("who", ["owner", "admin_user"])
 def test_the_key_group_page_pages_the_same_rows_as_its_whole_row_query(
     client, varied, who, request
@@ -285,7 +290,7 @@ def test_the_key_group_page_pages_the_same_rows_as_its_whole_row_query(
     scope = "" if user.is_superuser else user.area.code
     group = KEY_GROUPS["vaccine_overdue"]
     expected = [
-        (p.pk, p.since, p.detail)
+        _member(p)
         for p in group_members("vaccine_overdue", today, area_code=scope).order_by(
             *group.member_order
         )
@@ -294,7 +299,7 @@ def test_the_key_group_page_pages_the_same_rows_as_its_whole_row_query(
     client.force_login(user)
     response = client.get(reverse("services:keygroup_members", args=["vaccine_overdue"]))
     page = response.context["page"]
-    assert [(p.pk, p.since, p.detail) for p in page.object_list] == expected
+    assert [_member(p) for p in page.object_list] == expected
     assert page.paginator.count == len(expected)
     # Another area chosen inside the scope: the same as the group's query for it.
     if user.is_superuser:
