@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from parity.conftest import COMMUNITY, OTHER_GRID, SISTER_GRID
-from parity.dedup.actions import pair_merge
+from parity.dedup.actions import pair_merge, pair_unmerge
 from parity.dedup.models import DuplicatePair
 from parity.immunization.actions import vaccination_record
 from parity.immunization.due import dose_due_refresh_all, dose_due_refresh_person
@@ -238,6 +238,41 @@ def test_a_merge_taking_the_other_birth_date_moves_the_survivor(child, admin_use
 
 def _person_birth_date():
     return Subquery(Person.objects.filter(pk=OuterRef("person_id")).values("birth_date")[:1])
+
+
+def test_an_undone_merge_gives_each_child_their_own_birth_date_back(child, admin_user):
+    today = timezone.localdate()
+    survivor = child(months_ago(50), name="撤销甲")
+    merged = child(months_ago(6), name="撤销乙")
+    own = survivor.birth_date
+    # Registered by an import (no signals): no rows until the nightly refresh, so the
+    # merge has none to drop and none to compute again.
+    DoseDue.objects.filter(person__in=[survivor, merged]).delete()
+    low, high = sorted([survivor, merged], key=lambda p: p.pk)
+    pair = DuplicatePair.objects.filter(low_id=low.pk, high_id=high.pk).first()
+    if pair is None:
+        pair = DuplicatePair.objects.create(
+            low_id=low.pk,
+            high_id=high.pk,
+            score=0.9,
+            area_low=low.area_code,
+            area_high=high.area_code,
+        )
+    merge = pair_merge(
+        acting_user=admin_user, pair=pair, survivor_id=survivor.pk, winners={"id_number": merged.pk}
+    )
+    # A nightly refresh between the merge and its undo writes the survivor's rows with the
+    # birth date taken from the other.
+    dose_due_refresh_all(on=today)
+
+    pair_unmerge(acting_user=admin_user, merge=merge)
+
+    dates = set(DoseDue.objects.filter(person=survivor).values_list("birth_date", flat=True))
+    assert dates == {own}
+    assert Person.objects.get(pk=survivor.pk).birth_date == own
+    rows = {row["pk"]: row for row in children_overdue_rows(today)}
+    assert rows[survivor.pk]["band"] == 1
+    assert _new(children_overdue_rows(today)) == _old(today)
 
 
 def test_the_refresh_copies_every_child_birth_date(varied):
