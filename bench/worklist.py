@@ -324,10 +324,10 @@ def generate(people: int) -> dict[str, int]:
         "doses due",
         f"""
         INSERT INTO immunization_dosedue (person_id, vaccine_id, dose, due_on, earliest_on,
-            overdue_on, skin_test, computed_on, area_code)
-        SELECT id, vaccine, dose, due, due, due + 30, false, {on}, area_code
+            overdue_on, skin_test, computed_on, area_code, birth_date)
+        SELECT id, vaccine, dose, due, due, due + 30, false, {on}, area_code, birth_date
         FROM (
-            SELECT p.id, p.area_code,
+            SELECT p.id, p.area_code, p.birth_date,
                 (SELECT array_agg(id ORDER BY id) FROM immunization_vaccine)
                     [1 + (p.id + k) % (SELECT count(*) FROM immunization_vaccine)] AS vaccine,
                 1 + floor(bench_r(p.id, 50 + k) * 3)::int AS dose,

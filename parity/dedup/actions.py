@@ -34,7 +34,7 @@ from parity.dedup.moves import (
     serialize_row,
 )
 from parity.dedup.selectors import possible_duplicates, warning_text
-from parity.immunization.due import dose_due_refresh_person
+from parity.immunization.due import dose_due_follow_birth_date, dose_due_refresh_person
 from parity.immunization.models import ScheduleDose, VaccinationRecord
 from parity.maternal.due import is_child, refresh_child
 from parity.people.models import Person, Residence
@@ -216,6 +216,8 @@ def _refresh_dues(person: Person, had_dues: bool) -> None:
         return
     if had_dues or VaccinationRecord.objects.filter(person=person).exists():
         dose_due_refresh_person(person)
+    else:  # rows written since (a nightly refresh) with the birth date an undo restored
+        dose_due_follow_birth_date(person)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ class ImmunizationConfig(AppConfig):
 
     def ready(self) -> None:
         # AppConfig.ready: these modules import models, which need the app registry ready
-        from parity.immunization.due import new_child_schedule
+        from parity.immunization.due import new_child_schedule, person_birth_date_saved
         from parity.immunization.keygroups import register as register_key_groups
         from parity.immunization.selectors import up_to_date_q
         from parity.people.models import Person
@@ -21,3 +21,6 @@ class ImmunizationConfig(AppConfig):
         register_record_page("vaccination", "immunization:person", _("儿童预防接种页"))
         register_key_groups()
         post_save.connect(new_child_schedule, sender=Person, dispatch_uid="immunization_new_child")
+        post_save.connect(
+            person_birth_date_saved, sender=Person, dispatch_uid="immunization_birth_date"
+        )

@@ -37,6 +37,7 @@ COLUMNS = (
     "skin_test",
     "computed_on",
     "area_code",
+    "birth_date",
 )
 
 
@@ -60,6 +61,7 @@ def _rows(
             p.skin_test,
             on,
             area_code,
+            birth_date,
         )
 
 
@@ -103,6 +105,34 @@ def dose_due_refresh_person(
     DoseDue.objects.filter(person_id=person.pk).delete()
     DoseDue.objects.bulk_create([DoseDue(**dict(zip(COLUMNS, row, strict=True))) for row in rows])
     return len(rows)
+
+
+def dose_due_follow_birth_date(person: Person) -> bool:
+    """A child's rows written with another birth date than the person's (a corrected birth
+    date, a merge's or its undo's) are computed again at once: the overdue list reads the
+    age bands from ``DoseDue.birth_date`` and the doses' dates follow the birth date.
+    One indexed ``EXISTS`` when nothing changed; True when the rows were rebuilt."""
+    stale = DoseDue.objects.filter(person_id=person.pk).exclude(birth_date=person.birth_date)
+    if not stale.exists():
+        return False
+    today = timezone.localdate()
+    if _years_before(today, 18) < person.birth_date <= today:
+        dose_due_refresh_person(person, on=today)
+    else:  # no longer a child (or not born): the refresh keeps no rows for them
+        DoseDue.objects.filter(person_id=person.pk).delete()
+    return True
+
+
+def person_birth_date_saved(
+    sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs
+) -> None:
+    """``Person``'s ``post_save`` (connected by the app's ``ready``): a saved birth date
+    that differs from the child's pending doses' rebuilds them. Bulk paths that write
+    people without signals never change an existing person's birth date (an import keeps
+    it: it comes from the ID number), and the nightly refresh copies it for everyone."""
+    if created or raw or (update_fields is not None and "birth_date" not in update_fields):
+        return
+    dose_due_follow_birth_date(instance)
 
 
 @dataclass
@@ -180,8 +210,8 @@ def _insert(rows: list[tuple]) -> None:
     # Every value is a number, a date, a boolean or an area code: nothing to escape.
     data = "".join(
         f"{p}\t{v}\t{d}\t{due}\t{early}\t{late if late is not None else chr(92) + 'N'}\t"
-        f"{'t' if skin else 'f'}\t{on}\t{area}\n"
-        for p, v, d, due, early, late, skin, on, area in rows
+        f"{'t' if skin else 'f'}\t{on}\t{area}\t{birth}\n"
+        for p, v, d, due, early, late, skin, on, area, birth in rows
     )
     with connection.cursor() as cursor:
         copy_payload(cursor, DoseDue._meta.db_table, COLUMNS, data.encode("ascii"))

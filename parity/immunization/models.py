@@ -442,6 +442,11 @@ class DoseDue(models.Model):
     skin_test = models.BooleanField(_("需先皮试"), default=False)
     computed_on = models.DateField(_("计算日期"))
     area_code = models.CharField(_("区划代码"), max_length=20)
+    # The child's birth date, copied from ``Person`` (the refresh, one child's rebuild and
+    # a corrected birth date write it: ``due.dose_due_follow_birth_date``): the overdue
+    # list's age bands and age limits are then read from this table's index alone,
+    # instead of joining every overdue dose of the city to its child.
+    birth_date = models.DateField(_("出生日期"))
 
     objects = DoseDueQuerySet.as_manager()
     area_code_field = "area_code"
@@ -457,6 +462,15 @@ class DoseDue(models.Model):
             # one child reads one index range instead of every overdue dose of the city
             # (which PostgreSQL chose with the single-column index, for ORDER BY … LIMIT 1).
             models.Index(fields=["person", "overdue_on"], name="immunization_due_person_od"),
+            # The overdue list by age band (``selectors.children_overdue_rows``): a band's
+            # overdue doses, with the columns its age limits test and its children's ids,
+            # are one range of this index (an index-only scan on PostgreSQL; SQLite
+            # ignores ``include``).
+            models.Index(
+                fields=["birth_date", "overdue_on"],
+                include=["person", "vaccine", "dose"],
+                name="immunization_due_birth_od",
+            ),
         ]
         # No unique (person, vaccine, dose): the engine gives one row per series, and a
         # unique index checked against the rows deleted in the same transaction doubled

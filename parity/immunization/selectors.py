@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -229,11 +231,12 @@ OVERDUE_FIGURES = ("overdue_since", "overdue_latest", "overdue_count", "band")
 
 class BandedRows:
     """The narrow rows of ``children_overdue`` for a list page: one query per age band
-    (under two, preschool, older), each grouping only its band's children, read in the
-    list's order band after band. The first page of a district's or the city's list then
-    groups the pending doses of its youngest children only (the band a page needs), not
-    the 2.3 million of every child under 18. Sliced and counted like a queryset
-    (``BoundedCountPaginator``: the count is the bands' counts, within the budget)."""
+    (under two, preschool, older), each grouping only its band's pending doses, read in
+    the list's order band after band. The first page of a district's or the city's list
+    then groups the overdue doses of its youngest children only (the band a page needs),
+    not the 2.3 million of every child under 18. Sliced and counted like a queryset
+    (``BoundedCountPaginator``: the count is the bands' counts, within the budget). Each
+    band's rows name the child ``person_id``; they are handed out with it as ``pk``."""
 
     query = None  # counted by the paginator as a queryset is
 
@@ -241,15 +244,36 @@ class BandedRows:
         self.bands = bands
         self.db = bands[0].db
 
+    @staticmethod
+    def _row(row: dict) -> dict:
+        named = dict(row)  # a copy: a band read twice hands out its cached rows again
+        named["pk"] = named.pop("person_id")
+        return named
+
     def count(self) -> int:
-        return sum(band.count() for band in self.bands)
+        """The bands' counts added up in one statement: under the paginator's budget (a
+        ``statement_timeout``) a city's list too long to count costs the budget once, not
+        once per band."""
+        parts = []
+        for band in self.bands:
+            try:
+                parts.append(band.order_by().query.sql_with_params())
+            except EmptyResultSet:  # a scope of no one (``.none()``): nothing to count
+                continue
+        if not parts:
+            return 0
+        sql = " + ".join(f"(SELECT COUNT(*) FROM ({part}) AS band)" for part, _params in parts)
+        params = [value for _part, values in parts for value in values]
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT {sql}", params)
+            return cursor.fetchone()[0]
 
     def __len__(self) -> int:
         return self.count()
 
     def __iter__(self):
         for band in self.bands:
-            yield from band
+            yield from map(self._row, band)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step is not None:
@@ -262,7 +286,7 @@ class BandedRows:
             if stop <= start:
                 break
             got = list(band[start:stop])
-            rows += got
+            rows += map(self._row, got)
             if len(got) == stop - start:
                 break
             # The band ended within the slice, or before it began (then count it).
@@ -278,25 +302,39 @@ def children_overdue_rows(
     limits: AgeLimits | None = None,
 ) -> BandedRows:
     """The list of ``children_overdue`` as narrow rows (``pk``, ``overdue_since``,
-    ``overdue_latest``, ``overdue_count``, ``band``), in the same order: the pending doses
-    are grouped by child id and band alone, so a district's or the city's list groups a
-    few columns instead of every child's whole row, one band at a time. A page of them
-    becomes people with ``children_for_rows``."""
+    ``overdue_latest``, ``overdue_count``, ``band``), in the same order, one band at a
+    time. A band's rows are its overdue doses grouped by child, read by the child's birth
+    date copied on each dose (``DoseDue.birth_date``: the band and the age limits are one
+    range of the index on it, with no join to the child); the people of the scope and its
+    filters are a semi-join on the child's id, narrowed to the band's birth dates as well.
+    A page of them becomes people with ``children_for_rows``."""
     people = people if people is not None else Person.objects.all()
     limits = limits or age_limits(on)
     urgent = add_months(on, -URGENT_UNDER_MONTHS)
     preschool = add_months(on, -PRESCHOOL_UNDER_MONTHS)
+    doses = DoseDue.objects.filter(
+        still_given_q(on, prefix="", birth="birth_date", limits=limits), overdue_on__lte=on
+    )
+    # The oldest band ends where the catch-up does (the doses' own filter says so too):
+    # said here as well, the people of the semi-join are the children, not every adult.
+    oldest = Q(birth_date__gt=add_months(on, -limits.catch_up_months)) if limits else Q()
     ranges = [
-        Q(birth_date__gt=urgent),
-        Q(birth_date__gt=preschool, birth_date__lte=urgent),
-        Q(birth_date__lte=preschool),
+        (0, Q(birth_date__gt=urgent)),
+        (1, Q(birth_date__gt=preschool, birth_date__lte=urgent)),
+        (2, Q(birth_date__lte=preschool) & oldest),
     ]
     return BandedRows(
         [
-            children_overdue(on, people=people.filter(band), limits=limits).values(
-                "pk", *OVERDUE_FIGURES
+            doses.filter(band_range, person__in=people.filter(band_range).values("pk"))
+            .values("person_id")
+            .annotate(
+                overdue_since=Min("overdue_on"),
+                overdue_latest=Max("overdue_on"),
+                overdue_count=Count("*"),  # every dose row: no column outside the index
+                band=Value(band, output_field=IntegerField()),
             )
-            for band in ranges
+            .order_by("-overdue_latest", "person_id")
+            for band, band_range in ranges
         ]
     )
 

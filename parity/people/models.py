@@ -159,7 +159,14 @@ class Person(TimeStamped):
             area_code_index("people_person_area"),
             area_code_index("people_person_status_area", "status"),
             models.Index(fields=["phone_hash"], name="people_person_phone_hash"),
-            models.Index(fields=["birth_date"], name="people_person_birth"),
+            # By birth date, with the scope's column and the id: the age bands of the
+            # overdue children (``immunization.selectors.children_overdue_rows``) are the
+            # children of a band in the scope, read from this index alone on PostgreSQL
+            # (an index-only scan of 130,000 entries for the city's youngest band instead
+            # of their rows scattered over the 1 GB table). SQLite ignores ``include``.
+            models.Index(
+                fields=["birth_date"], include=["id", "area_code"], name="people_person_birth_area"
+            ),
             # The home page's "recently changed": read backwards, the newest rows of a
             # district or the city come first instead of sorting all of them (3-5 s at
             # scale 1); an import appends at its right edge.
@@ -170,7 +177,7 @@ class Person(TimeStamped):
             models.Index(fields=["area_code", "name", "id"], name="people_person_list"),
             # The people list sorted by name (``?sort=name``, either way): 50 rows of this
             # index, filtered to the scope, instead of a sort of every person in it.
-            # (By birth date: ``people_person_birth``.)
+            # (By birth date: ``people_person_birth_area``.)
             models.Index(fields=["name", "id"], name="people_person_name"),
             # The floating population (a quarter of the people) with every column the
             # report, the key groups and the indicators filter it on: on PostgreSQL those

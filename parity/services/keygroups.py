@@ -69,6 +69,13 @@ class KeyGroup:
     details_for: Callable[[list[int], dt.date], dict[int, str]] | None = None
     # The members page's order when the group's query annotates a better one.
     order: tuple[str, ...] = ()
+    # A members page paged as narrow rows, for a group whose whole-row query groups the
+    # city's records before a page is cut (the children overdue for a vaccine):
+    # ``page_rows(on, people)`` gives rows with ``pk`` in ``order``, sliced and counted as
+    # a queryset, and ``page_people(rows, on)`` the page's people from them with ``since``
+    # and ``detail``. The export and the work list keep ``build``.
+    page_rows: Callable[[dt.date, QuerySet[Person]], Any] | None = None
+    page_people: Callable[[Any, dt.date], list[Any]] | None = None
 
     @property
     def member_order(self) -> tuple[str, ...]:

@@ -143,6 +143,7 @@ def every_record(histories, service_type, areas):
         earliest_on=day + dt.timedelta(days=30),
         computed_on=day,
         area_code=area,
+        birth_date=second.birth_date,
     )
     campaign = Campaign.objects.create(
         name="麻疹强化免疫", vaccine=vaccine, area=areas[GRID], area_code=area

@@ -71,6 +71,7 @@ def _stale(person: Person, vaccine: str, overdue_on: dt.date) -> None:
         overdue_on=overdue_on,
         computed_on=overdue_on,
         area_code=person.area_code,
+        birth_date=person.birth_date,
     )
 
 

@@ -55,7 +55,8 @@ def keygroup_members(request, code: str):
         raise Http404
     area = chosen_area(request)
     on = as_of(request)
-    chosen = group_members(code, on, area_code=_area_code(request, area))
+    area_code = _area_code(request, area)
+    chosen = group_members(code, on, area_code=area_code)
     chosen = chosen.order_by(*KEY_GROUPS[code].member_order)  # type: ignore[misc]
     if request.GET.get("format") == "xlsx":
         return export_file(
@@ -66,6 +67,13 @@ def keygroup_members(request, code: str):
             rows=people_rows(chosen, "since", "detail"),
             count=chosen,
         )
+    if group.page_rows is not None and group.page_people is not None:
+        # Narrow rows paged, then the page's people read by id (the group's own path).
+        people = Person.objects.filter(area_code__startswith=area_code)
+        page = paginate(request, group.page_rows(on, people))
+        page.object_list = group.page_people(page.object_list, on)
+    else:
+        page = paginate(request, chosen)
     return render(
         request,
         "services/keygroup_members.html",
@@ -73,7 +81,7 @@ def keygroup_members(request, code: str):
             "group": group,
             "area": area,
             "on": on,
-            "page": paginate(request, chosen),
+            "page": page,
             "choices": area_choices(request.user),
         },
     )
