@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_area_path'),
-        ('people', '0008_employment_list_order_index'),
+        ('people', '0009_person_permit_eligible_on'),
     ]
 
     # The new index is built before the old one goes (one CREATE INDEX over the people:
