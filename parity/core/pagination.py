@@ -64,13 +64,17 @@ def bounded_count(queryset, budget_ms: int) -> int | None:
 
 def _over_budget_key(queryset, budget_ms: int) -> str | None:
     """The cache key remembering that this list (its SQL and parameters, on its
-    database) could not be counted within ``budget_ms``; None for a list that is not a
-    queryset (one that counts itself, such as the age bands of the overdue children)."""
-    if not isinstance(queryset, QuerySet):
+    database) could not be counted within ``budget_ms``. A list that is not a queryset
+    but counts itself (the age bands of the overdue children) names itself by its
+    ``count_key()``; without one it is not remembered (None)."""
+    if isinstance(queryset, QuerySet):
+        sql, params = queryset.order_by().query.sql_with_params()
+        text = repr((queryset.db, budget_ms, sql, params))
+    elif callable(getattr(queryset, "count_key", None)):
+        text = repr((budget_ms, queryset.count_key()))
+    else:
         return None
-    sql, params = queryset.order_by().query.sql_with_params()
-    text = repr((queryset.db, budget_ms, sql, params)).encode()
-    return "list-count-over-budget:" + hashlib.sha256(text).hexdigest()
+    return "list-count-over-budget:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 class UncountedPage(Page):

@@ -268,6 +268,17 @@ class BandedRows:
             cursor.execute(f"SELECT {sql}", params)
             return cursor.fetchone()[0]
 
+    def count_key(self) -> str:
+        """What identifies this list for the paginator's memo of counts over the budget
+        (``core.pagination``): the bands' SQL and parameters."""
+        parts = []
+        for band in self.bands:
+            try:
+                parts.append(band.order_by().query.sql_with_params())
+            except EmptyResultSet:
+                parts.append(("", ()))
+        return repr((self.db, parts))
+
     def __len__(self) -> int:
         return self.count()
 

@@ -137,3 +137,18 @@ class _SelfCounting:
 def test_a_list_that_counts_itself_is_counted_within_the_budget(twelve):
     assert bounded_count(_SelfCounting(Person.objects.all()), 5000) == 12
     assert bounded_count(_SelfCounting(_slow(Person.objects.all())), 50) is None
+
+
+class _SelfCountingWithKey(_SelfCounting):
+    def count_key(self) -> str:
+        return str(self.queryset.query)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
+@pytest.mark.django_db(transaction=True)
+def test_a_list_that_counts_itself_and_names_itself_is_remembered_over_the_budget(twelve):
+    slow = _SelfCountingWithKey(_slow(Person.objects.all()))
+    assert bounded_count(slow, 50) is None
+    with CaptureQueriesContext(connection) as again:
+        assert bounded_count(_SelfCountingWithKey(_slow(Person.objects.all())), 50) is None
+    assert _counts(again) == []
