@@ -122,9 +122,7 @@ def _done(antenatal_visits: QuerySet, postpartum_visits: QuerySet):
     for pregnancy_id, point, day in visits.iterator(chunk_size=CHUNK):
         antenatal.setdefault(pregnancy_id, {})[point] = day
     postpartum: dict[int, dict[str, dt.date]] = {}
-    completed = postpartum_visits.filter(completed=True).values_list(
-        "pregnancy_id", "kind", "date"
-    )
+    completed = postpartum_visits.filter(completed=True).values_list("pregnancy_id", "kind", "date")
     for pregnancy_id, kind, day in completed.iterator(chunk_size=CHUNK):
         kinds = postpartum.setdefault(pregnancy_id, {})
         if kind not in kinds or day < kinds[kind]:

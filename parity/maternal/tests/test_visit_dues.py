@@ -256,9 +256,7 @@ def test_registering_and_recording_visits_change_the_list_at_once(owner, woman):
     assert _listed_today(pregnancy) == ("first", today - _days(52))
 
 
-def test_a_registration_after_the_window_lists_the_pregnancy_from_the_registration(
-    owner, woman
-):
+def test_a_registration_after_the_window_lists_the_pregnancy_from_the_registration(owner, woman):
     today = timezone.localdate()
     lmp = today - _days(103)
     pregnancy = pregnancy_register(acting_user=owner, person=woman, lmp=lmp, registered_on=today)

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         "last N month-ends before it, for the trend charts. Each date is written into a new "
         "computation that replaces the old one at the end, on --workers database connections "
         "at once (PostgreSQL; default PARITY_REFRESH_WORKERS). First rebuilds the child "
-        "health checks' and the pregnancies' overdue visits that the overdue lists read, and each person's day of "
-        "eligibility for a residence permit that the eligible list reads."
+        "health checks' overdue days and the pregnancies' overdue visits that the overdue "
+        "lists read, and each person's day of eligibility for a residence permit that the "
+        "eligible list reads."
     )
 
     def add_arguments(self, parser) -> None:
