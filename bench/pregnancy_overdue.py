@@ -72,9 +72,8 @@ def _temp_table(on: dt.date) -> None:
 
 
 def _compare(on: dt.date, group) -> None:
-    # only with --compare: the reference reading exists since the table does
-    from parity.maternal.models import Pregnancy
-    from parity.maternal.selectors import _pregnancies_overdue_computed
+    from parity.maternal.models import Pregnancy  # only with --compare (after the table)
+    from parity.maternal.selectors import _pregnancies_overdue_computed  # likewise
 
     for day in (
         on,
