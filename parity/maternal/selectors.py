@@ -135,7 +135,9 @@ def _visit_dues_listed(on: dt.date) -> QuerySet[PregnancyVisitDue]:
     and postpartum rows of a pregnancy are never listed on the same date (the antenatal
     ones end before the delivery, the postpartum ones start a week after it); a home visit
     and a 42-day check overdue since the same day name the home visit (``-point``), as the
-    Python reading (``schedule.earliest_overdue``) does."""
+    Python reading (``schedule.earliest_overdue``) does. (The computed reading names the
+    home visit whenever both are overdue: the two differ only for a discharge more than 49
+    days after the delivery, which ``actions.delivery_record`` refuses.)"""
     return PregnancyVisitDue.objects.filter(listed_from__lte=on, overdue_until__gte=on).order_by(
         "overdue_on", "-point"
     )
