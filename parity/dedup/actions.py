@@ -37,6 +37,7 @@ from parity.dedup.selectors import possible_duplicates, warning_text
 from parity.immunization.due import dose_due_follow_birth_date, dose_due_refresh_person
 from parity.immunization.models import ScheduleDose, VaccinationRecord
 from parity.maternal.due import is_child, refresh_child
+from parity.maternal.visit_due import refresh_person as refresh_pregnancy_visit_dues
 from parity.people.models import Person, Residence
 
 # What a reviewer chooses field by field, and the columns each choice carries along.
@@ -212,6 +213,7 @@ def _refresh_dues(person: Person, had_dues: bool) -> None:
     permit_eligibility_refresh([person.pk])
     if is_child(person.birth_date):
         refresh_child(person)
+    refresh_pregnancy_visit_dues(person)
     if not ScheduleDose.objects.exists():
         return
     if had_dues or VaccinationRecord.objects.filter(person=person).exists():

@@ -29,6 +29,7 @@ from parity.maternal.models import (
     ChildHealthCheck,
     PostpartumVisit,
     Pregnancy,
+    PregnancyVisitDue,
 )
 from parity.people.models import HouseholdMember, Person, Residence, TransferRequest
 
@@ -219,6 +220,13 @@ def _check_dues(m: Mover) -> None:
     ChildCheckDue.objects.filter(person__in=[m.survivor, m.merged]).delete()
 
 
+def _visit_dues(m: Mover) -> None:
+    """Derived rows: dropped for both and computed again for each after the merge or its
+    undo (``actions._refresh_dues``)."""
+
+    PregnancyVisitDue.objects.filter(person__in=[m.survivor, m.merged]).delete()
+
+
 def _once_per(label: str, key: str) -> Callable[[Mover], None]:
     """Rows unique per (``key``, person): the merged-away person's row where the survivor
     has one for the same ``key`` goes (a campaign round's target, a saved list's member)."""
@@ -325,6 +333,7 @@ RELATIONS: dict[tuple[str, str], Callable[[Mover], None]] = {
     ("immunization.DoseDue", "person"): _dose_dues,
     ("immunization.VaccinationRecord", "person"): _vaccinations,
     ("immunization.CampaignTarget", "person"): _once_per("immunization.CampaignTarget", "round_id"),
+    ("maternal.PregnancyVisitDue", "person"): _visit_dues,
     ("maternal.Pregnancy", "person"): _pregnancies,
     ("maternal.Pregnancy", "child"): _plain_move("maternal.Pregnancy", "child"),
     ("maternal.ChildHealthCheck", "person"): _child_checks,

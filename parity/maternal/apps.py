@@ -13,7 +13,13 @@ class MaternalConfig(AppConfig):
         from parity.maternal import selectors
         from parity.maternal.due import birth_saved, check_deleted, check_saved, person_saved
         from parity.maternal.keygroups import register as register_key_groups
-        from parity.maternal.models import ChildHealthCheck, Pregnancy
+        from parity.maternal.models import (
+            AntenatalVisit,
+            ChildHealthCheck,
+            PostpartumVisit,
+            Pregnancy,
+        )
+        from parity.maternal.visit_due import pregnancy_saved, visit_deleted, visit_saved
         from parity.people.models import Person
         from parity.services.eligibility import register_delivered, register_flag
         from parity.services.recording import register_record_page
@@ -36,3 +42,14 @@ class MaternalConfig(AppConfig):
             check_deleted, sender=ChildHealthCheck, dispatch_uid="maternal_dues_check_deleted"
         )
         post_save.connect(birth_saved, sender=Pregnancy, dispatch_uid="maternal_dues_birth")
+        # ``PregnancyVisitDue`` likewise follows the pregnancies and their visits
+        # (``visit_due.py``).
+        post_save.connect(
+            pregnancy_saved, sender=Pregnancy, dispatch_uid="maternal_visit_dues_pregnancy"
+        )
+        for model in (AntenatalVisit, PostpartumVisit):
+            label = model._meta.model_name
+            post_save.connect(visit_saved, sender=model, dispatch_uid=f"maternal_dues_{label}")
+            post_delete.connect(
+                visit_deleted, sender=model, dispatch_uid=f"maternal_dues_{label}_deleted"
+            )

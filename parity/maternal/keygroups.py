@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from parity.maternal.choices import AntenatalPoint, PostpartumKind
-from parity.maternal.selectors import children_overdue_checks, pregnancies_overdue, pregnant_on
-from parity.people.models import Person
+from parity.maternal.selectors import (
+    children_overdue_checks,
+    pregnant_on,
+    pregnant_overdue_people,
+)
 from parity.services.keygroups import KeyGroup, choice_label, register_key_group
 
 
@@ -20,10 +23,9 @@ def pregnant_group(on: dt.date) -> QuerySet[Any]:
 
 
 def pregnancy_overdue_group(on: dt.date) -> QuerySet[Any]:
-    overdue = pregnancies_overdue(on).filter(person=OuterRef("pk")).order_by("overdue_since")
-    return Person.objects.filter(Exists(overdue)).annotate(
-        since=Subquery(overdue.values("overdue_since")[:1]),
-        point=Subquery(overdue.values("overdue_point")[:1]),
+    return pregnant_overdue_people(on).annotate(
+        since=F("overdue_since"),
+        point=F("overdue_point"),
         detail=choice_label("point", AntenatalPoint, PostpartumKind),
     )
 

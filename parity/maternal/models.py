@@ -312,3 +312,65 @@ class ChildCheckDue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.point} {self.overdue_on}–{self.overdue_until}"
+
+
+class PregnancyVisitDue(models.Model):
+    """A scheduled antenatal or postpartum visit of a pregnancy that is, was or will be
+    overdue, with the days it is listed (``listed_from`` to ``overdue_until``, inclusive)
+    and the day it became overdue (``overdue_on``, the day after its window): materialized
+    from ``schedule.ANTENATAL``, ``schedule.POSTPARTUM`` and the pregnancy's visits so that
+    the overdue list and key group are indexed reads instead of seven window tests per
+    pregnancy (``due.py``).
+
+    An antenatal visit is listed from the later of ``overdue_on`` and the registration
+    while the pregnancy is open (to the day before the delivery or end), a postpartum visit
+    from ``overdue_on`` to the end of postpartum care; either until the day before the
+    visit that fulfilled it (a completed one, for postpartum). A row holds for every date
+    until the pregnancy or its visits change: rebuilt for one pregnancy whenever they do
+    (signals in ``apps.py``) and for every pregnancy by the nightly
+    ``parity refresh_indicators``."""
+
+    # Derived rows, rebuilt in bulk: no database foreign key (as ``ChildCheckDue``).
+    pregnancy = models.ForeignKey(
+        Pregnancy,
+        verbose_name=_("孕产期"),
+        on_delete=models.CASCADE,
+        related_name="visit_dues",
+        db_index=False,  # indexed below, by name
+        db_constraint=False,
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("孕产妇"),
+        on_delete=models.CASCADE,
+        related_name="pregnancy_visit_dues",
+        db_index=False,  # indexed below, by name
+        db_constraint=False,
+    )
+    point = models.CharField(
+        _("对应检查"), max_length=16, choices=AntenatalPoint.choices + PostpartumKind.choices
+    )
+    overdue_on = models.DateField(_("逾期起始日"))
+    listed_from = models.DateField(_("列入起始日"))
+    overdue_until = models.DateField(_("逾期截止日"))
+    computed_on = models.DateField(_("计算日期"))
+
+    objects = RestrictedQuerySet.as_manager()
+    area_code_field = "person__area_code"
+
+    class Meta:
+        verbose_name = _("孕产期检查应做")
+        verbose_name_plural = _("孕产期检查应做")
+        indexes = [
+            models.Index(
+                fields=["person", "overdue_on", "listed_from"], name="maternal_visitdue_person"
+            ),
+            models.Index(
+                fields=["pregnancy", "overdue_on", "listed_from"],
+                name="maternal_visitdue_pregnancy",
+            ),
+            models.Index(fields=["overdue_until", "listed_from"], name="maternal_visitdue_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pregnancy_id} {self.point} {self.listed_from}–{self.overdue_until}"

@@ -34,9 +34,15 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from parity.core.sql import plus_days
-from parity.maternal import due, schedule
+from parity.maternal import due, schedule, visit_due
 from parity.maternal.choices import ChildCheckPoint, PostpartumKind
-from parity.maternal.models import AntenatalVisit, ChildHealthCheck, PostpartumVisit, Pregnancy
+from parity.maternal.models import (
+    AntenatalVisit,
+    ChildHealthCheck,
+    PostpartumVisit,
+    Pregnancy,
+    PregnancyVisitDue,
+)
 from parity.people.choices import Status
 from parity.people.models import Person
 from parity.people.selectors import resident_q
@@ -105,14 +111,65 @@ def _overdue_annotations(rows) -> dict:
 def pregnancies_overdue(on: dt.date, queryset: QuerySet[Pregnancy] | None = None):
     """Pregnancies with a scheduled visit overdue on the date: an antenatal visit of an
     open pregnancy, or a postpartum visit within postpartum care. Annotated with the
-    earliest ``overdue_point`` and its ``overdue_since``."""
-    rows = _antenatal_overdue(on) + _postpartum_overdue(on)
+    earliest ``overdue_point`` and its ``overdue_since``.
+
+    From the materialized ``PregnancyVisitDue`` for dates from ``visit_due.HISTORY_DAYS``
+    before today on (the pregnancy's earliest row listed on the date, by its index), from
+    the visits themselves before that (``_pregnancies_overdue_computed``); the two give
+    the same pregnancies (tested)."""
     queryset = Pregnancy.objects.all() if queryset is None else queryset
-    return (
-        queryset.filter(reduce(or_, (condition for _, condition, _ in rows)))
-        .annotate(**_overdue_annotations(rows))
-        .select_related("person", "person__grid")
-        .order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
+    if on < timezone.localdate() - dt.timedelta(days=visit_due.HISTORY_DAYS):
+        rows = _pregnancies_overdue_computed(on, queryset)
+    else:
+        earliest = _visit_dues_listed(on).filter(pregnancy=OuterRef("pk"))
+        rows = queryset.filter(Exists(earliest)).annotate(
+            overdue_point=Subquery(earliest.values("point")[:1]),
+            overdue_since=Subquery(earliest.values("overdue_on")[:1]),
+        )
+    rows = rows.select_related("person", "person__grid")
+    return rows.order_by("overdue_since", "id")  # type: ignore[misc]  # an annotation
+
+
+def _visit_dues_listed(on: dt.date) -> QuerySet[PregnancyVisitDue]:
+    """The materialized overdue visits listed on the date, the earliest first: antenatal
+    and postpartum rows of a pregnancy are never listed on the same date (the antenatal
+    ones end before the delivery, the postpartum ones start a week after it); a home visit
+    and a 42-day check overdue since the same day name the home visit (``-point``), as the
+    Python reading (``schedule.earliest_overdue``) does. (The computed reading names the
+    home visit whenever both are overdue: the two differ only for a discharge more than 49
+    days after the delivery, which ``actions.delivery_record`` refuses.)"""
+    return PregnancyVisitDue.objects.filter(listed_from__lte=on, overdue_until__gte=on).order_by(
+        "overdue_on", "-point"
+    )
+
+
+def pregnant_overdue_people(on: dt.date, queryset: QuerySet[Person] | None = None):
+    """Women with a pregnancy with a visit overdue on the date, annotated with the earliest
+    ``overdue_since`` and its ``overdue_point`` over their pregnancies (the key group)."""
+    queryset = Person.objects.all() if queryset is None else queryset
+    if on < timezone.localdate() - dt.timedelta(days=visit_due.HISTORY_DAYS):
+        overdue = (
+            _pregnancies_overdue_computed(on, Pregnancy.objects.all())
+            .filter(person=OuterRef("pk"))
+            .order_by("overdue_since", "id")
+        )
+        since, point = "overdue_since", "overdue_point"
+    else:
+        overdue = _visit_dues_listed(on).filter(person=OuterRef("pk"))  # type: ignore[assignment]
+        since, point = "overdue_on", "point"
+    return queryset.filter(Exists(overdue)).annotate(
+        overdue_since=Subquery(overdue.values(since)[:1]),
+        overdue_point=Subquery(overdue.values(point)[:1]),
+    )
+
+
+def _pregnancies_overdue_computed(on: dt.date, queryset: QuerySet[Pregnancy]):
+    """``pregnancies_overdue`` computed from the visits: the window conditions of every
+    visit, each with its visit looked up (the reference the materialized reading is tested
+    against, and the reading of dates before the table's history)."""
+    rows = _antenatal_overdue(on) + _postpartum_overdue(on)
+    return queryset.filter(reduce(or_, (condition for _, condition, _ in rows))).annotate(
+        **_overdue_annotations(rows)
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers import serialize
+from django.utils import timezone
 
 from parity.core.models import AuditEvent
 from parity.dedup import actions, moves, selectors
@@ -22,8 +23,13 @@ def test_every_relation_to_a_person_has_a_merge_rule():
     assert moves.person_relations() == set(moves.RELATIONS)
 
 
-# Rows computed from the schedule, not moved: pending doses and overdue child checks.
-DERIVED = ("immunization.DoseDue.person", "maternal.ChildCheckDue.person")
+# Rows computed from the schedule, not moved: pending doses, overdue child checks and
+# pregnancy visits.
+DERIVED = (
+    "immunization.DoseDue.person",
+    "maternal.ChildCheckDue.person",
+    "maternal.PregnancyVisitDue.person",
+)
 
 
 def _records_of(person_id: int) -> dict[str, set[int]]:
@@ -293,6 +299,33 @@ def test_unmerge_restores_both_people_and_their_links_exactly(every_record, coll
     merge.refresh_from_db()
     assert merge.state == MergeState.UNMERGED
     assert merge.pair.status == PairStatus.OPEN
+
+
+def test_the_overdue_visits_follow_the_pregnancy_through_a_merge_and_its_undo(
+    twins, colleague, merge_as, owner
+):
+    from parity.maternal.actions import pregnancy_register
+    from parity.maternal.keygroups import pregnancy_overdue_group
+    from parity.maternal.models import PregnancyVisitDue
+
+    first, second = twins
+    today = timezone.localdate()
+    pregnancy = pregnancy_register(
+        acting_user=owner, person=second, lmp=today - dt.timedelta(days=120), registered_on=today
+    )
+
+    def listed() -> set[int]:
+        return set(pregnancy_overdue_group(today).values_list("pk", flat=True))
+
+    assert listed() == {second.pk}
+    merge = merge_as(colleague)
+    assert listed() == {first.pk}
+    assert set(
+        PregnancyVisitDue.objects.filter(pregnancy=pregnancy).values_list("person_id", flat=True)
+    ) == {first.pk}
+    actions.pair_unmerge(acting_user=colleague, merge=merge)
+    assert listed() == {second.pk}
+    assert not PregnancyVisitDue.objects.filter(person=first).exists()
 
 
 def test_unmerge_after_the_period_is_refused(twins, colleague, merge_as, settings):

@@ -11,6 +11,7 @@ from parity.core.jobs import job
 from parity.indicators.compute import refresh
 from parity.indicators.signals import indicators_computed
 from parity.maternal.due import refresh_all as refresh_child_check_dues
+from parity.maternal.visit_due import refresh_all as refresh_pregnancy_visit_dues
 
 
 class Command(BaseCommand):
@@ -20,8 +21,9 @@ class Command(BaseCommand):
         "last N month-ends before it, for the trend charts. Each date is written into a new "
         "computation that replaces the old one at the end, on --workers database connections "
         "at once (PostgreSQL; default PARITY_REFRESH_WORKERS). First rebuilds the child "
-        "health checks' overdue days that the overdue list reads, and each person's day of "
-        "eligibility for a residence permit that the eligible list reads."
+        "health checks' overdue days and the pregnancies' overdue visits that the overdue "
+        "lists read, and each person's day of eligibility for a residence permit that the "
+        "eligible list reads."
     )
 
     def add_arguments(self, parser) -> None:
@@ -52,6 +54,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"child health checks due: {dues.rows} rows for {dues.children} children "
                 f"in {dues.seconds:.1f} s"
+            )
+            # The pregnancies' overdue visits (maternal.PregnancyVisitDue), likewise.
+            visits = refresh_pregnancy_visit_dues()
+            summary["pregnancy_visit_dues"] = visits.rows
+            self.stdout.write(
+                f"pregnancy visits due: {visits.rows} rows for {visits.pregnancies} pregnancies "
+                f"in {visits.seconds:.1f} s"
             )
             # The day each person became eligible for a residence permit
             # (Person.permit_eligible_on): kept on every write, rebuilt here in one
