@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
@@ -68,7 +69,10 @@ def _over_budget_key(queryset, budget_ms: int) -> str | None:
     but counts itself (the age bands of the overdue children) names itself by its
     ``count_key()``; without one it is not remembered (None)."""
     if isinstance(queryset, QuerySet):
-        sql, params = queryset.order_by().query.sql_with_params()
+        try:
+            sql, params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:  # a list of no one (``pk__in=[]``, ``.none()``): counts 0
+            return None
         text = repr((queryset.db, budget_ms, sql, params))
     elif callable(getattr(queryset, "count_key", None)):
         text = repr((budget_ms, queryset.count_key()))

@@ -152,3 +152,11 @@ def test_a_list_that_counts_itself_and_names_itself_is_remembered_over_the_budge
     with CaptureQueriesContext(connection) as again:
         assert bounded_count(_SelfCountingWithKey(_slow(Person.objects.all())), 50) is None
     assert _counts(again) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=PG_REASON)
+@pytest.mark.django_db(transaction=True)
+def test_a_list_of_no_one_counts_zero(twelve):
+    # A filter that can match no row is never sent to the database (EmptyResultSet).
+    assert bounded_count(Person.objects.filter(pk__in=[]), 50) == 0
+    assert bounded_count(Person.objects.none(), 50) == 0
