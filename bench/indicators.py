@@ -209,7 +209,7 @@ def measure_dashboard(
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", str(workers), "--log-level", "warning"],
+         "-w", str(workers), "--preload", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

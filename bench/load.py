@@ -190,7 +190,7 @@ def main() -> None:
     plan.write_text(json.dumps(content), encoding="utf-8")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", str(args.workers), "--timeout", "120", "--log-level", "warning"],
+         "-w", str(args.workers), "--preload", "--timeout", "120", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:

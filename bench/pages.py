@@ -276,7 +276,7 @@ def main() -> None:
     }
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", str(args.workers), "--timeout", str(int(args.timeout) + 30),
+         "-w", str(args.workers), "--preload", "--timeout", str(int(args.timeout) + 30),
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
