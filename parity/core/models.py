@@ -127,7 +127,28 @@ def audit(
     )
 
 
-class ExportJob(models.Model):
+class BackgroundJob(models.Model):
+    """What every job of the background worker records (an export, an import): who asked
+    and as whom (the scope and role the job must still have when it runs), its task, and
+    when it was asked for, started and finished."""
+
+    language = models.CharField(_("语言"), max_length=16)
+    # Who the user was when asking: the job runs only for the same scope and role.
+    area_code = models.CharField(_("区划代码"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=32, blank=True)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+    error = models.CharField(_("错误代码"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class ExportJob(BackgroundJob):
     """An export too large to write inside a request, written by the background worker.
 
     The job replays the export's own page (``path`` and its query) as the user who asked,
@@ -144,27 +165,16 @@ class ExportJob(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     path = models.CharField(_("页面路径"), max_length=500)
     query_sealed = models.TextField(_("查询条件(加密)"), blank=True)
-    language = models.CharField(_("语言"), max_length=16)
     fmt = models.CharField(_("格式"), max_length=8, choices=ExportFormat.choices)
-    # Who the user was when asking: the job runs only for the same scope and role.
-    area_code = models.CharField(_("区划代码"), max_length=20, blank=True)
-    role = models.CharField(_("角色"), max_length=32, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
-    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
     file_name = models.CharField(_("文件名"), max_length=255, blank=True)
-    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
-    error = models.CharField(_("错误代码"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
-        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["requested_by", "created_at"], name="core_exportjob_user_created"),
         ]
@@ -185,7 +195,7 @@ class ExportJob(models.Model):
         return min(100, self.rows_done * 100 // self.rows_total)
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """A file import (people, service records, targets) too large to run inside a
     request, run by the background worker (``parity.core.import_jobs``).
 
@@ -210,14 +220,9 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("文件名"), max_length=255, blank=True)
     header_row = models.PositiveIntegerField(_("表头所在行"))
     fields = models.JSONField(_("各列对应模板列"), default=list, blank=True)
-    language = models.CharField(_("语言"), max_length=16)
-    # Who the user was when asking: the job runs only for the same scope and role.
-    area_code = models.CharField(_("区划代码"), max_length=20, blank=True)
-    role = models.CharField(_("角色"), max_length=32, blank=True)
     status = models.CharField(
         _("状态"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
     )
-    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_done = models.PositiveIntegerField(_("已读行数"), default=0)
     total_rows = models.PositiveIntegerField(_("数据行"), default=0)
     created = models.PositiveIntegerField(_("新增"), default=0)
@@ -227,16 +232,10 @@ class ImportJob(models.Model):
     error_file = models.CharField(_("错误清单"), max_length=255, blank=True)
     file_error = models.TextField(_("文件错误"), blank=True)
     details_sealed = models.TextField(_("错误和提醒(加密)"), blank=True)
-    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
-    error = models.CharField(_("错误代码"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
-        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["requested_by", "created_at"], name="core_importjob_user_created"),
         ]
