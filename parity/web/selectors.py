@@ -69,16 +69,10 @@ def area_children_and_totals(user, node: Area, on: dt.date) -> tuple[list[dict],
 SNAPSHOT_FIGURES = (*Status.values, "floating")
 
 
-def in_scope_node(user, node: Area | None) -> bool:
-    """Whether the whole node is in the user's scope (so the snapshot's figures, which
-    count everyone of the node, are the user's to see)."""
-    return node is not None and Area.objects.restrict(user, "view").filter(pk=node.pk).exists()
-
-
 def area_totals_from(snapshot: Snapshot, node: Area) -> dict[str, int]:
     """The node's people by status and the floating population, as the dashboard shows
     them: read from the snapshot, not counted. Only for a node wholly in the user's
-    scope (``in_scope_node``)."""
+    scope (``accounts.permissions.in_scope`` of its code)."""
     own = indicators.figures(snapshot, node.code)
     return {key: own.get(key, {}).get("", 0) for key in SNAPSHOT_FIGURES}
 

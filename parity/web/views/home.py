@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parity.accounts.choices import Role
-from parity.accounts.permissions import AUDIT, allows
+from parity.accounts.permissions import AUDIT, allows, in_scope
 from parity.areas.choices import Level
 from parity.areas.models import Area
 from parity.areas.selectors import area_breadcrumbs, user_root_area
@@ -26,7 +26,6 @@ from parity.web.selectors import (
     area_children_and_totals,
     area_children_and_totals_from,
     area_totals_from,
-    in_scope_node,
 )
 
 HOME_WORKLIST_ROWS = 5
@@ -45,9 +44,10 @@ def home(request):
     # The figures of the user's area are the dashboard's and the area page's (the newest
     # snapshot), so that the three pages agree; counted only before any snapshot exists.
     root = user_root_area(request.user)
-    snapshot = latest_snapshot() if in_scope_node(request.user, root) else None
+    whole = root is not None and in_scope(request.user, root.code)
+    snapshot = latest_snapshot() if whole else None
     if snapshot is not None:
-        assert root is not None  # in_scope_node holds for a node only
+        assert root is not None  # the whole node is in scope: there is one
         counts = area_totals_from(snapshot, root)
     else:
         counts = people_by_status(request.user, timezone.localdate())
@@ -76,10 +76,10 @@ def area_detail(request, code: str | None = None):
         node = Area.objects.visible_to(request.user).filter(code=code).first()
         if node is None:
             raise Http404
-    in_scope = in_scope_node(request.user, node)
+    node_in_scope = in_scope(request.user, node.code)
     # A node in the user's scope shows the dashboard's figures (the newest snapshot);
     # above the scope, or before any snapshot, the user's own people are counted.
-    snapshot = latest_snapshot() if in_scope else None
+    snapshot = latest_snapshot() if node_in_scope else None
     if snapshot is not None:
         children, counts = area_children_and_totals_from(snapshot, request.user, node)
     else:
@@ -92,7 +92,7 @@ def area_detail(request, code: str | None = None):
             "breadcrumbs": area_breadcrumbs(request.user, node),
             "children": children,
             "statuses": [(s, counts[s.value]) for s in Status],
-            "in_scope": in_scope,
+            "in_scope": node_in_scope,
             "snapshot": snapshot,
         },
     )
