@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -250,16 +251,23 @@ class BandedRows:
         named["pk"] = named.pop("person_id")
         return named
 
-    def count(self) -> int:
-        """The bands' counts added up in one statement: under the paginator's budget (a
-        ``statement_timeout``) a city's list too long to count costs the budget once, not
-        once per band."""
+    @cached_property
+    def _band_sql(self) -> list[tuple[str, tuple]]:
+        """Each band's SQL and parameters, unordered, compiled once for the count and its
+        memo key; a band of no one (a scope of ``.none()``, which has no SQL) is left out."""
         parts = []
         for band in self.bands:
             try:
                 parts.append(band.order_by().query.sql_with_params())
-            except EmptyResultSet:  # a scope of no one (``.none()``): nothing to count
+            except EmptyResultSet:  # nothing to count
                 continue
+        return parts
+
+    def count(self) -> int:
+        """The bands' counts added up in one statement: under the paginator's budget (a
+        ``statement_timeout``) a city's list too long to count costs the budget once, not
+        once per band."""
+        parts = self._band_sql
         if not parts:
             return 0
         sql = " + ".join(f"(SELECT COUNT(*) FROM ({part}) AS band)" for part, _params in parts)
@@ -271,13 +279,7 @@ class BandedRows:
     def count_key(self) -> str:
         """What identifies this list for the paginator's memo of counts over the budget
         (``core.pagination``): the bands' SQL and parameters."""
-        parts = []
-        for band in self.bands:
-            try:
-                parts.append(band.order_by().query.sql_with_params())
-            except EmptyResultSet:
-                parts.append(("", ()))
-        return repr((self.db, parts))
+        return repr((self.db, self._band_sql))
 
     def __len__(self) -> int:
         return self.count()
