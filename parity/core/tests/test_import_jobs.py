@@ -5,6 +5,7 @@ the result a small file shows in the request, to that user alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -23,6 +24,7 @@ from parity.indicators.models import Target
 from parity.indicators.tests.assessment_data import KUNDULUN, YEAR, make_indicator, write_xlsx
 from parity.people.imports import HEADERS, import_people
 from parity.people.models import Person
+from parity.people.tests.test_import_registers import office_workbook
 from parity.people.tests.test_import_views import upload
 from parity.people.tests.web import web_import
 from parity.services.models import ServiceEvent
@@ -403,3 +405,51 @@ def test_the_upload_page_lists_the_users_own_recent_jobs_of_its_kind(client, own
     assert "排队中" in mine
     assert job_url not in services
     assert job_url not in theirs
+
+
+def test_an_office_register_run_by_the_worker_refuses_another_areas_person_as_the_request_does(
+    client, owner, outsider, register, tmp_path
+):
+    # Given: another district's person, and the owner's office register (a title row, a
+    # merged two-row header, other column names) that names that person again, with the ID
+    # number typed in full-width digits and another name, beside two people of the owner's.
+    theirs = register(
+        id_number=make_id("410102", "19930715", 714),
+        name="楚外人",
+        grid=OTHER_GRID,
+        by=outsider,
+        arrived_on=dt.date(2023, 1, 5),
+    )
+    before = (theirs.name, theirs.area_code, theirs.updated_at)
+    full_width = theirs.id_number.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    path = office_workbook(tmp_path / "登记表.xlsx")
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["C6"], sheet["D6"], sheet["K6"] = "冒名", full_width, GRID
+    sheet["L6"], sheet["M6"] = dt.datetime(2024, 3, 1), "租房"
+    sheet["P5"] = ""
+    sheet["P7"] = "合计:3人"
+    book.save(path)
+
+    # When: the file (three data rows, over the threshold) is imported through the page
+    # and the worker runs the job.
+    client.force_login(owner)
+    file = SimpleUploadedFile("登记表.xlsx", path.read_bytes())
+    response = web_import(client, file)
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("web:import_job", args=[job.pk])
+    assert job.header_row == 2  # the header (rows 2–3) found below the title, as previewed
+    assert run_queued_tasks() == 1
+
+    # Then: the owner's two people are imported; the other area's person is refused as
+    # outside the owner's area and left as they were, and the page says whom to ask.
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE
+    assert (job.created, job.updated, job.error_rows) == (2, 0, 1)
+    assert Person.objects.by_id_number(theirs.id_number).count() == 1
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.area_code, theirs.updated_at) == before
+    page = job_page(client, job)
+    assert "您的管辖区域以外(青山区)" in page
+    # Nothing about the registered person is told: not their name, grid or arrival.
+    assert [s for s in ("楚外人", OTHER_GRID, "2023-01-05") if s in page] == []
