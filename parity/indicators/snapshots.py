@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from parity.core.connections import run_on_connections
 from parity.core.models import AuditEvent
 from parity.indicators.choices import RefreshStatus
 from parity.indicators.models import AreaFigure, IndicatorValue, Snapshot
@@ -145,12 +147,10 @@ def run_parts(
     connection for each other worker). ``prepare(cursor)`` runs first in each part's
     transaction. After a failure no new part starts; the first error is raised once every
     worker has stopped. Returns the rows written."""
-    queue = list(reversed(parts))
     lock = threading.Lock()
-    errors: list[BaseException] = []
     written = [0]
 
-    def run_one(part: Part) -> int:
+    def run_one(part: Part) -> None:
         if progress:
             progress(part.name)
         started = time.monotonic()
@@ -159,37 +159,10 @@ def run_parts(
             rows = part.run(cursor, snapshot)
         if timings is not None:
             timings[part.name] = time.monotonic() - started
-        return rows
+        with lock:
+            written[0] += rows
 
-    def work() -> None:
-        while True:
-            with lock:
-                if errors or not queue:
-                    return
-                part = queue.pop()
-            try:
-                rows = run_one(part)
-            except BaseException as error:  # noqa: BLE001 - handed to the caller below
-                with lock:
-                    errors.append(error)
-                return
-            with lock:
-                written[0] += rows
-
-    def thread_work() -> None:
-        try:
-            work()
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=thread_work, daemon=True) for _ in range(workers - 1)]
-    for thread in threads:
-        thread.start()
-    work()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    run_on_connections([partial(run_one, part) for part in parts], workers=workers)
     return written[0]
 
 

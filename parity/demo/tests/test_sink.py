@@ -42,3 +42,42 @@ def test_a_failed_write_in_the_thread_is_raised_to_the_generator(areas):
         sink.close()
     sink.restore_indexes([])  # after a failure: ends the thread, raises nothing
     assert sink.thread is None and not Dwelling.objects.exists()
+
+
+def _index_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = %s",
+            [table],
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dropped_indexes_are_built_again_on_two_connections(areas):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's indexes are dropped for a load")
+    tables = ("housing_dwelling", "people_person")
+    before = {table: _index_names(table) for table in tables}
+    sink = Sink({table: COLUMNS[table] for table in tables})
+    dropped = sink.drop_indexes()
+    assert {table for table, _definition in dropped} == set(tables)
+    for table in tables:
+        assert _index_names(table) < before[table]  # primary keys and constraints stay
+    sink.restore_indexes(dropped, workers=2)
+    assert {table: _index_names(table) for table in tables} == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_index_build_is_raised_and_starts_no_other(areas):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL's indexes are dropped for a load")
+    sink = Sink({"housing_dwelling": COLUMNS["housing_dwelling"]})
+    dropped = sink.drop_indexes()
+    left = _index_names("housing_dwelling")
+    broken = [("housing_dwelling", "CREATE INDEX broken ON housing_dwelling (no_such_column)")]
+    with pytest.raises(Exception, match="no_such_column"):
+        sink.restore_indexes(broken + dropped, workers=1)
+    assert _index_names("housing_dwelling") == left  # neither the broken one nor the next
+    sink.restore_indexes(dropped, workers=2)  # leave the table as the other tests expect
