@@ -31,6 +31,7 @@ class MarriageCertificate(TimeStamped):
         verbose_name=_("持证人"),
         on_delete=models.CASCADE,
         related_name="marriage_certificates",
+        db_index=False,  # the index "certificates_marriage_person" leads with it
     )
     region_code = models.CharField(_("发证地代码"), max_length=6)
     number = models.CharField(_("证明编号"), max_length=40)
@@ -113,6 +114,7 @@ class ResidencePermit(TimeStamped):
         verbose_name=_("申领人"),
         on_delete=models.CASCADE,
         related_name="residence_permits",
+        db_index=False,  # the index "certificates_permit_person" leads with it
     )
     basis = models.CharField(_("申领条件"), max_length=16, choices=PermitBasis.choices)
     applied_on = models.DateField(_("申领日期"))

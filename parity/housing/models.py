@@ -16,7 +16,11 @@ class Dwelling(TimeStamped):
 
     address = models.CharField(_("地址"), max_length=200)
     grid = models.ForeignKey(
-        "areas.Area", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="dwellings"
+        "areas.Area",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="dwellings",
+        db_index=False,  # the index "housing_dwelling_unique_address" leads with it
     )
     area_code = models.CharField(_("区划代码"), max_length=20)
     dwelling_type = models.CharField(_("房屋类型"), max_length=16, choices=HousingType.choices)

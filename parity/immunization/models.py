@@ -227,7 +227,11 @@ class CampaignTarget(models.Model):
         Campaign, verbose_name=_("强化免疫活动"), on_delete=models.CASCADE, related_name="targets"
     )
     round = models.ForeignKey(
-        CampaignRound, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="targets"
+        CampaignRound,
+        verbose_name=_("轮次"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+        db_index=False,  # the index "immunization_campaigntarget_one_per_round" leads with it
     )
     person = models.ForeignKey(
         "people.Person",
@@ -273,6 +277,7 @@ class VaccinationRecord(models.Model):
         verbose_name=_("受种者"),
         on_delete=models.CASCADE,
         related_name="vaccinations",
+        db_index=False,  # the index "immunization_record_person" leads with it
     )
     vaccine = models.ForeignKey(
         Vaccine, verbose_name=_("疫苗"), on_delete=models.PROTECT, related_name="records"
@@ -302,6 +307,7 @@ class VaccinationRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="vaccinations",
+        db_index=False,  # the index "immunization_record_round" leads with it
     )
     # What 预防接种工作规范 asks a record to carry besides the dose (blank in records
     # entered from a vaccination card, 补录, where they are not known). A database default

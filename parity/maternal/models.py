@@ -147,7 +147,11 @@ class AntenatalVisit(models.Model):
     visit), worked out when it is recorded; ``late`` when it fulfils a closed window."""
 
     pregnancy = models.ForeignKey(
-        Pregnancy, verbose_name=_("孕产期"), on_delete=models.CASCADE, related_name="visits"
+        Pregnancy,
+        verbose_name=_("孕产期"),
+        on_delete=models.CASCADE,
+        related_name="visits",
+        db_index=False,  # the index "maternal_visit_point" leads with it
     )
     date = models.DateField(_("检查日期"))
     gestational_week = models.PositiveSmallIntegerField(_("孕周"))
@@ -192,6 +196,7 @@ class PostpartumVisit(models.Model):
         verbose_name=_("孕产期"),
         on_delete=models.CASCADE,
         related_name="postpartum_visits",
+        db_index=False,  # the index "maternal_postpartum_kind" leads with it
     )
     kind = models.CharField(_("类别"), max_length=16, choices=PostpartumKind.choices)
     date = models.DateField(_("日期"))
@@ -232,6 +237,7 @@ class ChildHealthCheck(models.Model):
         verbose_name=_("儿童"),
         on_delete=models.CASCADE,
         related_name="child_checks",
+        db_index=False,  # the index "maternal_childcheck_point" leads with it
     )
     date = models.DateField(_("检查日期"))
     point = models.CharField(

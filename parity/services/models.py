@@ -114,9 +114,14 @@ class ServiceEvent(models.Model):
         verbose_name=_("服务对象"),
         on_delete=models.CASCADE,
         related_name="service_events",
+        db_index=False,  # the index "services_event_person_date" leads with it
     )
     service_type = models.ForeignKey(
-        ServiceType, verbose_name=_("服务项目"), on_delete=models.PROTECT, related_name="events"
+        ServiceType,
+        verbose_name=_("服务项目"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # the index "services_event_delivered" leads with it
     )
     date = models.DateField(_("服务日期"))
     provider = models.ForeignKey(
@@ -216,6 +221,7 @@ class Visit(models.Model):
         verbose_name=_("走访对象"),
         on_delete=models.CASCADE,
         related_name="visits",
+        db_index=False,  # the index "services_visit_person_date" leads with it
     )
     visited_on = models.DateField(_("走访日期"))
     visitor = models.ForeignKey(
