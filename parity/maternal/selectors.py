@@ -296,8 +296,10 @@ def _child_overdue_materialized(on: dt.date, queryset: QuerySet[Person]) -> Quer
 
 
 def child_checks_on_track_q(on: dt.date) -> Q:
-    """Delivered predicate "child_checks_on_track": no child check overdue on the date."""
-    overdue = _child_overdue(on, Person.objects.filter(pk=OuterRef("pk")))
+    """Delivered predicate "child_checks_on_track": no child check overdue on the date;
+    read, like the overdue list, from the materialized ``ChildCheckDue`` for recent dates
+    (``children_overdue_checks``: the indicator and the list count the same children)."""
+    overdue = children_overdue_checks(on, Person.objects.filter(pk=OuterRef("pk")))
     return ~Q(Exists(overdue))
 
 
