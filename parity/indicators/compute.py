@@ -3,11 +3,12 @@ figures, for every area node on a date, in SQL.
 
 How:
 
-1. For each indicator, one pass over ``Person``: the denominator's people, each with
-   their side (floating or registered), whether the numerator holds (service events as
-   ``id IN (SELECT person_id …)``, which PostgreSQL hashes once), their district and the
-   indicator's disaggregations; grouped by leaf ``area_code`` (grids, and the nodes where
-   outflow people are managed) for the totals and by district for each disaggregation.
+1. For each denominator, one pass over ``Person``: its people, each with their side
+   (floating or registered), whether the numerator of each indicator with that
+   denominator holds (service events as ``id IN (SELECT person_id …)``, which PostgreSQL
+   hashes once), their district and the indicators' disaggregations; grouped by leaf
+   ``area_code`` (grids, and the nodes where outflow people are managed) for the totals
+   and by district for each disaggregation.
    PostgreSQL does it in one aggregate with grouping sets; SQLite from a materialized CTE.
    (Not in parallel: a parallel plan evaluates those sub-selects person by person, on
    the leader, instead of hashing them: child health checks took 15 s instead of 7.)
@@ -22,7 +23,7 @@ How:
    and grouping sets never do (13.6 s → 9.6 s at scale 1), and the figures are summed
    from its rows.
 
-4. The figures, the per-dose batch and each other indicator are independent parts: on
+4. The figures, the per-dose batch and each denominator's indicators are independent parts: on
    PostgreSQL two connections take them from one queue (``PARITY_REFRESH_WORKERS``), each
    part in its own transaction, into a new snapshot that is swapped in for the date's
    current one in a last short transaction (``snapshots``): pages read the previous
@@ -180,33 +181,56 @@ def _dimension_columns(as_of: dt.date, dimensions: list[str]) -> dict[str, Any]:
     return {f"g_{d}": expressions[Dimension(d)] for d in dimensions}
 
 
-def _person_leaves(cursor, indicator: Indicator, as_of: dt.date) -> None:
-    """One pass over the indicator's people: each person's side (floating or not) and
-    whether the numerator holds are computed once, then grouped by leaf area code for the
-    totals and by district for each dimension: in one aggregate with grouping sets on
-    PostgreSQL, from a materialized CTE elsewhere."""
-    dimensions = [d for d in indicator.dimensions if d in Dimension.values]
+SHARED_TABLE = "indicators_shared"
+
+
+def _person_leaves(cursor, indicators: list[Indicator], as_of: dt.date) -> None:
+    """One pass over the people of indicators with the same denominator: each person's
+    side (floating or not), whether each indicator's numerator holds (``h{i}``), their
+    district and every disaggregation any of them keeps are computed once, then grouped
+    by leaf area code for the totals and by district for each disaggregation: in one
+    aggregate with grouping sets on PostgreSQL, from a materialized CTE elsewhere. The
+    groups go to ``SHARED_TABLE``, with the denominator's two sums and two numerator sums
+    an indicator; ``_person_rows`` hands each indicator its own."""
+    dimensions: list[str] = []
+    for indicator in indicators:
+        dimensions += [d for d in indicator.dimensions if d in Dimension.values]
+    dimensions = list(dict.fromkeys(dimensions))
+    hits = {
+        f"h{i}": Case(When(numerator_q(indicator, as_of), then=ONE), default=ZERO)
+        for i, indicator in enumerate(indicators)
+    }
     people = (
-        Person.objects.filter(denominator_q(indicator, as_of))
+        Person.objects.filter(denominator_q(indicators[0], as_of))
         .order_by()
         .annotate(
             f=Case(When(status=Status.REGISTERED, then=ZERO), default=ONE),
-            hit=Case(When(numerator_q(indicator, as_of), then=ONE), default=ZERO),
             district=Substr("area_code", 1, LEVEL_LENGTHS[Level.DISTRICT]),
             **_dimension_columns(as_of, dimensions),
+            **hits,
         )
-        .values("area_code", "f", "hit", "district", *(f"g_{d}" for d in dimensions))
+        .values("area_code", "f", "district", *(f"g_{d}" for d in dimensions), *hits)
     )
     sql, params = _sql(people)
+    numerators = ", ".join(f"fn{i} bigint, rn{i} bigint" for i in range(len(indicators)))
+    cursor.execute(f"DROP TABLE IF EXISTS {SHARED_TABLE}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {SHARED_TABLE} (area_code varchar(20), dimension varchar(32), "
+        f"category varchar(20), fd bigint, rd bigint, {numerators})"
+    )
     if connection.vendor == "postgresql":
         # One aggregate with a grouping set for the totals and one per dimension: the
         # rows are read once and never written to a work table.
         flags = "".join(f", GROUPING(g_{d}) AS x_{d}" for d in dimensions)
         sets = "".join(f", (district, g_{d})" for d in dimensions)
-        selects = ["SELECT area_code, '', '', fn, fd, rn, rd FROM g WHERE x_area = 0"]
+        sums = "".join(
+            f", SUM(f * h{i}) AS fn{i}, SUM((1 - f) * h{i}) AS rn{i}"
+            for i in range(len(indicators))
+        )
+        named = "fd, rd" + "".join(f", fn{i}, rn{i}" for i in range(len(indicators)))
+        selects = [f"SELECT area_code, '', '', {named} FROM g WHERE x_area = 0"]
         selects += [
-            f"SELECT district, '{d}', g_{d}, fn, fd, rn, rd FROM g WHERE x_{d} = 0"
-            for d in dimensions
+            f"SELECT district, '{d}', g_{d}, {named} FROM g WHERE x_{d} = 0" for d in dimensions
         ]
         grouped = [
             "area_code",
@@ -216,21 +240,48 @@ def _person_leaves(cursor, indicator: Indicator, as_of: dt.date) -> None:
         columns = ", ".join(grouped)
         cursor.execute(
             f"WITH g AS (SELECT {columns}, GROUPING(area_code) AS x_area{flags}, "
-            f"SUM(f * hit) AS fn, SUM(f) AS fd, SUM((1 - f) * hit) AS rn, SUM(1 - f) AS rd "
+            f"SUM(f) AS fd, SUM(1 - f) AS rd{sums} "
             f"FROM ({sql}{_fence()}) p GROUP BY GROUPING SETS ((area_code){sets})) "
-            f"INSERT INTO {LEAF_TABLE} " + " UNION ALL ".join(selects),
+            f"INSERT INTO {SHARED_TABLE} " + " UNION ALL ".join(selects),
             params,
         )
         return
-    sums = "SUM(f * hit), SUM(f), SUM((1 - f) * hit), SUM(1 - f)"
+    sums = "SUM(f), SUM(1 - f)" + "".join(
+        f", SUM(f * h{i}), SUM((1 - f) * h{i})" for i in range(len(indicators))
+    )
     parts = [f"SELECT area_code, '', '', {sums} FROM c GROUP BY area_code"]
     parts += [
         f"SELECT district, '{d}', g_{d}, {sums} FROM c GROUP BY district, g_{d}" for d in dimensions
     ]
     cursor.execute(
-        f"WITH c AS MATERIALIZED ({sql}) INSERT INTO {LEAF_TABLE} " + " UNION ALL ".join(parts),
+        f"WITH c AS MATERIALIZED ({sql}) INSERT INTO {SHARED_TABLE} " + " UNION ALL ".join(parts),
         params,
     )
+
+
+def _person_rows(cursor, snapshot: Snapshot, indicators: list[Indicator]) -> int:
+    """Person indicators with the same denominator, from one pass over the people
+    (``_person_leaves``): each indicator's leaves are the totals and its own
+    disaggregations, rolled up."""
+    _person_leaves(cursor, indicators, snapshot.as_of)
+    written = 0
+    for i, indicator in enumerate(indicators):
+        kept = ["", *(d for d in indicator.dimensions if d in Dimension.values)]
+        cursor.execute(f"DELETE FROM {LEAF_TABLE}")
+        cursor.execute(
+            f"INSERT INTO {LEAF_TABLE} SELECT area_code, dimension, category, "
+            f"fn{i}, fd, rn{i}, rd FROM {SHARED_TABLE} "
+            f"WHERE dimension IN ({', '.join(['%s'] * len(kept))})",
+            kept,
+        )
+        written += _write_values(cursor, snapshot, indicator)
+    return written
+
+
+def _denominator_key(indicator: Indicator, as_of: dt.date) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of the indicator's denominator on the date: indicators with the same one
+    share a pass over the people."""
+    return _sql(Person.objects.filter(denominator_q(indicator, as_of)).order_by().values("pk"))
 
 
 def _write_values(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
@@ -246,12 +297,9 @@ def _write_values(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
     return written
 
 
-def _indicator_rows(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
+def _grid_rows(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
     cursor.execute(f"DELETE FROM {LEAF_TABLE}")
-    if indicator.unit == Unit.GRID:
-        _grid_use_leaves(cursor, snapshot.as_of)
-    else:
-        _person_leaves(cursor, indicator, snapshot.as_of)
+    _grid_use_leaves(cursor, snapshot.as_of)
     return _write_values(cursor, snapshot, indicator)
 
 
@@ -594,19 +642,35 @@ def _carry_over(base: Snapshot, chosen: list[Indicator]) -> Part:
     return Part("other indicators (kept)", run)
 
 
-def _parts(chosen: list[Indicator], base: Snapshot | None, *, subset: bool) -> list[Part]:
+def _parts(
+    chosen: list[Indicator], base: Snapshot | None, *, as_of: dt.date, subset: bool
+) -> list[Part]:
     """The refresh's independent parts, the longest first so that two connections end
-    together: the figures, the per-dose batch, then each other indicator; a partial
-    refresh's copy of the others; the deletion of what earlier refreshes left."""
+    together: the figures, the per-dose batch, then the other indicators, those with the
+    same denominator together; a partial refresh's copy of the others; the deletion of
+    what earlier refreshes left."""
     doses = [(i, key) for i in chosen if (key := dose_params(i)) is not None]
     parts = [Part("figures", _figure_rows)]
     if doses:
         name = f"{len(doses)} dose indicators"
         parts.append(Part(name, partial(_dose_rows, batch=doses)))
     batched = {i.pk for i, _key in doses}
+    # Person indicators with the same denominator share a pass over the people (a pass
+    # over the 2.9 million people of the scale-1 city costs seconds, whatever is counted).
+    shared: dict[tuple[str, tuple[Any, ...]], list[Indicator]] = {}
+    grids = []
+    for indicator in chosen:
+        if indicator.pk in batched:
+            continue
+        if indicator.unit == Unit.GRID:
+            grids.append(Part(indicator.code, partial(_grid_rows, indicator=indicator)))
+        else:
+            shared.setdefault(_denominator_key(indicator, as_of), []).append(indicator)
     parts += [
-        Part(i.code, partial(_indicator_rows, indicator=i)) for i in chosen if i.pk not in batched
+        Part(", ".join(i.code for i in group), partial(_person_rows, indicators=group))
+        for group in shared.values()
     ]
+    parts += grids
     if subset and base is not None:
         parts.append(_carry_over(base, chosen))
     parts.append(Part("cleanup", _cleanup))
@@ -639,7 +703,7 @@ def refresh(
     with date_lock(as_of):
         base = current(as_of)
         snapshot = begin(as_of=as_of, acting_user=acting_user)
-        parts = _parts(chosen, base, subset=indicators is not None)
+        parts = _parts(chosen, base, as_of=as_of, subset=indicators is not None)
         try:
             run_parts(parts, snapshot, workers=workers, prepare=_prepare, progress=progress,
                       timings=timings)  # fmt: skip

@@ -126,14 +126,14 @@ def test_a_reader_during_a_refresh_sees_the_old_snapshot_whole(city):
 def test_a_failing_part_leaves_the_old_snapshot_current_and_the_new_one_failed(city, monkeypatch):
     old = refresh(as_of=AS_OF)
     before = cells(old)
-    real = compute._indicator_rows
+    real = compute._person_rows
 
-    def broken(cursor, snapshot, indicator):
-        if indicator.code == "health_record":
+    def broken(cursor, snapshot, indicators):
+        if any(indicator.code == "health_record" for indicator in indicators):
             raise RuntimeError("disk full")
-        return real(cursor, snapshot, indicator)
+        return real(cursor, snapshot, indicators)
 
-    monkeypatch.setattr(compute, "_indicator_rows", broken)
+    monkeypatch.setattr(compute, "_person_rows", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         refresh(as_of=AS_OF)
 
@@ -145,7 +145,7 @@ def test_a_failing_part_leaves_the_old_snapshot_current_and_the_new_one_failed(c
     assert not AreaFigure.objects.filter(snapshot=failed).exists()
     assert AuditEvent.objects.filter(action="indicators.refresh").count() == 1
     # The next refresh succeeds and takes the failed one away.
-    monkeypatch.setattr(compute, "_indicator_rows", real)
+    monkeypatch.setattr(compute, "_person_rows", real)
     new = refresh(as_of=AS_OF)
     assert selectors.latest_snapshot() == new
     assert not Snapshot.objects.filter(status="failed").exists()
@@ -183,6 +183,21 @@ def test_two_connections_count_what_one_does(city):
     used = AuditEvent.objects.filter(action="indicators.refresh").order_by("at")
     assert [(e.after or {}).get("workers") for e in used] == [1, 2 if POSTGRESQL else 1]
     assert (two.rows, two.status) == (one.rows, "done")
+
+
+def test_indicators_with_one_denominator_count_in_one_pass_what_each_counts_alone(
+    city, monkeypatch
+):
+    chosen = list(Indicator.objects.active())
+    parts = [p.name for p in compute._parts(chosen, None, as_of=AS_OF, subset=False)]
+    together = [name for name in parts if ", " in name]
+    # The catalog has such indicators (health records and festival care: every resident).
+    assert any("health_record" in name for name in together)
+    shared = cells(refresh(as_of=AS_OF))
+    monkeypatch.setattr(compute, "_denominator_key", lambda indicator, _as_of: indicator.pk)
+    alone = [p.name for p in compute._parts(chosen, None, as_of=AS_OF, subset=False)]
+    assert not any(", " in name for name in alone)
+    assert cells(refresh(as_of=AS_OF)) == shared
 
 
 def test_a_replaced_snapshot_is_kept_until_the_next_refresh(city):
