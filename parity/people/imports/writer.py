@@ -28,6 +28,7 @@ from parity.core.crypto import seal_many
 from parity.core.error_codes import ErrorCode
 from parity.core.imports.copy import copy_lines, copy_text
 from parity.core.imports.results import RowError
+from parity.core.imports.statistics import analyze_grown
 from parity.core.models import AuditEvent
 from parity.people.choices import Ethnicity, Status
 from parity.people.imports.columns import HEADER_FOR
@@ -640,6 +641,10 @@ class PeopleWriter:
 
     def _written(self, created: list[int], pending: _Pending) -> None:
         ids = set(created) | pending.person_ids()
+        if created:
+            # Before the receivers' statements (the permit eligibility of these people)
+            # and the next chunk's: planned on statistics that know the rows written.
+            analyze_grown([m._meta.db_table for m in (Person, Residence, Employment)])
         if ids:
             people_written.send(sender=type(self), person_ids=sorted(ids))
 
