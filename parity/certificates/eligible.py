@@ -19,9 +19,11 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from parity.certificates.models import ResidencePermit
 from parity.certificates.selectors import permit_eligible_computed
@@ -29,12 +31,13 @@ from parity.people.models import Employment, Person, Residence
 
 # A date after every record: the records holding on it are the open ones.
 OPEN = dt.date(9000, 1, 1)
-# People per statement when the write names them: an import's whole chunk (20,000) in
-# one. Once a batch is a few percent of the tables, PostgreSQL joins it to the whole people,
-# homes and jobs tables (hash joins, cheaper than a probe a person), so each statement
-# costs about a read of those tables: four statements a chunk (batches of 5,000) were
-# four reads, and four fifths of a 600,000-row import's database time.
-BATCH = 20_000
+# People per statement when the write names them, on SQLite (bound parameters). On
+# PostgreSQL the ids go as one array, all of them in one statement: once they are a few
+# percent of the tables the planner joins them to the whole people, homes and jobs tables
+# (hash joins), so each statement costs about a read of those tables, and an import's
+# people are recomputed once, at the end of the file (``StagingWriter.close``), not a
+# chunk at a time (bench/README.md, "import_people.py").
+BATCH = 5000
 
 
 def _models(apps=None):
@@ -48,15 +51,21 @@ def _update_sql(person_model, permit_model, ids: Sequence[int] | None) -> tuple[
     joined to them, written only where it differs (a rebuild rewrites the few rows that
     changed, not the tenth of the people who are eligible)."""
     people = person_model._default_manager.all()
+    postgres = connection.vendor == "postgresql"
     if ids is not None:
-        people = people.filter(pk__in=ids)
+        # One array parameter on PostgreSQL, however many people.
+        named = RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)) if postgres else ids
+        people = people.filter(pk__in=named)
     eligible = permit_eligible_computed(OPEN, people, permit_model).values("pk", "since")
     inner, params = eligible.query.sql_with_params()
     table = connection.ops.quote_name(person_model._meta.db_table)
-    scope, scope_params = "", []
-    if ids is not None:
+    scope: str = ""
+    scope_params: list[Any] = []
+    if ids is not None and postgres:
+        scope, scope_params = "AND p.id = ANY(%s::bigint[])", [list(ids)]
+    elif ids is not None:
         scope = f"AND p.id IN ({', '.join(['%s'] * len(ids))})"
-        scope_params = list(ids)
+        scope_params = [*ids]
     sql = f"""
         UPDATE {table} SET permit_eligible_on = e.since
         FROM (
@@ -73,13 +82,14 @@ def _update_sql(person_model, permit_model, ids: Sequence[int] | None) -> tuple[
 
 def permit_eligibility_refresh(person_ids: Iterable[int | None]) -> int:
     """Recompute the day of these people (a write changed their records); returns how
-    many rows changed. One statement per ``BATCH`` people."""
+    many rows changed. One statement on PostgreSQL, one per ``BATCH`` people elsewhere."""
     ids = sorted({pk for pk in person_ids if pk is not None})
     changed = 0
     person_model, permit_model = _models()
+    batch = max(len(ids), 1) if connection.vendor == "postgresql" else BATCH
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), BATCH):
-            sql, params = _update_sql(person_model, permit_model, ids[start : start + BATCH])
+        for start in range(0, len(ids), batch):
+            sql, params = _update_sql(person_model, permit_model, ids[start : start + batch])
             cursor.execute(sql, params)
             changed += max(cursor.rowcount, 0)
     return changed

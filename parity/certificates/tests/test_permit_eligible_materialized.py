@@ -26,8 +26,9 @@ from parity.certificates.selectors import (
 )
 from parity.conftest import GRID, make_id
 from parity.people.actions import employment_record, residence_close, residence_move
-from parity.people.imports import HEADERS, import_people
+from parity.people.imports import HEADERS, engine, import_people
 from parity.people.models import Employment, Person, Residence
+from parity.people.signals import people_written
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +278,9 @@ def test_deleting_a_home_moves_the_day(city):
     assert person.pk not in _listed()
 
 
-def test_an_import_writes_the_day_of_the_people_it_creates(today, owner, tmp_path: Path):
+def test_an_import_writes_the_day_of_the_people_it_creates(
+    today, owner, tmp_path: Path, monkeypatch
+):
     path = tmp_path / "people.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
@@ -293,8 +296,25 @@ def test_an_import_writes_the_day_of_the_people_it_creates(today, owner, tmp_pat
         for values in rows:
             values["网格代码"] = GRID
             out.writerow([values.get(h, "") for h in HEADERS])
-    result = import_people(path, acting_user=owner)
+    # One row a chunk: the staging path (PostgreSQL) hands the file's people to the
+    # receivers once, at the end of its one transaction; the row path a chunk at a time.
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 1)
+    calls: list[list[int]] = []
+
+    def heard(sender, person_ids, **kwargs):
+        calls.append(list(person_ids))
+
+    people_written.connect(heard, dispatch_uid="test_eligible_heard")
+    try:
+        result = import_people(path, acting_user=owner)
+    finally:
+        people_written.disconnect(dispatch_uid="test_eligible_heard")
     assert result.created == 3
+    ids = sorted(Person.objects.values_list("pk", flat=True))
+    if connection.vendor == "postgresql" and settings.PARITY_IMPORT_STAGING:
+        assert calls == [ids]
+    else:
+        assert sorted(pk for call in calls for pk in call) == ids and len(calls) == 3
     days = dict(Person.objects.values_list("name", "permit_eligible_on"))
     assert days == {"王五": D(2024, 9, 1), "赵六": D(2024, 9, 1), "钱七": None}
     assert _materialized(TODAY) == _computed(TODAY)

@@ -641,12 +641,16 @@ class PeopleWriter:
 
     def _written(self, created: list[int], pending: _Pending) -> None:
         ids = set(created) | pending.person_ids()
-        if created:
-            # Before the receivers' statements (the permit eligibility of these people)
-            # and the next chunk's: planned on statistics that know the rows written.
-            analyze_grown([m._meta.db_table for m in (Person, Residence, Employment)])
+        self._keep_statistics(created)
         if ids:
             people_written.send(sender=type(self), person_ids=sorted(ids))
+
+    @staticmethod
+    def _keep_statistics(created: list[int]) -> None:
+        """After a chunk that created people: the receivers' statements (the permit
+        eligibility) and the next chunk's are planned on statistics that know them."""
+        if created:
+            analyze_grown([m._meta.db_table for m in (Person, Residence, Employment)])
 
     def _flush(self, pending: _Pending, now: dt.datetime, postgres: bool) -> None:
         if pending.people:
