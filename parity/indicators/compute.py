@@ -40,6 +40,7 @@ from functools import partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Substr
@@ -211,13 +212,16 @@ def _person_leaves(cursor, indicators: list[Indicator], as_of: dt.date) -> None:
         )
         .values("area_code", "f", "district", *(f"g_{d}" for d in dimensions), *hits)
     )
-    sql, params = _sql(people)
     numerators = ", ".join(f"fn{i} bigint, rn{i} bigint" for i in range(len(indicators)))
     cursor.execute(f"DROP TABLE IF EXISTS {SHARED_TABLE}")
     cursor.execute(
         f"CREATE TEMPORARY TABLE {SHARED_TABLE} (area_code varchar(20), dimension varchar(32), "
         f"category varchar(20), fd bigint, rd bigint, {numerators})"
     )
+    try:
+        sql, params = _sql(people)
+    except EmptyResultSet:
+        return  # a denominator of no one (a service with no rule in force): no groups
     if connection.vendor == "postgresql":
         # One aggregate with a grouping set for the totals and one per dimension: the
         # rows are read once and never written to a work table.
@@ -280,8 +284,12 @@ def _person_rows(cursor, snapshot: Snapshot, indicators: list[Indicator]) -> int
 
 def _denominator_key(indicator: Indicator, as_of: dt.date) -> tuple[str, tuple[Any, ...]]:
     """The SQL of the indicator's denominator on the date: indicators with the same one
-    share a pass over the people."""
-    return _sql(Person.objects.filter(denominator_q(indicator, as_of)).order_by().values("pk"))
+    share a pass over the people. A denominator of no one has no SQL: its indicator is
+    its own group (and gets no values)."""
+    try:
+        return _sql(Person.objects.filter(denominator_q(indicator, as_of)).order_by().values("pk"))
+    except EmptyResultSet:
+        return "", (indicator.pk,)
 
 
 def _write_values(cursor, snapshot: Snapshot, indicator: Indicator) -> int:
@@ -703,8 +711,8 @@ def refresh(
     with date_lock(as_of):
         base = current(as_of)
         snapshot = begin(as_of=as_of, acting_user=acting_user)
-        parts = _parts(chosen, base, as_of=as_of, subset=indicators is not None)
         try:
+            parts = _parts(chosen, base, as_of=as_of, subset=indicators is not None)
             run_parts(parts, snapshot, workers=workers, prepare=_prepare, progress=progress,
                       timings=timings)  # fmt: skip
             snapshot.rows = snapshot.values.count() + snapshot.figures.count()

@@ -14,7 +14,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Q
 
 from parity.core.models import AuditEvent
 from parity.indicators import compute, selectors
@@ -198,6 +198,22 @@ def test_indicators_with_one_denominator_count_in_one_pass_what_each_counts_alon
     alone = [p.name for p in compute._parts(chosen, None, as_of=AS_OF, subset=False)]
     assert not any(", " in name for name in alone)
     assert cells(refresh(as_of=AS_OF)) == shared
+
+
+def test_an_indicator_whose_denominator_is_no_one_gets_no_values(city, monkeypatch):
+    chosen = Indicator.objects.get(code="health_record")
+    real = compute.denominator_q
+
+    def nobody_for_one(indicator, end):
+        return Q(pk__in=[]) if indicator.pk == chosen.pk else real(indicator, end)
+
+    monkeypatch.setattr(compute, "denominator_q", nobody_for_one)
+    snapshot = refresh(as_of=AS_OF)
+    assert snapshot.status == "done"
+    values = IndicatorValue.objects.filter(snapshot=snapshot)
+    assert not values.filter(indicator=chosen).exists()
+    # Festival care, which shares health records' denominator, is counted all the same.
+    assert values.filter(indicator__code="service-festival_care").exists()
 
 
 def test_a_replaced_snapshot_is_kept_until_the_next_refresh(city):
