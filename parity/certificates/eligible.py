@@ -1,6 +1,6 @@
 """Materializing the day each person became eligible for a residence permit into
-``Person.permit_eligible_on``: for the people a write touched (the receivers below, the
-import's chunks, a merge) or for everyone (``parity refresh_indicators``, nightly; the
+``Person.permit_eligible_on``: for the people a write touched (the receivers below, an
+import's file or chunks, a merge) or for everyone (``parity refresh_indicators``, nightly; the
 migration that made the column), always in one set-based ``UPDATE``.
 
 The day is ``selectors.permit_eligible_computed`` on the person's **open** records: the
@@ -120,8 +120,9 @@ def permit_eligibility_rebuild(*, apps=None) -> RebuildResult:
 # --- receivers (connected by the app's ``ready``) -----------------------------------------
 # The day follows every write through the ORM that changes what it reads: the person's
 # status and stay, their homes and jobs, their permits. Bulk paths call
-# ``permit_eligibility_refresh`` with the people they wrote (the import's chunks through
-# ``people_written``, a merge); the demo rebuilds at the end.
+# ``permit_eligibility_refresh`` with the people they wrote (through ``people_written``: an
+# import's whole file on the staging path, each chunk on the row path; a merge); the demo
+# rebuilds at the end.
 
 PERSON_FIELDS = {"status", "arrived_city_on", "left_city_on"}
 
